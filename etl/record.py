@@ -1,0 +1,130 @@
+"""The one record type every source adapter produces and every step refines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class RejectRecord(Exception):
+    """Raised by an adapter or a step: the whole record cannot become a listing.
+
+    The message is read by the people who keep the source, in French.
+    """
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+@dataclass
+class FieldIssue:
+    """A value dropped or corrected on one field; the record itself survives."""
+
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class OutletRef:
+    """A place a producer sells through (or a producer selling at an outlet), by name.
+
+    Resolved to a listing id after de-duplication; `kind` narrows the match.
+    """
+
+    name: str
+    kind: str | None = None
+    days: str | None = None
+
+
+@dataclass
+class Record:
+    source: str
+    ref: str
+    source_date: date | None = None
+    is_demo: bool = False
+    precedence: int = 100
+
+    kind: str | None = None
+    name: str | None = None
+    description: str | None = None
+
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    commune_insee: str | None = None
+
+    lat: float | None = None
+    lon: float | None = None
+    # Lambert-93 (EPSG:2154) coordinates as given by a source, converted by a step.
+    x_l93: float | None = None
+    y_l93: float | None = None
+    geo_precision: str | None = None
+
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+    opening_hours: str | None = None
+    opening_hours_text: str | None = None
+
+    channels: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    ab_status: str | None = None
+    products: list[str] = field(default_factory=list)
+
+    delivers: bool | None = None
+    delivery_radius_km: float | None = None
+    volumes: str | None = None
+    delivery_frequency: str | None = None
+    gtin_available: bool | None = None
+    sanitary_approval: str | None = None
+    siret: str | None = None
+
+    last_verified: date | None = None
+    status: str = "active"
+
+    outlets: list[OutletRef] = field(default_factory=list)
+    issues: list[FieldIssue] = field(default_factory=list)
+
+    def note(self, field_name: str, value: object, reason: str) -> None:
+        self.issues.append(FieldIssue(field_name, "" if value is None else str(value), reason))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.ref)
+
+
+# Fields copied into the golden record, in the order the listing table shows them.
+LISTING_FIELDS: tuple[str, ...] = (
+    "kind",
+    "name",
+    "description",
+    "street",
+    "postcode",
+    "city",
+    "commune_insee",
+    "lat",
+    "lon",
+    "geo_precision",
+    "phone",
+    "email",
+    "website",
+    "opening_hours",
+    "opening_hours_text",
+    "channels",
+    "labels",
+    "ab_status",
+    "products",
+    "delivers",
+    "delivery_radius_km",
+    "volumes",
+    "delivery_frequency",
+    "gtin_available",
+    "sanitary_approval",
+    "siret",
+    "last_verified",
+    "status",
+)
