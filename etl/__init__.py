@@ -1,0 +1,1 @@
+"""Court-Circuit ETL: source adapters → normalisation → resolution → DuckDB."""

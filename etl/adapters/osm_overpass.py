@@ -1,0 +1,131 @@
+"""OpenStreetMap elements in Overpass API JSON (`out center;`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from courtcircuit.vocab import PRODUCTS
+from etl.adapters.tables import RawRow, SourceFileError, parse_date
+from etl.record import Record, RejectRecord
+from etl.sources import SourceConfig
+
+# shop=* values that sell local food through one intermediary.
+SHOPS = {"greengrocer", "deli", "cheese", "butcher", "dairy", "farm"}
+FOOD_VENDING = {
+    "milk", "eggs", "food", "cheese", "meat", "potatoes", "vegetables", "fruit", "honey", "bread",
+    "bakery", "sausages", "meals", "dairy", "yoghurt", "drinks", "fish",
+}  # fmt: skip
+# OSM values (produce=*, vending=*, shop=*) → product family; the vocabulary knows the French.
+OSM_PRODUCTS = {
+    "cheese": "fromages", "milk": "lait", "dairy": "lait", "yoghurt": "lait", "eggs": "oeufs",
+    "honey": "miel", "meat": "viande_bovine", "beef": "viande_bovine", "pork": "porc_charcuterie",
+    "sausages": "porc_charcuterie", "poultry": "volaille", "chicken": "volaille", "lamb": "agneau",
+    "vegetables": "legumes", "vegetable": "legumes", "potatoes": "legumes", "potato": "legumes",
+    "fruit": "fruits", "fruits": "fruits", "apples": "fruits", "apple": "fruits", "strawberries": "fruits",
+    "berries": "fruits", "bread": "pain_cereales", "bakery": "pain_cereales", "cereals": "pain_cereales",
+    "flour": "farines_legumineuses", "oil": "huiles", "wine": "boissons", "juice": "boissons",
+    "cider": "boissons", "beer": "boissons", "drinks": "boissons", "meals": "plats_conserves",
+    "jam": "plats_conserves", "herbs": "plantes_aromates", "fish": "poisson", "trout": "poisson",
+}  # fmt: skip
+
+
+def rows(source: SourceConfig) -> Iterator[RawRow]:
+    try:
+        data = json.loads(source.path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise SourceFileError(f"fichier introuvable : {source.path}") from err
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise SourceFileError(f"{source.path.name} n'est pas un JSON Overpass valide : {err}") from err
+    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        raise SourceFileError(f"{source.path.name} : pas de liste « elements » (format Overpass JSON attendu)")
+    for i, element in enumerate(data["elements"]):
+        if isinstance(element, dict):
+            yield RawRow(ref=f"{element.get('type', '?')}/{element.get('id', f'#{i}')}", data=element)
+        else:
+            yield RawRow(ref=f"élément #{i}", data={"_invalid": element})
+
+
+def _kind(tags: dict[str, str]) -> tuple[str, list[str]]:
+    """(kind, channels) from the main tags, or RejectRecord when none concerns local food."""
+    if tags.get("shop") == "farm":
+        return "producteur", ["vente_ferme"]
+    if tags.get("amenity") == "marketplace":
+        return "marche", ["marche"]
+    if tags.get("amenity") == "vending_machine":
+        vending = {v.strip() for v in tags.get("vending", "").split(";")}
+        if vending & FOOD_VENDING:
+            return "distributeur", ["drive_distributeur"]
+        raise RejectRecord(f"distributeur automatique non alimentaire (vending={tags.get('vending', '?')})")
+    if tags.get("craft") == "beekeeper":
+        return "producteur", ["vente_ferme"]
+    if tags.get("shop") in SHOPS:
+        return "point_de_vente", ["intermediaire"]
+    raise RejectRecord("élément OSM sans étiquette de circuit court reconnue (shop=farm, amenity=marketplace…)")
+
+
+def _products(rec: Record, tags: dict[str, str]) -> list[str]:
+    codes: list[str] = []
+    values = [tags.get(k, "") for k in ("produce", "product", "vending", "shop")]
+    if tags.get("craft") == "beekeeper":
+        values.append("honey")
+    for value in ";".join(values).split(";"):
+        value = value.strip().lower()
+        if not value or value in ("farm", "food", "greengrocer", "deli", "butcher"):
+            continue
+        code = OSM_PRODUCTS.get(value) or (term.code if (term := PRODUCTS.lookup(value)) else None)
+        if code is None:
+            rec.note("products", value, f"produit OSM non classé : « {value} »")
+        elif code not in codes:
+            codes.append(code)
+    if tags.get("shop") == "greengrocer":
+        codes += [c for c in ("legumes", "fruits") if c not in codes]
+    return codes
+
+
+def _tag(tags: dict[str, str], *keys: str) -> str | None:
+    for key in keys:
+        if tags.get(key):
+            return tags[key]
+    return None
+
+
+def to_record(row: RawRow, source: SourceConfig) -> Record:
+    element = row.data
+    tags = element.get("tags")
+    if not isinstance(tags, dict):
+        raise RejectRecord("élément OSM sans étiquettes (tags)")
+    kind, channels = _kind(tags)
+    where = element if "lat" in element else element.get("center") or {}
+    if "lat" not in where or "lon" not in where:
+        raise RejectRecord("élément OSM sans position (« out center; » attendu pour les ways et relations)")
+    rec = Record(
+        source=source.name, ref=row.ref, source_date=source.date, is_demo=source.demo, precedence=source.precedence
+    )
+    rec.kind, rec.channels = kind, channels
+    rec.lat, rec.lon, rec.geo_precision = float(where["lat"]), float(where["lon"]), "exact"
+    rec.name = _tag(tags, "name", "brand", "operator")
+    if rec.name is None:
+        # Unnamed farm stands and machines are common in OSM; their kind is what people look for.
+        vending = tags.get("vending", "").replace(";", ", ")
+        rec.name = {"distributeur": f"Distributeur ({vending})" if vending else "Distributeur automatique"}.get(
+            kind, "Vente à la ferme" if kind == "producteur" else "Marché" if kind == "marche" else "Commerce"
+        )
+        rec.note("name", "", f"élément sans nom : « {rec.name} » utilisé")
+    rec.description = tags.get("description")
+    number, street = _tag(tags, "addr:housenumber", "contact:housenumber"), _tag(tags, "addr:street", "contact:street")
+    rec.street = f"{number} {street}" if number and street else street
+    rec.postcode = _tag(tags, "addr:postcode", "contact:postcode")
+    rec.city = _tag(tags, "addr:city", "contact:city")
+    rec.commune_insee = tags.get("ref:INSEE")
+    rec.phone = _tag(tags, "contact:phone", "phone", "contact:mobile", "mobile")
+    rec.email = _tag(tags, "contact:email", "email")
+    rec.website = _tag(tags, "contact:website", "website", "url")
+    rec.opening_hours = tags.get("opening_hours")
+    rec.siret = tags.get("ref:FR:SIRET")
+    rec.products = _products(rec, tags)
+    if tags.get("organic") in ("yes", "only"):
+        rec.labels.append("ab")
+    if tags.get("check_date"):
+        rec.last_verified = parse_date(rec, "last_verified", tags["check_date"])
+    return rec

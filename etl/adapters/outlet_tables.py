@@ -1,0 +1,31 @@
+"""What the AMAP and markets lists share: fixed French headers, one outlet per row."""
+
+from __future__ import annotations
+
+from courtcircuit.vocab import PRODUCTS
+from etl.adapters.tables import RawRow, parse_codes, parse_float
+from etl.record import Record, RejectRecord
+from etl.sources import SourceConfig
+
+
+def outlet_record(row: RawRow, source: SourceConfig, required: tuple[str, ...], kind: str) -> Record:
+    missing = [c for c in required if c not in row.data]
+    if missing:
+        raise RejectRecord(f"colonne(s) absente(s) du fichier : {', '.join(missing)}")
+    get = row.data.get
+    rec = Record(
+        source=source.name,
+        ref=get("ref") or row.ref,
+        source_date=source.date,
+        is_demo=source.demo,
+        precedence=source.precedence,
+        kind=kind,
+        name=get("nom") or None,
+        street=get("adresse") or None,
+        postcode=get("code_postal") or None,
+        city=get("commune") or None,
+    )
+    rec.lat = parse_float(rec, "lat", get("latitude"))
+    rec.lon = parse_float(rec, "lon", get("longitude"))
+    rec.products = parse_codes(rec, "products", get("produits"), PRODUCTS)
+    return rec

@@ -1,0 +1,146 @@
+"""A producers' directory kept as a spreadsheet (Chambre d'agriculture, Parc, PAT…).
+
+The partner's headers are mapped to canonical fields by a TOML mapping file, so a new
+partner's file needs configuration, not code (docs/FORMATS.md).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from courtcircuit.vocab import AB_STATUS, CHANNELS, KINDS, LABELS, PRODUCTS, STATUS, fold
+from etl.adapters.tables import (
+    RawRow,
+    SourceFileError,
+    header_lookup,
+    parse_bool,
+    parse_codes,
+    parse_date,
+    parse_float,
+    parse_names,
+    read_table,
+)
+from etl.record import Record, RejectRecord
+from etl.sources import SourceConfig
+
+FIELDS = (
+    "ref name kind description street postcode city insee lat lon x y phone email website opening_hours "
+    "channels labels ab_status products delivers delivery_radius_km volumes delivery_frequency "
+    "gtin_available sanitary_approval siret sells_at last_verified status"
+).split()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    columns: dict[str, str]
+    sheet: str | None = None
+    crs: str = "EPSG:4326"
+    default_kind: str = "producteur"
+
+
+def load_mapping(path: Path | None) -> Mapping:
+    if path is None:
+        raise SourceFileError("une source « producers-table » doit indiquer un fichier de correspondance (mapping)")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise SourceFileError(f"correspondance illisible {path.name} : {err}") from err
+    columns = data.get("columns") or {}
+    unknown = sorted(set(columns) - set(FIELDS))
+    if unknown:
+        raise SourceFileError(f"{path.name} : champs inconnus {unknown} (champs possibles : {', '.join(FIELDS)})")
+    if "name" not in columns:
+        raise SourceFileError(f"{path.name} : la colonne du nom (name) doit être indiquée")
+    crs = data.get("crs", "EPSG:4326")
+    if crs not in ("EPSG:4326", "EPSG:2154"):
+        raise SourceFileError(f"{path.name} : système de coordonnées {crs} non pris en charge (EPSG:4326 ou 2154)")
+    return Mapping(columns, data.get("sheet"), crs, data.get("kind", "producteur"))
+
+
+def rows(source: SourceConfig) -> Iterator[RawRow]:
+    mapping = load_mapping(source.mapping)
+    missing: list[str] | None = None
+    for line, data in read_table(source.path, mapping.sheet):
+        row = RawRow(ref=f"ligne {line}", data=data)
+        if missing is None:  # said once, on the first row: it is the file that lacks it
+            present = header_lookup(list(data))
+            missing = [h for h in mapping.columns.values() if fold(h) not in present]
+            row.notes = [("(fichier)", h, f"colonne « {h} » absente du fichier") for h in missing]
+        yield row
+
+
+def to_record(row: RawRow, source: SourceConfig) -> Record:
+    mapping = load_mapping_cached(source)
+    present = header_lookup(list(row.data))
+
+    def cell(name: str) -> str | None:
+        header = mapping.columns.get(name)
+        if header is None or fold(header) not in present:
+            return None
+        return row.data[present[fold(header)]] or None
+
+    if cell("name") is None and fold(mapping.columns["name"]) not in present:
+        raise RejectRecord(f"colonne du nom « {mapping.columns['name']} » absente du fichier", "name")
+    ref = cell("ref") or row.ref
+    rec = Record(source=source.name, ref=ref, source_date=source.date, is_demo=source.demo)
+    rec.precedence = source.precedence
+    for field_name, value, reason in row.notes:
+        rec.note(field_name, value, reason)
+
+    kind_text = cell("kind")
+    if kind_text:
+        term = KINDS.lookup(kind_text)
+        rec.kind = term.code if term else kind_text
+    else:
+        rec.kind = mapping.default_kind
+    rec.name, rec.description = cell("name"), cell("description")
+    rec.street, rec.postcode, rec.city, rec.commune_insee = cell("street"), cell("postcode"), cell("city"), cell("insee")
+    if mapping.crs == "EPSG:2154":
+        rec.x_l93, rec.y_l93 = parse_float(rec, "x", cell("x")), parse_float(rec, "y", cell("y"))
+    else:
+        rec.lat, rec.lon = parse_float(rec, "lat", cell("lat")), parse_float(rec, "lon", cell("lon"))
+    rec.phone, rec.email, rec.website = cell("phone"), cell("email"), cell("website")
+    rec.opening_hours = cell("opening_hours")
+    rec.channels = parse_codes(rec, "channels", cell("channels"), CHANNELS)
+    rec.labels = parse_codes(rec, "labels", cell("labels"), LABELS)
+    rec.products = parse_codes(rec, "products", cell("products"), PRODUCTS)
+    ab = cell("ab_status")
+    if ab:
+        term = AB_STATUS.lookup(ab)
+        if term is None:
+            rec.note("ab_status", ab, f"statut bio inconnu : « {ab} »")
+        else:
+            rec.ab_status = term.code
+            if "ab" not in rec.labels:
+                rec.labels.append("ab")
+    rec.delivers = parse_bool(rec, "delivers", cell("delivers"))
+    rec.delivery_radius_km = parse_float(rec, "delivery_radius_km", cell("delivery_radius_km"))
+    if rec.delivery_radius_km is not None and not 0 <= rec.delivery_radius_km <= 1000:
+        rec.note("delivery_radius_km", rec.delivery_radius_km, "rayon de livraison hors limites (0 à 1000 km)")
+        rec.delivery_radius_km = None
+    rec.volumes, rec.delivery_frequency = cell("volumes"), cell("delivery_frequency")
+    rec.gtin_available = parse_bool(rec, "gtin_available", cell("gtin_available"))
+    rec.sanitary_approval, rec.siret = cell("sanitary_approval"), cell("siret")
+    rec.outlets = parse_names(cell("sells_at"))
+    rec.last_verified = parse_date(rec, "last_verified", cell("last_verified"))
+    status = cell("status")
+    if status:
+        term = STATUS.lookup(status)
+        if term is None:
+            rec.note("status", status, f"statut inconnu : « {status} »")
+        else:
+            rec.status = term.code
+    return rec
+
+
+_MAPPINGS: dict[Path, Mapping] = {}
+
+
+def load_mapping_cached(source: SourceConfig) -> Mapping:
+    key = source.mapping or Path("-")
+    if key not in _MAPPINGS:
+        _MAPPINGS[key] = load_mapping(source.mapping)
+    return _MAPPINGS[key]

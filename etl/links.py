@@ -1,0 +1,62 @@
+"""Producer ↔ outlet links: the markets, AMAPs and shops where a producer sells.
+
+Sources name the other side of a link in free text ("Marché d'Ambert", "GAEC des Combes");
+after de-duplication each name is matched to a listing of a fitting kind nearby.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from courtcircuit.vocab import fold
+from etl.record import FieldIssue
+from etl.resolve import Listing
+
+OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")
+MAX_KM = 80.0
+MIN_SCORE = 85.0
+
+
+@dataclass(frozen=True)
+class Link:
+    producer_id: str
+    outlet_id: str
+    days: str | None
+    source: str
+    source_ref: str
+
+
+def _km(a: Listing, b: Listing) -> float:
+    la, lb = a.values, b.values
+    lat1, lon1, lat2, lon2 = (math.radians(float(v)) for v in (la["lat"], la["lon"], lb["lat"], lb["lon"]))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def resolve_links(listings: list[Listing]) -> tuple[list[Link], list[tuple[str, str, FieldIssue]]]:
+    """Links found, and (source, ref, issue) for each name that matched no listing."""
+    by_kind: dict[str, list[Listing]] = {}
+    for listing in listings:
+        by_kind.setdefault(str(listing.values["kind"]), []).append(listing)
+    links: dict[tuple[str, str], Link] = {}
+    unresolved: list[tuple[str, str, FieldIssue]] = []
+    for listing in listings:
+        for rec in listing.members:
+            for ref in rec.outlets:
+                kinds = (ref.kind,) if ref.kind else OUTLET_KINDS
+                pool = [c for k in kinds for c in by_kind.get(k, []) if c.id != listing.id and _km(listing, c) <= MAX_KM]
+                match = process.extractOne(
+                    fold(ref.name), {c.id: fold(str(c.values["name"])) for c in pool}, scorer=fuzz.token_sort_ratio
+                )
+                if match is None or match[1] < MIN_SCORE:
+                    unresolved.append(
+                        (rec.source, rec.ref, FieldIssue("outlets", ref.name, f"lieu lié introuvable : « {ref.name} »"))
+                    )
+                    continue
+                other = next(c for c in pool if c.id == match[2])
+                producer, outlet = (other, listing) if ref.kind == "producteur" else (listing, other)
+                links.setdefault((producer.id, outlet.id), Link(producer.id, outlet.id, ref.days, rec.source, rec.ref))
+    return sorted(links.values(), key=lambda link: (link.producer_id, link.outlet_id)), unresolved

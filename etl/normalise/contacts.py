@@ -1,0 +1,80 @@
+"""Phones (E.164 with `phonenumbers`), e-mail, website, SIRET."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from etl.record import Record
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def normalise_phone(rec: Record) -> None:
+    if not rec.phone:
+        rec.phone = None
+        return
+    raw = rec.phone
+    # Sources often hold two numbers in one cell; the first is the one people call.
+    first = re.split(r"[;/,]| ou ", raw)[0].strip()
+    try:
+        number = phonenumbers.parse(first, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        rec.phone = None
+        rec.note("phone", raw, f"numéro de téléphone invalide : « {raw} »")
+        return
+    rec.phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(rec: Record) -> None:
+    if not rec.email:
+        rec.email = None
+        return
+    raw = rec.email
+    email = raw.strip().removeprefix("mailto:").strip().lower()
+    if not _EMAIL.match(email):
+        rec.email = None
+        rec.note("email", raw, f"adresse e-mail invalide : « {raw} »")
+        return
+    rec.email = email
+
+
+def normalise_website(rec: Record) -> None:
+    if not rec.website:
+        rec.website = None
+        return
+    raw = rec.website.strip()
+    url = raw if re.match(r"^https?://", raw, re.IGNORECASE) else f"https://{raw}"
+    parts = urlsplit(url)
+    # Only web addresses: a javascript: or data: URL must never become a link.
+    if parts.scheme.lower() not in ("http", "https") or "." not in parts.netloc or " " in url:
+        rec.website = None
+        rec.note("website", raw, f"site web invalide : « {raw} »")
+        return
+    rec.website = url
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def normalise_siret(rec: Record) -> None:
+    if not rec.siret:
+        rec.siret = None
+        return
+    raw = rec.siret
+    digits = re.sub(r"[\s.]", "", raw)
+    # La Poste's SIRETs (SIREN 356000000) use a different checksum rule.
+    if not (len(digits) == 14 and digits.isdigit() and (_luhn_ok(digits) or digits.startswith("356000000"))):
+        rec.siret = None
+        rec.note("siret", raw, f"SIRET invalide (14 chiffres avec clé de contrôle) : « {raw} »")
+        return
+    rec.siret = digits

@@ -1,0 +1,298 @@
+"""One place, one listing: entity resolution across sources.
+
+1. Candidates: records within ~200 m of each other, or in the same commune when one side
+   is only placed at its town hall, and of compatible kinds.
+2. Decision per pair: identifiers (SIRET, phone, website) and fuzzy names (rapidfuzz);
+   decisions kept by people in `data/decisions/pairs.csv` override both.
+3. Clusters by union-find, never joining two records a decision keeps apart, nor two
+   records of the same source (a source does not list one place twice on purpose).
+4. A golden record per cluster, field by field from the member of best precedence that
+   has a value (coordinates: best precision first), with each field's provenance.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz
+
+from courtcircuit.vocab import fold
+from etl.record import LISTING_FIELDS, Record
+
+NEAR_M = 200.0
+# Kinds that can describe the same place in two sources.
+KIND_GROUP = {"magasin_producteurs": "point_de_vente"}
+# Words that say what a place is rather than which one it is.
+STOPWORDS = set(
+    "gaec earl scea sarl sas eurl ferme la le les l du de des d chez et au aux famille domaine exploitation "
+    "marche magasin producteurs boutique".split()
+)
+PRECISION_RANK = {"exact": 0, "street": 1, "commune": 2, None: 3}
+LIST_FIELDS = ("channels", "labels", "products")
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    a: tuple[str, str]
+    b: tuple[str, str]
+    same: bool
+
+
+@dataclass
+class MergeNote:
+    kept: tuple[str, str]
+    merged: tuple[str, str]
+    distance_m: float | None
+    name_score: float
+    reason: str
+
+
+@dataclass
+class Listing:
+    id: str
+    members: list[Record]
+    values: dict[str, object] = field(default_factory=dict)
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def load_decisions(path: Path | None) -> dict[frozenset[tuple[str, str]], bool]:
+    """Pairs people decided on: `source_a;ref_a;source_b;ref_b;decision(same|different);note`."""
+    if path is None or not path.exists():
+        return {}
+    decisions: dict[frozenset[tuple[str, str]], bool] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            pair = frozenset({(row["source_a"], row["ref_a"]), (row["source_b"], row["ref_b"])})
+            decisions[pair] = row["decision"].strip().lower() in ("same", "meme", "même")
+    return decisions
+
+
+def name_key(name: str | None) -> str:
+    return " ".join(w for w in fold(name or "").split() if w not in STOPWORDS)
+
+
+def name_score(a: str | None, b: str | None) -> float:
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return fuzz.token_set_ratio(fold(a or ""), fold(b or ""))
+    return max(fuzz.token_sort_ratio(ka, kb), fuzz.ratio(ka.replace(" ", ""), kb.replace(" ", "")))
+
+
+def distance_m(a: Record, b: Record) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat or 0, a.lon or 0, b.lat or 0, b.lon or 0))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def _site(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    # Shared hosting pages (facebook.com/xyz) say nothing about identity by host alone.
+    return url.lower().rstrip("/") if host in ("facebook.com", "instagram.com", "linktr.ee") else host
+
+
+def same_place(a: Record, b: Record, dist: float | None) -> tuple[bool, float, str]:
+    """(same?, name score, reason) for two candidate records."""
+    score = name_score(a.name, b.name)
+    if a.siret and b.siret:
+        return (a.siret == b.siret, score, "même SIRET" if a.siret == b.siret else "SIRET différents")
+    close = dist is None or dist <= NEAR_M
+    if a.phone and a.phone == b.phone and score >= 50:
+        return True, score, "même téléphone"
+    if _site(a.website) and _site(a.website) == _site(b.website) and score >= 50:
+        return True, score, "même site web"
+    if close and score >= 85:
+        return True, score, f"noms proches ({score:.0f})"
+    if dist is not None and dist <= 50 and score >= 70:
+        return True, score, f"même lieu, noms voisins ({score:.0f})"
+    return False, score, f"noms différents ({score:.0f})"
+
+
+def _cell(rec: Record) -> tuple[int, int]:
+    y = rec.lat or 0.0
+    x = (rec.lon or 0.0) * math.cos(math.radians(y))
+    # ~200 m cells in degrees of latitude; neighbours are checked too.
+    return int(math.floor(x * 111_320 / NEAR_M)), int(math.floor(y * 110_540 / NEAR_M))
+
+
+def candidate_pairs(records: list[Record]) -> Iterable[tuple[int, int, float | None]]:
+    """Index pairs (i < j) worth comparing, with their distance (None: one is commune-level)."""
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_commune: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        if rec.geo_precision == "commune":
+            by_commune[rec.commune_insee or ""].append(i)
+        else:
+            grid[_cell(rec)].append(i)
+    seen: set[tuple[int, int]] = set()
+    for (cx, cy), members in grid.items():
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for j in grid.get((cx + dx, cy + dy), ()):
+                    for i in members:
+                        if i < j and (i, j) not in seen:
+                            seen.add((i, j))
+                            d = distance_m(records[i], records[j])
+                            if d <= NEAR_M:
+                                yield i, j, d
+    exact_by_commune: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        if rec.geo_precision != "commune":
+            exact_by_commune[rec.commune_insee or ""].append(i)
+    for insee, vague in by_commune.items():
+        others = vague + exact_by_commune.get(insee, [])
+        for i in vague:
+            for j in others:
+                if i != j and (min(i, j), max(i, j)) not in seen:
+                    seen.add((min(i, j), max(i, j)))
+                    yield min(i, j), max(i, j), None
+
+
+def _kind_group(kind: str | None) -> str | None:
+    return KIND_GROUP.get(kind or "", kind)
+
+
+class _Clusters:
+    """Union-find that refuses joins a decision or a shared source forbids."""
+
+    def __init__(self, records: list[Record], forbidden: set[frozenset[tuple[str, str]]]) -> None:
+        self.parent = list(range(len(records)))
+        self.keys = [{r.key} for r in records]
+        self.sources = [{r.source} for r in records]
+        self.forbidden = forbidden
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int, force: bool = False) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return True
+        if not force and self.sources[ri] & self.sources[rj]:
+            return False
+        if any(frozenset({a, b}) in self.forbidden for a in self.keys[ri] for b in self.keys[rj]):
+            return False
+        self.parent[rj] = ri
+        self.keys[ri] |= self.keys[rj]
+        self.sources[ri] |= self.sources[rj]
+        return True
+
+
+def stable_id(source: str, ref: str) -> str:
+    return "cc-" + hashlib.sha1(f"{source}\x1f{ref}".encode()).hexdigest()[:12]
+
+
+def _order(rec: Record) -> tuple[int, str, str]:
+    return (rec.precedence, rec.source, rec.ref)
+
+
+def golden(members: list[Record], listing_id: str) -> Listing:
+    members = sorted(members, key=_order)
+    listing = Listing(listing_id, members)
+    for name in LISTING_FIELDS:
+        if name in LIST_FIELDS:
+            merged: list[str] = []
+            for rec in members:
+                for code in getattr(rec, name):
+                    if code not in merged:
+                        merged.append(code)
+            listing.values[name] = merged
+            continue
+        ranked = members
+        if name in ("lat", "lon", "geo_precision", "commune_insee"):
+            ranked = sorted(members, key=lambda r: (PRECISION_RANK.get(r.geo_precision, 3), *_order(r)))
+        elif name == "last_verified":
+            ranked = sorted(members, key=lambda r: r.last_verified or date.min, reverse=True)
+        for rec in ranked:
+            value = getattr(rec, name)
+            if value not in (None, ""):
+                listing.values[name] = value
+                listing.provenance[name] = {
+                    "source": rec.source,
+                    "ref": rec.ref,
+                    "date": rec.source_date.isoformat() if rec.source_date else "",
+                }
+                break
+        else:
+            listing.values[name] = None
+    return listing
+
+
+@dataclass
+class Resolution:
+    listings: list[Listing]
+    merges: list[MergeNote]
+    kept_apart: list[MergeNote]
+
+
+def resolve(
+    records: list[Record],
+    decisions: dict[frozenset[tuple[str, str]], bool] | None = None,
+    previous_ids: dict[tuple[str, str], str] | None = None,
+) -> Resolution:
+    decisions = decisions or {}
+    previous_ids = previous_ids or {}
+    records = sorted(records, key=lambda r: (r.source, r.ref))  # same inputs, same clusters, any order
+    index = {r.key: i for i, r in enumerate(records)}
+    clusters = _Clusters(records, {pair for pair, same in decisions.items() if not same})
+    merges: list[MergeNote] = []
+    apart: list[MergeNote] = []
+    scored: list[tuple[float, int, int, float | None, str]] = []
+    for i, j, dist in candidate_pairs(records):
+        a, b = records[i], records[j]
+        if _kind_group(a.kind) != _kind_group(b.kind) or frozenset({a.key, b.key}) in decisions:
+            continue
+        same, score, reason = same_place(a, b, dist)
+        if same:
+            scored.append((score, i, j, dist, reason))
+        elif score >= 60 and a.source != b.source:
+            apart.append(MergeNote(a.key, b.key, dist, score, reason))
+    for pair, same in decisions.items():
+        keys = sorted(pair)
+        if same and len(keys) == 2 and all(k in index for k in keys):
+            i, j = index[keys[0]], index[keys[1]]
+            if clusters.union(i, j, force=True):
+                merges.append(MergeNote(keys[0], keys[1], None, 100.0, "décision : même lieu"))
+    # Strongest evidence first, so a weak link cannot block a strong one.
+    for score, i, j, dist, reason in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
+        if clusters.union(i, j):
+            merges.append(MergeNote(records[i].key, records[j].key, dist, score, reason))
+        else:
+            apart.append(MergeNote(records[i].key, records[j].key, dist, score, reason + " ; fusion refusée"))
+    groups: dict[int, list[Record]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        groups[clusters.find(i)].append(rec)
+    listings = []
+    used: set[str] = set()
+    for members in sorted(groups.values(), key=lambda m: min(_order(r) for r in m)):
+        listing_id = _listing_id(members, previous_ids)
+        if listing_id in used:  # a listing split since the last build: the part without the old id
+            anchor = min(members, key=_order)
+            listing_id = stable_id(anchor.source, anchor.ref)
+        used.add(listing_id)
+        listings.append(golden(members, listing_id))
+    listings.sort(key=lambda listing: listing.id)
+    return Resolution(listings, merges, apart)
+
+
+def _listing_id(members: list[Record], previous_ids: dict[tuple[str, str], str]) -> str:
+    """An id that survives rebuilds: a member's id from the previous build, else a hash of the
+    best-precedence member, so a new lower-precedence source never renumbers others."""
+    earlier = sorted({previous_ids[m.key] for m in members if m.key in previous_ids})
+    if earlier:
+        return earlier[0]
+    anchor = min(members, key=_order)
+    return stable_id(anchor.source, anchor.ref)
