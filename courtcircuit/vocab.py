@@ -93,7 +93,12 @@ KINDS = Vocabulary(
         ),
         Term("amap", "AMAP / paniers", "AMAP / box scheme", ("paniers", "panier")),
         Term("marche", "Marché", "Market", ("marche de plein vent", "marche de producteurs")),
-        Term("drive", "Drive / point de retrait", "Drive / pick-up point", ("point de retrait", "drive fermier")),
+        Term(
+            "drive",
+            "Drive / point de retrait",
+            "Drive / pick-up point",
+            ("point de retrait", "drive fermier"),
+        ),
         Term(
             "distributeur",
             "Distributeur automatique",
@@ -137,7 +142,15 @@ CHANNELS = Vocabulary(
             "intermediaire",
             "Vente par un intermédiaire",
             "Through one intermediary",
-            ("epicerie", "magasin", "restaurant", "cooperative", "gms", "grande surface", "magasin specialise"),
+            (
+                "epicerie",
+                "magasin",
+                "restaurant",
+                "cooperative",
+                "gms",
+                "grande surface",
+                "magasin specialise",
+            ),
         ),
         Term(
             "soutien",
@@ -157,7 +170,9 @@ CHANNELS = Vocabulary(
 LABELS = Vocabulary(
     "signe de qualité",
     (
-        Term("ab", "Agriculture biologique (AB)", "Organic (AB)", ("bio", "agriculture biologique", "organic")),
+        Term(
+            "ab", "Agriculture biologique (AB)", "Organic (AB)", ("bio", "agriculture biologique", "organic")
+        ),
         Term("aop", "AOP", "PDO (AOP)"),
         Term("aoc", "AOC", "AOC"),
         Term("igp", "IGP", "PGI (IGP)"),
@@ -207,7 +222,9 @@ PRODUCTS = Vocabulary(
         ),
         Term("fromages", "Fromages", "Cheese", ("fromage", "cheese", "fourme", "fourme d ambert")),
         Term("miel", "Miel et produits de la ruche", "Honey", ("miel", "honey", "ruche")),
-        Term("pain_cereales", "Pain et céréales", "Bread and cereals", ("pain", "bread", "cereales", "cereals")),
+        Term(
+            "pain_cereales", "Pain et céréales", "Bread and cereals", ("pain", "bread", "cereales", "cereals")
+        ),
         Term(
             "farines_legumineuses",
             "Farines / légumineuses",

@@ -41,7 +41,9 @@ class BuildReport:
         lines = [f"{'source':<28}{'lus':>8}{'chargés':>9}{'fusionnés':>11}{'rejetés':>9}"]
         for name, s in self.stats.items():
             lines.append(f"{name:<28}{s['read']:>8}{s['loaded']:>9}{s['merged']:>11}{s['rejected']:>9}")
-        lines.append(f"{self.listings} fiches, {self.links} liens producteur ↔ point de vente, {self.merges} fusions")
+        lines.append(
+            f"{self.listings} fiches, {self.links} liens producteur ↔ point de vente, {self.merges} fusions"
+        )
         return "\n".join(lines)
 
 
@@ -113,7 +115,14 @@ def build(
         tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
         try:
             write_database(
-                tmp, resolution.listings, links, rejected, resolution.merges, resolution.kept_apart, sources, stats
+                tmp,
+                resolution.listings,
+                links,
+                rejected,
+                resolution.merges,
+                resolution.kept_apart,
+                sources,
+                stats,
             )
             if before_swap is not None:
                 before_swap(tmp)
@@ -122,5 +131,11 @@ def build(
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 leftover.unlink(missing_ok=True)
     return BuildReport(
-        db, stats, len(resolution.listings), len(links), rejected, len(resolution.merges), len(resolution.kept_apart)
+        db,
+        stats,
+        len(resolution.listings),
+        len(links),
+        rejected,
+        len(resolution.merges),
+        len(resolution.kept_apart),
     )

@@ -35,7 +35,8 @@ def checks() -> dict[str, str]:
         "status in vocabulary": f"SELECT count(*) FROM listings WHERE status NOT IN ({_codes(STATUS.codes())})",
         "links to listings": "SELECT count(*) FROM listing_links l WHERE l.producer_id NOT IN "
         "(SELECT id FROM listings) OR l.outlet_id NOT IN (SELECT id FROM listings)",
-        "every source record once": "SELECT count(*) - count(DISTINCT (source, source_ref)) FROM listing_sources",
+        "every source record once": "SELECT count(*) - count(DISTINCT (source, source_ref)) "
+        "FROM listing_sources",
     }
     for column, vocab in lists.items():
         found[f"{column} in vocabulary"] = (

@@ -47,16 +47,29 @@ def resolve_links(listings: list[Listing]) -> tuple[list[Link], list[tuple[str, 
         for rec in listing.members:
             for ref in rec.outlets:
                 kinds = (ref.kind,) if ref.kind else OUTLET_KINDS
-                pool = [c for k in kinds for c in by_kind.get(k, []) if c.id != listing.id and _km(listing, c) <= MAX_KM]
+                pool = [
+                    c
+                    for k in kinds
+                    for c in by_kind.get(k, [])
+                    if c.id != listing.id and _km(listing, c) <= MAX_KM
+                ]
                 match = process.extractOne(
-                    fold(ref.name), {c.id: fold(str(c.values["name"])) for c in pool}, scorer=fuzz.token_sort_ratio
+                    fold(ref.name),
+                    {c.id: fold(str(c.values["name"])) for c in pool},
+                    scorer=fuzz.token_sort_ratio,
                 )
                 if match is None or match[1] < MIN_SCORE:
                     unresolved.append(
-                        (rec.source, rec.ref, FieldIssue("outlets", ref.name, f"lieu lié introuvable : « {ref.name} »"))
+                        (
+                            rec.source,
+                            rec.ref,
+                            FieldIssue("outlets", ref.name, f"lieu lié introuvable : « {ref.name} »"),
+                        )
                     )
                     continue
                 other = next(c for c in pool if c.id == match[2])
                 producer, outlet = (other, listing) if ref.kind == "producteur" else (listing, other)
-                links.setdefault((producer.id, outlet.id), Link(producer.id, outlet.id, ref.days, rec.source, rec.ref))
+                links.setdefault(
+                    (producer.id, outlet.id), Link(producer.id, outlet.id, ref.days, rec.source, rec.ref)
+                )
     return sorted(links.values(), key=lambda link: (link.producer_id, link.outlet_id)), unresolved

@@ -94,15 +94,51 @@ def weekly_slots(expr: str, start: date) -> list[tuple[int, int, int, int]]:
     try:
         spans = opening_hours.OpeningHours(expr).intervals(begin, begin + timedelta(days=28))
         for lo, hi, state, _comment in spans:
-            if str(state).endswith("OPEN") and hi is not None:
+            if state == opening_hours.State.OPEN and hi is not None:
                 while lo < hi:  # split at midnight
                     end = min(hi, datetime.combine(lo.date() + timedelta(days=1), datetime.min.time()))
                     key = (lo.weekday(), lo.hour * 60 + lo.minute, (end - lo).seconds // 60 or 1440)
                     counts[key] = counts.get(key, 0) + 1
                     lo = end
-    except Exception:  # expressions were validated at normalisation; a library edge case must not stop a build
+    except (
+        Exception
+    ):  # expressions were validated at normalisation; a library edge case must not stop a build
         return []
     return [(d, s, s + length, n) for (d, s, length), n in sorted(counts.items())]
+
+
+def _create(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    schema: tuple[tuple[str, str], ...],
+    rows: pd.DataFrame | list[tuple],
+    order_by: str | None = None,
+) -> None:
+    """CREATE TABLE … AS SELECT with explicit types, so an empty frame still has the right schema."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=[n for n, _ in schema])
+    frame = frame.astype(object)
+    casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in schema)
+    extra = ", ST_Point(lon, lat) AS geom" if table == "listings" else ""
+    order = f" ORDER BY {order_by}" if order_by else ""
+    con.execute(f"CREATE TABLE {table} AS SELECT {casts}{extra} FROM frame{order}")  # noqa: S608 - our identifiers
+
+
+NOTE_SCHEMA = (
+    ("source_a", "VARCHAR"), ("ref_a", "VARCHAR"), ("source_b", "VARCHAR"), ("ref_b", "VARCHAR"),
+    ("distance_m", "DOUBLE"), ("name_score", "DOUBLE"), ("reason", "VARCHAR"),
+)  # fmt: skip
+SOURCE_SCHEMA = (
+    ("name", "VARCHAR"), ("format", "VARCHAR"), ("label", "VARCHAR"), ("precedence", "INTEGER"),
+    ("demo", "BOOLEAN"), ("date", "DATE"), ("licence", "VARCHAR"), ("read", "INTEGER"), ("loaded", "INTEGER"),
+    ("merged", "INTEGER"), ("rejected", "INTEGER"),
+)  # fmt: skip
+REJECTED_SCHEMA = (
+    ("source", "VARCHAR"), ("record_ref", "VARCHAR"), ("scope", "VARCHAR"), ("field", "VARCHAR"),
+    ("value", "VARCHAR"), ("reason", "VARCHAR"),
+)  # fmt: skip
+# Rows in Hilbert order: a bbox prefilter then reads few row groups, and one CREATE … ORDER BY
+# makes a file half the size of one built with ALTER/UPDATE (STACK-NOTES.md).
+HILBERT = "ST_Hilbert(lon, lat, {'min_x': -180.0, 'min_y': -90.0, 'max_x': 180.0, 'max_y': 90.0}::BOX_2D)"
 
 
 def write_database(
@@ -117,59 +153,52 @@ def write_database(
 ) -> None:
     con = connect(path, read_only=False)
     try:
-        frame = _listing_rows(listings)  # noqa: F841 - read by DuckDB's replacement scan
-        casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in LISTING_SCHEMA)
-        # One CREATE … ORDER BY, rows in Hilbert order: a bbox prefilter then reads few row
-        # groups, and the file is half the size of one built with ALTER/UPDATE (STACK-NOTES.md).
-        con.execute(
-            f"CREATE TABLE listings AS SELECT {casts}, ST_Point(lon, lat) AS geom FROM frame "  # noqa: S608
-            "ORDER BY ST_Hilbert(lon, lat, {'min_x': -180.0, 'min_y': -90.0, 'max_x': 180.0, 'max_y': 90.0}::BOX_2D)"
-        )
-        source_rows = pd.DataFrame(  # noqa: F841
-            [
-                (listing.id, m.source, m.ref, m.source_date, m.precedence)
-                for listing in listings
-                for m in listing.members
-            ],
-            columns=["listing_id", "source", "source_ref", "source_date", "precedence"],
-        )
-        con.execute("CREATE TABLE listing_sources AS SELECT * FROM source_rows ORDER BY listing_id, precedence")
-        link_rows = pd.DataFrame(  # noqa: F841
-            [(k.producer_id, k.outlet_id, k.days, k.source, k.source_ref) for k in links],
-            columns=["producer_id", "outlet_id", "days", "source", "source_ref"],
-        )
-        con.execute("CREATE TABLE listing_links AS SELECT * FROM link_rows")
-        today = date.today()
-        monday = today - timedelta(days=today.weekday())
-        slot_rows = pd.DataFrame(  # noqa: F841
-            [
-                (listing.id, *slot)
-                for listing in listings
-                if listing.values.get("opening_hours")
-                for slot in weekly_slots(str(listing.values["opening_hours"]), monday)
-            ],
-            columns=["listing_id", "weekday", "start_minute", "end_minute", "weeks"],
-        )
-        con.execute("CREATE TABLE opening_slots AS SELECT * FROM slot_rows ORDER BY listing_id")
-        con.execute("CREATE TABLE rejected AS SELECT * FROM rejected")
-        for table, notes in (("merges", merges), ("kept_apart", kept_apart)):
-            frame_notes = pd.DataFrame(  # noqa: F841
-                [(n.kept[0], n.kept[1], n.merged[0], n.merged[1], n.distance_m, n.name_score, n.reason) for n in notes],
-                columns=["source_a", "ref_a", "source_b", "ref_b", "distance_m", "name_score", "reason"],
-            )
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame_notes")
-        source_info = pd.DataFrame(  # noqa: F841
-            [
-                (
-                    s.name, s.format, s.label or s.name, s.precedence, s.demo, s.date, s.licence,
-                    *(stats[s.name][k] for k in ("read", "loaded", "merged", "rejected")),
-                )
-                for s in sources
-            ],
-            columns=["name", "format", "label", "precedence", "demo", "date", "licence",
-                     "read", "loaded", "merged", "rejected"],
+        _create(con, "listings", LISTING_SCHEMA, _listing_rows(listings), order_by=HILBERT)
+        members = [(x.id, m.source, m.ref, m.source_date, m.precedence) for x in listings for m in x.members]
+        _create(
+            con,
+            "listing_sources",
+            (("listing_id", "VARCHAR"), ("source", "VARCHAR"), ("source_ref", "VARCHAR"),
+             ("source_date", "DATE"), ("precedence", "INTEGER")),
+            members,
+            order_by="listing_id, precedence",
         )  # fmt: skip
-        con.execute("CREATE TABLE sources AS SELECT * FROM source_info")
+        _create(
+            con,
+            "listing_links",
+            (("producer_id", "VARCHAR"), ("outlet_id", "VARCHAR"), ("days", "VARCHAR"), ("source", "VARCHAR"),
+             ("source_ref", "VARCHAR")),
+            [(k.producer_id, k.outlet_id, k.days, k.source, k.source_ref) for k in links],
+        )  # fmt: skip
+        monday = date.today() - timedelta(days=date.today().weekday())
+        slots = [
+            (x.id, *slot)
+            for x in listings
+            if x.values.get("opening_hours")
+            for slot in weekly_slots(str(x.values["opening_hours"]), monday)
+        ]
+        _create(
+            con,
+            "opening_slots",
+            (("listing_id", "VARCHAR"), ("weekday", "INTEGER"), ("start_minute", "INTEGER"),
+             ("end_minute", "INTEGER"), ("weeks", "INTEGER")),
+            slots,
+            order_by="listing_id, weekday, start_minute",
+        )  # fmt: skip
+        _create(con, "rejected", REJECTED_SCHEMA, rejected)
+        for table, notes in (("merges", merges), ("kept_apart", kept_apart)):
+            rows = [
+                (n.kept[0], n.kept[1], n.merged[0], n.merged[1], n.distance_m, n.name_score, n.reason)
+                for n in notes
+            ]
+            _create(con, table, NOTE_SCHEMA, rows)
+        counts = ("read", "loaded", "merged", "rejected")
+        source_rows = [
+            (s.name, s.format, s.label or s.name, s.precedence, s.demo, s.date, s.licence,
+             *(stats[s.name][k] for k in counts))
+            for s in sources
+        ]  # fmt: skip
+        _create(con, "sources", SOURCE_SCHEMA, source_rows)
         con.execute("CREATE TABLE build_info AS SELECT now() AS built_at, ? AS listings", [len(listings)])
         run_checks(con)
         con.execute("CHECKPOINT")

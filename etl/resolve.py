@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,8 +32,8 @@ NEAR_M = 200.0
 KIND_GROUP = {"magasin_producteurs": "point_de_vente"}
 # Words that say what a place is rather than which one it is.
 STOPWORDS = set(
-    "gaec earl scea sarl sas eurl ferme la le les l du de des d chez et au aux famille domaine exploitation "
-    "marche magasin producteurs boutique".split()
+    """gaec earl scea sarl sas eurl ferme la le les l du de des d chez et au aux famille domaine
+    exploitation marche magasin producteurs boutique""".split()
 )
 PRECISION_RANK = {"exact": 0, "street": 1, "commune": 2, None: 3}
 LIST_FIELDS = ("channels", "labels", "products")
@@ -122,7 +121,7 @@ def _cell(rec: Record) -> tuple[int, int]:
     y = rec.lat or 0.0
     x = (rec.lon or 0.0) * math.cos(math.radians(y))
     # ~200 m cells in degrees of latitude; neighbours are checked too.
-    return int(math.floor(x * 111_320 / NEAR_M)), int(math.floor(y * 110_540 / NEAR_M))
+    return math.floor(x * 111_320 / NEAR_M), math.floor(y * 110_540 / NEAR_M)
 
 
 def candidate_pairs(records: list[Record]) -> Iterable[tuple[int, int, float | None]]:

@@ -48,7 +48,9 @@ def load_sources(path: Path | str = DEFAULT_SOURCES) -> list[SourceConfig]:
         if missing:
             raise SourcesFileError(f"{where} : champ(s) manquant(s) {', '.join(missing)}")
         if entry["format"] not in FORMATS:
-            raise SourcesFileError(f"{where} : format « {entry['format']} » inconnu (attendu : {', '.join(FORMATS)})")
+            raise SourcesFileError(
+                f"{where} : format « {entry['format']} » inconnu (attendu : {', '.join(FORMATS)})"
+            )
         when = entry.get("date")
         if isinstance(when, str):
             when = date.fromisoformat(when)

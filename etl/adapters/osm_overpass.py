@@ -12,10 +12,8 @@ from etl.sources import SourceConfig
 
 # shop=* values that sell local food through one intermediary.
 SHOPS = {"greengrocer", "deli", "cheese", "butcher", "dairy", "farm"}
-FOOD_VENDING = {
-    "milk", "eggs", "food", "cheese", "meat", "potatoes", "vegetables", "fruit", "honey", "bread",
-    "bakery", "sausages", "meals", "dairy", "yoghurt", "drinks", "fish",
-}  # fmt: skip
+# vending=* values that are food without being a product family of ours.
+FOOD_VENDING = {"food", "local_food", "regional_products", "frozen_food", "farm_products", "meals", "pizza"}
 # OSM values (produce=*, vending=*, shop=*) → product family; the vocabulary knows the French.
 OSM_PRODUCTS = {
     "cheese": "fromages", "milk": "lait", "dairy": "lait", "yoghurt": "lait", "eggs": "oeufs",
@@ -27,7 +25,22 @@ OSM_PRODUCTS = {
     "flour": "farines_legumineuses", "oil": "huiles", "wine": "boissons", "juice": "boissons",
     "cider": "boissons", "beer": "boissons", "drinks": "boissons", "meals": "plats_conserves",
     "jam": "plats_conserves", "herbs": "plantes_aromates", "fish": "poisson", "trout": "poisson",
+    "meats": "viande_bovine", "pork_meats": "porc_charcuterie", "charcuterie": "porc_charcuterie",
+    "duck": "volaille", "milk_products": "lait", "milk products": "lait", "dairy_products": "lait",
+    "egg": "oeufs", "strawberry": "fruits", "pizza": "plats_conserves", "frozen_food": "plats_conserves",
+    "soup": "plats_conserves", "vegetable_oil": "huiles", "bakery_products": "pain_cereales",
 }  # fmt: skip
+# Generic values that say "food" without naming a family: not worth a note.
+GENERIC = {
+    "farm",
+    "food",
+    "local_food",
+    "regional_products",
+    "farm_products",
+    "greengrocer",
+    "deli",
+    "butcher",
+}
 
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
@@ -38,7 +51,9 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise SourceFileError(f"{source.path.name} n'est pas un JSON Overpass valide : {err}") from err
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
-        raise SourceFileError(f"{source.path.name} : pas de liste « elements » (format Overpass JSON attendu)")
+        raise SourceFileError(
+            f"{source.path.name} : pas de liste « elements » (format Overpass JSON attendu)"
+        )
     for i, element in enumerate(data["elements"]):
         if isinstance(element, dict):
             yield RawRow(ref=f"{element.get('type', '?')}/{element.get('id', f'#{i}')}", data=element)
@@ -53,15 +68,17 @@ def _kind(tags: dict[str, str]) -> tuple[str, list[str]]:
     if tags.get("amenity") == "marketplace":
         return "marche", ["marche"]
     if tags.get("amenity") == "vending_machine":
-        vending = {v.strip() for v in tags.get("vending", "").split(";")}
-        if vending & FOOD_VENDING:
+        vending = {v.strip().lower() for v in tags.get("vending", "").split(";")}
+        if vending & (FOOD_VENDING | set(OSM_PRODUCTS)):
             return "distributeur", ["drive_distributeur"]
         raise RejectRecord(f"distributeur automatique non alimentaire (vending={tags.get('vending', '?')})")
     if tags.get("craft") == "beekeeper":
         return "producteur", ["vente_ferme"]
     if tags.get("shop") in SHOPS:
         return "point_de_vente", ["intermediaire"]
-    raise RejectRecord("élément OSM sans étiquette de circuit court reconnue (shop=farm, amenity=marketplace…)")
+    raise RejectRecord(
+        "élément OSM sans étiquette de circuit court reconnue (shop=farm, amenity=marketplace…)"
+    )
 
 
 def _products(rec: Record, tags: dict[str, str]) -> list[str]:
@@ -71,7 +88,7 @@ def _products(rec: Record, tags: dict[str, str]) -> list[str]:
         values.append("honey")
     for value in ";".join(values).split(";"):
         value = value.strip().lower()
-        if not value or value in ("farm", "food", "greengrocer", "deli", "butcher"):
+        if not value or value in GENERIC:
             continue
         code = OSM_PRODUCTS.get(value) or (term.code if (term := PRODUCTS.lookup(value)) else None)
         if code is None:
@@ -100,7 +117,11 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     if "lat" not in where or "lon" not in where:
         raise RejectRecord("élément OSM sans position (« out center; » attendu pour les ways et relations)")
     rec = Record(
-        source=source.name, ref=row.ref, source_date=source.date, is_demo=source.demo, precedence=source.precedence
+        source=source.name,
+        ref=row.ref,
+        source_date=source.date,
+        is_demo=source.demo,
+        precedence=source.precedence,
     )
     rec.kind, rec.channels = kind, channels
     rec.lat, rec.lon, rec.geo_precision = float(where["lat"]), float(where["lon"]), "exact"
@@ -108,12 +129,17 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     if rec.name is None:
         # Unnamed farm stands and machines are common in OSM; their kind is what people look for.
         vending = tags.get("vending", "").replace(";", ", ")
-        rec.name = {"distributeur": f"Distributeur ({vending})" if vending else "Distributeur automatique"}.get(
+        rec.name = {
+            "distributeur": f"Distributeur ({vending})" if vending else "Distributeur automatique"
+        }.get(
             kind, "Vente à la ferme" if kind == "producteur" else "Marché" if kind == "marche" else "Commerce"
         )
         rec.note("name", "", f"élément sans nom : « {rec.name} » utilisé")
     rec.description = tags.get("description")
-    number, street = _tag(tags, "addr:housenumber", "contact:housenumber"), _tag(tags, "addr:street", "contact:street")
+    number, street = (
+        _tag(tags, "addr:housenumber", "contact:housenumber"),
+        _tag(tags, "addr:street", "contact:street"),
+    )
     rec.street = f"{number} {street}" if number and street else street
     rec.postcode = _tag(tags, "addr:postcode", "contact:postcode")
     rec.city = _tag(tags, "addr:city", "contact:city")

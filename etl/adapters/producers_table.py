@@ -26,11 +26,11 @@ from etl.adapters.tables import (
 from etl.record import Record, RejectRecord
 from etl.sources import SourceConfig
 
-FIELDS = (
-    "ref name kind description street postcode city insee lat lon x y phone email website opening_hours "
-    "channels labels ab_status products delivers delivery_radius_km volumes delivery_frequency "
-    "gtin_available sanitary_approval siret sells_at last_verified status"
-).split()
+FIELDS = tuple(
+    """ref name kind description street postcode city insee lat lon x y phone email website opening_hours
+    channels labels ab_status products delivers delivery_radius_km volumes delivery_frequency
+    gtin_available sanitary_approval siret sells_at last_verified status""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class Mapping:
 
 def load_mapping(path: Path | None) -> Mapping:
     if path is None:
-        raise SourceFileError("une source « producers-table » doit indiquer un fichier de correspondance (mapping)")
+        raise SourceFileError(
+            "une source « producers-table » doit indiquer un fichier de correspondance (mapping)"
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:
@@ -51,12 +53,16 @@ def load_mapping(path: Path | None) -> Mapping:
     columns = data.get("columns") or {}
     unknown = sorted(set(columns) - set(FIELDS))
     if unknown:
-        raise SourceFileError(f"{path.name} : champs inconnus {unknown} (champs possibles : {', '.join(FIELDS)})")
+        raise SourceFileError(
+            f"{path.name} : champs inconnus {unknown} (champs possibles : {', '.join(FIELDS)})"
+        )
     if "name" not in columns:
         raise SourceFileError(f"{path.name} : la colonne du nom (name) doit être indiquée")
     crs = data.get("crs", "EPSG:4326")
     if crs not in ("EPSG:4326", "EPSG:2154"):
-        raise SourceFileError(f"{path.name} : système de coordonnées {crs} non pris en charge (EPSG:4326 ou 2154)")
+        raise SourceFileError(
+            f"{path.name} : système de coordonnées {crs} non pris en charge (EPSG:4326 ou 2154)"
+        )
     return Mapping(columns, data.get("sheet"), crs, data.get("kind", "producteur"))
 
 
@@ -97,7 +103,12 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     else:
         rec.kind = mapping.default_kind
     rec.name, rec.description = cell("name"), cell("description")
-    rec.street, rec.postcode, rec.city, rec.commune_insee = cell("street"), cell("postcode"), cell("city"), cell("insee")
+    rec.street, rec.postcode, rec.city, rec.commune_insee = (
+        cell("street"),
+        cell("postcode"),
+        cell("city"),
+        cell("insee"),
+    )
     if mapping.crs == "EPSG:2154":
         rec.x_l93, rec.y_l93 = parse_float(rec, "x", cell("x")), parse_float(rec, "y", cell("y"))
     else:
@@ -119,7 +130,9 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     rec.delivers = parse_bool(rec, "delivers", cell("delivers"))
     rec.delivery_radius_km = parse_float(rec, "delivery_radius_km", cell("delivery_radius_km"))
     if rec.delivery_radius_km is not None and not 0 <= rec.delivery_radius_km <= 1000:
-        rec.note("delivery_radius_km", rec.delivery_radius_km, "rayon de livraison hors limites (0 à 1000 km)")
+        rec.note(
+            "delivery_radius_km", rec.delivery_radius_km, "rayon de livraison hors limites (0 à 1000 km)"
+        )
         rec.delivery_radius_km = None
     rec.volumes, rec.delivery_frequency = cell("volumes"), cell("delivery_frequency")
     rec.gtin_available = parse_bool(rec, "gtin_available", cell("gtin_available"))

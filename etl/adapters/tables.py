@@ -7,9 +7,9 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from courtcircuit.vocab import Vocabulary, fold
 from etl.record import OutletRef, Record
@@ -58,7 +58,9 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     for row in reader:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # blank line
-        clean = {k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
+        clean = {
+            k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str) and isinstance(v, str)
+        }
         yield reader.line_num, clean
 
 
@@ -71,7 +73,9 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict[
         raise SourceFileError(f"{path.name} n'est pas un classeur XLSX lisible : {err}") from err
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise SourceFileError(f"feuille « {sheet} » absente de {path.name} (feuilles : {book.sheetnames})")
+            raise SourceFileError(
+                f"feuille « {sheet} » absente de {path.name} (feuilles : {book.sheetnames})"
+            )
         rows = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
         header = next(rows, None)
         if not header:

@@ -75,4 +75,6 @@ def check_coordinates(rec: Record) -> None:
         rec.note("coordinates", f"{lat}, {lon}", "latitude et longitude inversées : corrigées")
         return
     rec.lat = rec.lon = None
-    rec.note("coordinates", f"{lat}, {lon}", f"point hors de France ({lat:.4f}, {lon:.4f}) : coordonnées ignorées")
+    rec.note(
+        "coordinates", f"{lat}, {lon}", f"point hors de France ({lat:.4f}, {lon:.4f}) : coordonnées ignorées"
+    )

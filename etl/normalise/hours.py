@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import opening_hours
 
 from etl.normalise.hours_fr import UnparsedHours, parse_french_hours
@@ -13,6 +15,25 @@ def is_valid_osm_hours(expr: str) -> bool:
     return bool(opening_hours.validate(expr))
 
 
+# Frequent slips in OSM data that the syntax rejects but whose meaning is plain.
+_REPAIRS = (
+    (re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b"), lambda m: m.group(1)[:2]),
+    (re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su) +\["), lambda m: m.group(1) + "["),
+    (
+        re.compile(r"(\d{1,2}):(\d{2}) ?- ?(\d{1,2}):(\d{2})"),
+        lambda m: f"{int(m[1]):02d}:{m[2]}-{int(m[3]):02d}:{m[4]}",
+    ),
+)
+
+
+def repair_osm_hours(expr: str) -> str | None:
+    """A valid expression from one with well-known slips ("Thu 7:00-13:00"), or None."""
+    fixed = expr
+    for pattern, replacement in _REPAIRS:
+        fixed = pattern.sub(replacement, fixed)
+    return fixed if fixed != expr and is_valid_osm_hours(fixed) else None
+
+
 def normalise_opening_hours(rec: Record) -> None:
     """Keep a valid OSM expression; translate French text; keep the original text always."""
     raw = rec.opening_hours or rec.opening_hours_text
@@ -22,6 +43,11 @@ def normalise_opening_hours(rec: Record) -> None:
     rec.opening_hours_text = rec.opening_hours_text or raw
     if is_valid_osm_hours(raw):
         rec.opening_hours = raw
+        return
+    repaired = repair_osm_hours(raw)
+    if repaired is not None:
+        rec.opening_hours = repaired
+        rec.note("opening_hours", raw, f"horaires OSM corrigés : « {repaired} »")
         return
     try:
         parsed = parse_french_hours(raw)

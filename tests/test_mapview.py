@@ -1,0 +1,244 @@
+"""The listings map renders with no CDN, escapes hostile names and stays small."""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from courtcircuit import mapview
+from courtcircuit.vocab import KINDS
+
+REPO = Path(__file__).resolve().parents[1]
+STATIC_BASE = "/app/static/vendor"
+HOSTILE = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def _points(n: int, seed: int = 1) -> pd.DataFrame:
+    rng = random.Random(seed)
+    codes = KINDS.codes()
+    return pd.DataFrame(
+        {
+            "id": range(1, n + 1),
+            "name": [f"Lieu {i}" for i in range(n)],
+            "kind": [codes[i % len(codes)] for i in range(n)],
+            "lat": [45.55 + rng.uniform(-0.3, 0.3) for _ in range(n)],
+            "lon": [3.74 + rng.uniform(-0.4, 0.4) for _ in range(n)],
+        }
+    )
+
+
+class _Refs(HTMLParser):
+    """Every src/href of <script> and <link> elements, and the inline script bodies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in ("script", "link", "img", "iframe") and (a.get("src") or a.get("href")):
+            self.refs.append(a.get("src") or a.get("href") or "")
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def _parse(page: str) -> _Refs:
+    p = _Refs()
+    p.feed(page)
+    return p
+
+
+def _js_strings_after(page: str, marker: str) -> list[str]:
+    """Decode the JSON string literals that follow `marker` in the page."""
+    return [json.loads(s) for s in re.findall(re.escape(marker) + r'\s*("(?:[^"\\]|\\.)*")', page)]
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    df = _points(50)
+    outlines = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"nom": "Puy-de-Dôme"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[2.4, 45.3], [3.9, 45.3], [3.9, 46.3], [2.4, 45.3]]],
+                },
+            }
+        ],
+    }
+    m = mapview.listings_map(
+        df, center=(45.55, 3.74), radius_km=20, outlines=outlines, static_base=STATIC_BASE
+    )
+    return mapview.map_html(m)
+
+
+def test_only_vendored_assets_and_tiles_are_referenced(page: str) -> None:
+    refs = _parse(page).refs
+    assert refs, "the page loads scripts/styles"
+    assert all(r.startswith(STATIC_BASE + "/") for r in refs), refs
+    # Any other absolute URL anywhere (inline JS included) must be the tile template or
+    # the attribution link (a link the visitor may follow, not a fetch).
+    allowed = {mapview.OSM_FR_TILES, "https://www.openstreetmap.org/copyright"}
+    urls = set(re.findall(r"https?://[^\s\"'\\<>)]+", page))
+    assert urls <= allowed, urls - allowed
+
+
+def test_offline_map_has_no_external_url_at_all() -> None:
+    m = mapview.listings_map(_points(5), online_tiles=False)
+    assert not re.search(r"https?://", mapview.map_html(m))
+
+
+def test_referenced_vendor_files_exist() -> None:
+    page = mapview.map_html(mapview.listings_map(_points(5)))
+    refs = [r for r in _parse(page).refs if r.startswith(STATIC_BASE)]
+    assert set(mapview.asset_urls(STATIC_BASE)) <= set(refs)
+    for url in [*refs, *mapview.asset_urls(STATIC_BASE)]:
+        assert (REPO / "static/vendor" / url.removeprefix(STATIC_BASE + "/")).is_file(), url
+    # Leaflet's CSS pulls images relative to itself, and the default icon path is set.
+    css = (REPO / "static/vendor/leaflet/leaflet.css").read_text()
+    for img in re.findall(r"url\((images/[^)]+)\)", css):
+        assert (REPO / "static/vendor/leaflet" / img).is_file(), img
+    assert f'L.Icon.Default.imagePath = "{STATIC_BASE}/leaflet/images/"' in page
+    assert (REPO / "static/vendor/leaflet/images/marker-icon.png").is_file()
+
+
+def test_map_options_needed_without_tiles() -> None:
+    page = mapview.map_html(mapview.listings_map(_points(5), online_tiles=False))
+    assert '"maxZoom": 19' in page  # markercluster throws on a map without maxZoom
+    assert '"preferCanvas": true' in page
+    assert "L.tileLayer" not in page
+
+
+def test_hostile_names_stay_text() -> None:
+    df = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "name": HOSTILE,
+            "kind": ["producteur", "amap"],
+            "lat": [45.5, 45.6],
+            "lon": [3.7, 3.8],
+        }
+    )
+    page = mapview.map_html(mapview.listings_map(df))
+    for name in HOSTILE:
+        assert name not in page
+    assert "</script><script>alert(1)" not in page
+    assert "<img src=x" not in page
+    # The only </script> tags are the ones folium writes: one per <script>.
+    assert page.count("</script>") == page.count("<script")
+    # The names are still there, as JSON the browser decodes back to the exact text.
+    data = json.loads(re.search(r"var data = (\[.*?\]\]);", page).group(1))
+    assert [row[3] for row in data] == HOSTILE
+    assert [row[4] for row in data] == [1, 2]
+    # The callback never feeds raw data to innerHTML: tooltip escaped, popup via textContent.
+    callback = page[page.index("var callback") : page.index("var data")]
+    assert "innerHTML" not in callback
+    assert "bindTooltip(esc(row[3]))" in callback
+    assert 'el("strong", "", row[3])' in callback
+
+
+def test_legend_lists_every_kind_present_with_escaped_labels() -> None:
+    df = _points(9 * 3)
+    df.loc[0, "kind"] = "<b>inconnu</b>"  # a code the vocabulary lacks: legend says "Autre"
+    page = mapview.map_html(mapview.listings_map(df, lang="fr"))
+    (legend,) = _js_strings_after(page, "div.innerHTML =")
+
+    class Items(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.items: list[str] = []
+            self._li = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "li":
+                self._li = True
+                self.items.append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            self._li = self._li and tag != "li"
+
+        def handle_data(self, data: str) -> None:
+            if self._li:
+                self.items[-1] += data
+
+    parser = Items()
+    parser.feed(legend)
+    expected = [mapview.KIND_STYLES[c].glyph + KINDS.label(c, "fr") for c in KINDS.codes()] + ["?Autre"]
+    assert parser.items == expected
+    assert "<b>" not in legend
+
+
+def test_legend_only_lists_kinds_present_and_escapes() -> None:
+    html_ = mapview.legend_html(["amap", "marche"], "en")
+    assert "AMAP / box scheme" in html_ and "Market" in html_ and "Producer" not in html_
+    assert html.escape("Producers' shop") in mapview.legend_html(["magasin_producteurs"], "en")
+
+
+def test_every_kind_has_a_distinct_colour_and_glyph() -> None:
+    assert set(mapview.KIND_STYLES) == set(KINDS.codes())
+    styles = [*mapview.KIND_STYLES.values(), mapview.OTHER_STYLE]
+    assert len({s.color.lower() for s in styles}) == len(styles)
+    assert len({s.glyph for s in styles}) == len(styles)
+
+
+def test_search_circle_and_view() -> None:
+    page = mapview.map_html(mapview.listings_map(_points(5), center=(45.55, 3.74), radius_km=15))
+    assert "L.circle(" in page and '"radius": 15000' in page
+    assert '"interactive": false' in page
+    assert "fitBounds" in page  # fit to the circle when no zoom is given
+    page = mapview.map_html(mapview.listings_map(_points(5), center=(45.55, 3.74), zoom=11))
+    assert "L.circle(" not in page and "fitBounds" not in page and '"zoom": 11' in page
+    with pytest.raises(ValueError):
+        mapview.listings_map(_points(5), radius_km=10)
+
+
+def test_fits_bounds_without_center_and_handles_no_points() -> None:
+    page = mapview.map_html(mapview.listings_map(_points(20)))
+    assert "fitBounds" in page
+    empty = mapview.listings_map(_points(0))
+    page = mapview.map_html(empty)
+    assert "markerClusterGroup" not in page and "fitBounds" not in page
+
+
+def test_rows_without_position_are_skipped() -> None:
+    df = _points(3)
+    df["lat"] = df["lat"].astype(object)
+    df.loc[1, "lat"] = None
+    page = mapview.map_html(mapview.listings_map(df))
+    data = json.loads(re.search(r"var data = (\[.*?\]\]);", page).group(1))
+    assert [row[4] for row in data] == [1, 3]
+
+
+def test_popup_text_round_trips_the_id() -> None:
+    # What st_folium returns: the popup element's innerText (name / kind / reference lines).
+    assert mapview.clicked_listing_id("Ferme du Bourg\nP Producteur\nRéf. 1234") == "1234"
+    assert mapview.clicked_listing_id("Farm\nP Producer\nRef. osm:n42\n") == "osm:n42"
+    assert mapview.clicked_listing_id("Réf. 99 fake name\nP Producteur\nRéf. 7") == "7"
+    assert mapview.clicked_listing_id(None) is None
+    assert mapview.clicked_listing_id("no reference here") is None
+    page = mapview.map_html(mapview.listings_map(_points(2)))
+    assert _js_strings_after(page, "refPrefix =") == ["Réf. "]
+
+
+def test_twenty_thousand_points_build_small() -> None:
+    page = mapview.map_html(mapview.listings_map(_points(20_000), online_tiles=False))
+    assert len(page.encode()) < 3_000_000
+    assert page.count("L.circleMarker(") == 1  # markers are made in the browser from rows
