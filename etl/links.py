@@ -9,11 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
-from courtcircuit.vocab import fold
 from etl.record import FieldIssue
-from etl.resolve import Listing
+from etl.resolve import Listing, name_score
 
 OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")
 MAX_KM = 80.0
@@ -53,12 +50,10 @@ def resolve_links(listings: list[Listing]) -> tuple[list[Link], list[tuple[str, 
                     for c in by_kind.get(k, [])
                     if c.id != listing.id and _km(listing, c) <= MAX_KM
                 ]
-                match = process.extractOne(
-                    fold(ref.name),
-                    {c.id: fold(str(c.values["name"])) for c in pool},
-                    scorer=fuzz.token_sort_ratio,
-                )
-                if match is None or match[1] < MIN_SCORE:
+                # Any member's name counts: the source naming the link may use another spelling.
+                scored = [(max(name_score(ref.name, m.name) for m in c.members), c.id, c) for c in pool]
+                best = max(scored, default=None, key=lambda t: (t[0], t[1]))
+                if best is None or best[0] < MIN_SCORE:
                     unresolved.append(
                         (
                             rec.source,
@@ -67,7 +62,7 @@ def resolve_links(listings: list[Listing]) -> tuple[list[Link], list[tuple[str, 
                         )
                     )
                     continue
-                other = next(c for c in pool if c.id == match[2])
+                other = best[2]
                 producer, outlet = (other, listing) if ref.kind == "producteur" else (listing, other)
                 links.setdefault(
                     (producer.id, outlet.id), Link(producer.id, outlet.id, ref.days, rec.source, rec.ref)
