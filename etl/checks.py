@@ -32,7 +32,8 @@ def checks() -> dict[str, str]:
         "kinds in vocabulary": f"SELECT count(*) FROM listings WHERE kind NOT IN ({_codes(KINDS.codes())})",
         "precision in vocabulary": "SELECT count(*) FROM listings WHERE geo_precision NOT IN "
         f"({_codes(GEO_PRECISION.codes())})",
-        "status in vocabulary": f"SELECT count(*) FROM listings WHERE status NOT IN ({_codes(STATUS.codes())})",
+        "status in vocabulary": "SELECT count(*) FROM listings WHERE status NOT IN "
+        f"({_codes(STATUS.codes())})",
         "links to listings": "SELECT count(*) FROM listing_links l WHERE l.producer_id NOT IN "
         "(SELECT id FROM listings) OR l.outlet_id NOT IN (SELECT id FROM listings)",
         "every source record once": "SELECT count(*) - count(DISTINCT (source, source_ref)) "

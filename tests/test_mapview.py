@@ -228,8 +228,8 @@ def test_rows_without_position_are_skipped() -> None:
 
 
 def test_popup_text_round_trips_the_id() -> None:
-    # What st_folium returns: the popup element's innerText (name / kind / reference lines).
-    assert mapview.clicked_listing_id("Ferme du Bourg\nP Producteur\nRéf. 1234") == "1234"
+    # What st_folium returned in Chromium: the popup element's innerText.
+    assert mapview.clicked_listing_id("Ferme du Bourg\nP\nProducteur\nRéf. 1234") == "1234"
     assert mapview.clicked_listing_id("Farm\nP Producer\nRef. osm:n42\n") == "osm:n42"
     assert mapview.clicked_listing_id("Réf. 99 fake name\nP Producteur\nRéf. 7") == "7"
     assert mapview.clicked_listing_id(None) is None

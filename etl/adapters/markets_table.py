@@ -15,7 +15,7 @@ COLUMNS = ("nom", "commune", "jours")
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
     for line, data in read_table(source.path):
-        yield RawRow(ref=f"ligne {line}", data=data)
+        yield RawRow(ref=data.get("ref") or f"ligne {line}", data=data)
 
 
 def to_record(row: RawRow, source: SourceConfig) -> Record:

@@ -15,7 +15,7 @@ def outlet_record(row: RawRow, source: SourceConfig, required: tuple[str, ...], 
     get = row.data.get
     rec = Record(
         source=source.name,
-        ref=get("ref") or row.ref,
+        ref=row.ref,
         source_date=source.date,
         is_demo=source.demo,
         precedence=source.precedence,

@@ -70,7 +70,9 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
     mapping = load_mapping(source.mapping)
     missing: list[str] | None = None
     for line, data in read_table(source.path, mapping.sheet):
-        row = RawRow(ref=f"ligne {line}", data=data)
+        # The partner's own id is stable when rows move; the line number is the fallback.
+        own_ref = data.get(header_lookup(list(data)).get(fold(mapping.columns.get("ref", "")), ""), "")
+        row = RawRow(ref=own_ref or f"ligne {line}", data=data)
         if missing is None:  # said once, on the first row: it is the file that lacks it
             present = header_lookup(list(data))
             missing = [h for h in mapping.columns.values() if fold(h) not in present]
@@ -90,8 +92,7 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
 
     if cell("name") is None and fold(mapping.columns["name"]) not in present:
         raise RejectRecord(f"colonne du nom « {mapping.columns['name']} » absente du fichier", "name")
-    ref = cell("ref") or row.ref
-    rec = Record(source=source.name, ref=ref, source_date=source.date, is_demo=source.demo)
+    rec = Record(source=source.name, ref=row.ref, source_date=source.date, is_demo=source.demo)
     rec.precedence = source.precedence
     for field_name, value, reason in row.notes:
         rec.note(field_name, value, reason)

