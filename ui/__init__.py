@@ -1,0 +1,1 @@
+"""Streamlit-side helpers shared by every page (connection, banner, attribution)."""

@@ -1,0 +1,48 @@
+"""The chrome every page shares: the database connection, the demo banner, the credits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from courtcircuit.db import DatabaseMissing, connect, default_db_path
+from courtcircuit.directory import DirectorySummary
+
+OSM_CREDIT = "© les contributeurs d'OpenStreetMap (ODbL)"
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    # mtime in the key: a rebuild swaps a new file in, and the next rerun opens it.
+    return connect(Path(path), read_only=True)
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor for this rerun (a DuckDB connection is not thread-safe); stops the page when
+    the database is missing, with the command that builds it."""
+    path = default_db_path()
+    try:
+        mtime = path.stat().st_mtime
+        return _connection(str(path), mtime).cursor()
+    except (FileNotFoundError, DatabaseMissing):
+        st.error(
+            f"L'annuaire n'est pas encore construit ({path}). Lancez `make run` ou `python -m etl build`."
+        )
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def demo_banner(summary: DirectorySummary) -> None:
+    if summary.has_demo:
+        st.info(
+            f"**Données de démonstration** : {summary.demo_listings} des {summary.total} fiches sont fictives "
+            "(territoire d'Ambert et du Livradois-Forez), pour essayer l'annuaire.",
+            icon="🧪",
+        )
+
+
+def credits(summary: DirectorySummary) -> None:
+    sources = ", ".join(s.label for s in summary.sources)
+    st.caption(f"Sources : {sources}. Fond de carte et données OpenStreetMap : {OSM_CREDIT}.")
