@@ -199,7 +199,10 @@ def write_database(
             for s in sources
         ]  # fmt: skip
         _create(con, "sources", SOURCE_SCHEMA, source_rows)
-        con.execute("CREATE TABLE build_info AS SELECT CAST(now() AS TIMESTAMP) AS built_at, ? AS listings", [len(listings)])
+        con.execute(
+            "CREATE TABLE build_info AS SELECT CAST(now() AS TIMESTAMP) AS built_at, ? AS listings",
+            [len(listings)],
+        )
         run_checks(con)
         con.execute("CHECKPOINT")
     finally:
