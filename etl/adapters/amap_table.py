@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from etl.adapters.outlet_tables import outlet_record
-from etl.adapters.tables import RawRow, parse_names, read_table
+from etl.adapters.outlet_tables import outlet_record, rows
+from etl.adapters.tables import RawRow, parse_names
 from etl.record import Record
 from etl.sources import SourceConfig
 
+__all__ = ["rows", "to_record"]
+
 COLUMNS = ("nom", "commune", "jour", "horaires", "producteurs")
-
-
-def rows(source: SourceConfig) -> Iterator[RawRow]:
-    for line, data in read_table(source.path):
-        yield RawRow(ref=data.get("ref") or f"ligne {line}", data=data)
 
 
 def to_record(row: RawRow, source: SourceConfig) -> Record:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from courtcircuit.vocab import PRODUCTS
-from etl.adapters.tables import RawRow, parse_codes, parse_float
+from etl.adapters.tables import RawRow, parse_codes, parse_float, read_table
 from etl.record import Record, RejectRecord
 from etl.sources import SourceConfig
+
+
+def rows(source: SourceConfig) -> Iterator[RawRow]:
+    """Rows keyed by the list's own `ref` column, else by line number."""
+    for line, data in read_table(source.path):
+        yield RawRow(ref=data.get("ref") or f"ligne {line}", data=data)
 
 
 def outlet_record(row: RawRow, source: SourceConfig, required: tuple[str, ...], kind: str) -> Record:

@@ -21,6 +21,7 @@ from etl.adapters.tables import (
     parse_date,
     parse_float,
     parse_names,
+    parse_term,
     read_table,
 )
 from etl.record import Record, RejectRecord
@@ -119,15 +120,9 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     rec.channels = parse_codes(rec, "channels", cell("channels"), CHANNELS)
     rec.labels = parse_codes(rec, "labels", cell("labels"), LABELS)
     rec.products = parse_codes(rec, "products", cell("products"), PRODUCTS)
-    ab = cell("ab_status")
-    if ab:
-        term = AB_STATUS.lookup(ab)
-        if term is None:
-            rec.note("ab_status", ab, f"statut bio inconnu : « {ab} »")
-        else:
-            rec.ab_status = term.code
-            if "ab" not in rec.labels:
-                rec.labels.append("ab")
+    rec.ab_status = parse_term(rec, "ab_status", cell("ab_status"), AB_STATUS)
+    if rec.ab_status and "ab" not in rec.labels:
+        rec.labels.append("ab")
     rec.delivers = parse_bool(rec, "delivers", cell("delivers"))
     rec.delivery_radius_km = parse_float(rec, "delivery_radius_km", cell("delivery_radius_km"))
     if rec.delivery_radius_km is not None and not 0 <= rec.delivery_radius_km <= 1000:
@@ -140,13 +135,7 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     rec.sanitary_approval, rec.siret = cell("sanitary_approval"), cell("siret")
     rec.outlets = parse_names(cell("sells_at"))
     rec.last_verified = parse_date(rec, "last_verified", cell("last_verified"))
-    status = cell("status")
-    if status:
-        term = STATUS.lookup(status)
-        if term is None:
-            rec.note("status", status, f"statut inconnu : « {status} »")
-        else:
-            rec.status = term.code
+    rec.status = parse_term(rec, "status", cell("status"), STATUS) or "active"
     return rec
 
 

@@ -160,5 +160,16 @@ def parse_codes(rec: Record, field_name: str, value: str | None, vocabulary: Voc
     return codes
 
 
+def parse_term(rec: Record, field_name: str, value: str | None, vocabulary: Vocabulary) -> str | None:
+    """The code of one vocabulary value, or None with a note when not understood."""
+    if not value:
+        return None
+    term = vocabulary.lookup(value)
+    if term is None:
+        rec.note(field_name, value, f"valeur inconnue du vocabulaire « {vocabulary.name} » : « {value} »")
+        return None
+    return term.code
+
+
 def parse_names(value: str | None, kind: str | None = None, days: str | None = None) -> list[OutletRef]:
     return [OutletRef(name.strip(), kind, days) for name in re.split(r"[|\n]", value or "") if name.strip()]
