@@ -15,6 +15,9 @@ from etl.resolve import Listing, name_score
 OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")
 MAX_KM = 80.0
 MIN_SCORE = 85.0
+# Grid cells wider than MAX_KM (0.75° of latitude ≈ 83 km; 1.2° of longitude ≥ 80 km up to
+# 52°N), so the 3×3 cells around a listing hold every candidate within MAX_KM.
+CELL_DEG = (0.75, 1.2)
 
 
 @dataclass(frozen=True)
@@ -33,21 +36,31 @@ def _km(a: Listing, b: Listing) -> float:
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
+def _cell(listing: Listing) -> tuple[int, int]:
+    return (
+        math.floor(float(listing.values["lat"]) / CELL_DEG[0]),  # type: ignore[arg-type]
+        math.floor(float(listing.values["lon"]) / CELL_DEG[1]),  # type: ignore[arg-type]
+    )
+
+
 def resolve_links(listings: list[Listing]) -> tuple[list[Link], list[tuple[str, str, FieldIssue]]]:
     """Links found, and (source, ref, issue) for each name that matched no listing."""
-    by_kind: dict[str, list[Listing]] = {}
+    grid: dict[tuple[str, int, int], list[Listing]] = {}
     for listing in listings:
-        by_kind.setdefault(str(listing.values["kind"]), []).append(listing)
+        grid.setdefault((str(listing.values["kind"]), *_cell(listing)), []).append(listing)
     links: dict[tuple[str, str], Link] = {}
     unresolved: list[tuple[str, str, FieldIssue]] = []
     for listing in listings:
         for rec in listing.members:
             for ref in rec.outlets:
                 kinds = (ref.kind,) if ref.kind else OUTLET_KINDS
+                cy, cx = _cell(listing)
                 pool = [
                     c
                     for k in kinds
-                    for c in by_kind.get(k, [])
+                    for dy in (-1, 0, 1)
+                    for dx in (-1, 0, 1)
+                    for c in grid.get((k, cy + dy, cx + dx), ())
                     if c.id != listing.id and _km(listing, c) <= MAX_KM
                 ]
                 # Any member's name counts: the source naming the link may use another spelling.
