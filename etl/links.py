@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from etl.record import FieldIssue
-from etl.resolve import Listing, name_score
+from etl.resolve import Listing, haversine_m, name_score
 
 OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")
 MAX_KM = 80.0
@@ -31,9 +31,7 @@ class Link:
 
 def _km(a: Listing, b: Listing) -> float:
     la, lb = a.values, b.values
-    lat1, lon1, lat2, lon2 = (math.radians(float(v)) for v in (la["lat"], la["lon"], lb["lat"], lb["lon"]))  # type: ignore[arg-type]
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(h))
+    return haversine_m(float(la["lat"]), float(la["lon"]), float(lb["lat"]), float(lb["lon"])) / 1000  # type: ignore[arg-type]
 
 
 def _cell(listing: Listing) -> tuple[int, int]:

@@ -113,13 +113,14 @@ def _create(
     schema: tuple[tuple[str, str], ...],
     rows: pd.DataFrame | list[tuple],
     order_by: str | None = None,
+    extra: str = "",
 ) -> None:
     """CREATE TABLE … AS SELECT with explicit types, so an empty frame still has the right schema."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=[n for n, _ in schema])
     frame = frame.astype(object)
     casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in schema)
-    extra = ", ST_Point(lon, lat) AS geom" if table == "listings" else ""
     order = f" ORDER BY {order_by}" if order_by else ""
+    extra = f", {extra}" if extra else ""
     con.execute(f"CREATE TABLE {table} AS SELECT {casts}{extra} FROM frame{order}")  # noqa: S608 - our identifiers
 
 
@@ -153,7 +154,14 @@ def write_database(
 ) -> None:
     con = connect(path, read_only=False)
     try:
-        _create(con, "listings", LISTING_SCHEMA, _listing_rows(listings), order_by=HILBERT)
+        _create(
+            con,
+            "listings",
+            LISTING_SCHEMA,
+            _listing_rows(listings),
+            order_by=HILBERT,
+            extra="ST_Point(lon, lat) AS geom",
+        )
         members = [(x.id, m.source, m.ref, m.source_date, m.precedence) for x in listings for m in x.members]
         _create(
             con,

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from courtcircuit.db import REPO_ROOT
+from etl.record import Record
 
 DEFAULT_SOURCES = REPO_ROOT / "data" / "samples" / "sources.toml"
 FORMATS = ("osm-overpass", "producers-table", "amap-table", "markets-table")
@@ -28,6 +29,18 @@ class SourceConfig:
     mapping: Path | None = None
     label: str | None = None
     licence: str | None = None
+
+
+def record_of(source: SourceConfig, ref: str, **values: object) -> Record:
+    """A new record carrying its source's provenance (name, date, demo flag, precedence)."""
+    return Record(
+        source=source.name,
+        ref=ref,
+        source_date=source.date,
+        is_demo=source.demo,
+        precedence=source.precedence,
+        **values,  # type: ignore[arg-type]
+    )
 
 
 def load_sources(path: Path | str = DEFAULT_SOURCES) -> list[SourceConfig]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from courtcircuit.vocab import PRODUCTS
 from etl.adapters.tables import RawRow, SourceFileError, parse_date
 from etl.record import Record, RejectRecord
-from etl.sources import SourceConfig
+from etl.sources import SourceConfig, record_of
 
 # shop=* values that sell local food through one intermediary.
 SHOPS = {"greengrocer", "deli", "cheese", "butcher", "dairy", "farm"}
@@ -116,13 +116,7 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     where = element if "lat" in element else element.get("center") or {}
     if "lat" not in where or "lon" not in where:
         raise RejectRecord("élément OSM sans position (« out center; » attendu pour les ways et relations)")
-    rec = Record(
-        source=source.name,
-        ref=row.ref,
-        source_date=source.date,
-        is_demo=source.demo,
-        precedence=source.precedence,
-    )
+    rec = record_of(source, row.ref)
     rec.kind, rec.channels = kind, channels
     rec.lat, rec.lon, rec.geo_precision = float(where["lat"]), float(where["lon"]), "exact"
     rec.name = _tag(tags, "name", "brand", "operator")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from courtcircuit.vocab import PRODUCTS
 from etl.adapters.tables import RawRow, parse_codes, parse_float, read_table
 from etl.record import Record, RejectRecord
-from etl.sources import SourceConfig
+from etl.sources import SourceConfig, record_of
 
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
@@ -21,12 +21,9 @@ def outlet_record(row: RawRow, source: SourceConfig, required: tuple[str, ...], 
     if missing:
         raise RejectRecord(f"colonne(s) absente(s) du fichier : {', '.join(missing)}")
     get = row.data.get
-    rec = Record(
-        source=source.name,
-        ref=row.ref,
-        source_date=source.date,
-        is_demo=source.demo,
-        precedence=source.precedence,
+    rec = record_of(
+        source,
+        row.ref,
         kind=kind,
         name=get("nom") or None,
         street=get("adresse") or None,

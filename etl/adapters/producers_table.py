@@ -25,7 +25,7 @@ from etl.adapters.tables import (
     read_table,
 )
 from etl.record import Record, RejectRecord
-from etl.sources import SourceConfig
+from etl.sources import SourceConfig, record_of
 
 FIELDS = tuple(
     """ref name kind description street postcode city insee lat lon x y phone email website opening_hours
@@ -93,8 +93,7 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
 
     if cell("name") is None and fold(mapping.columns["name"]) not in present:
         raise RejectRecord(f"colonne du nom « {mapping.columns['name']} » absente du fichier", "name")
-    rec = Record(source=source.name, ref=row.ref, source_date=source.date, is_demo=source.demo)
-    rec.precedence = source.precedence
+    rec = record_of(source, row.ref)
     for field_name, value, reason in row.notes:
         rec.note(field_name, value, reason)
 
