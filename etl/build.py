@@ -15,6 +15,7 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import REPO_ROOT
 from etl.adapters import ADAPTERS
 from etl.adapters.tables import RawRow, SourceFileError
+from etl.checks import DataCheckFailed
 from etl.links import resolve_links
 from etl.normalise import Step, build_steps, normalise
 from etl.publish import build_lock, previous_ids, swap_in, write_database
@@ -112,6 +113,12 @@ def build(
             if scope == "record":
                 stats[source_name]["rejected"] += 1
         rejected = pd.DataFrame(rejected_rows, columns=REJECTED_COLUMNS)
+        if not resolution.listings:
+            # Replacing a directory with an empty one is never what was meant: keep the old one.
+            why = "; ".join(f"{s} : {r}" for s, _ref, scope, _f, _v, r in rejected_rows if scope == "source")
+            raise DataCheckFailed(
+                f"aucune fiche publiable, la base précédente est conservée ({why or 'sources vides'})"
+            )
         tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
         try:
             write_database(

@@ -80,7 +80,7 @@ def _listing_rows(listings: list[Listing]) -> pd.DataFrame:
         row["sources"] = sorted({m.source for m in listing.members})
         row["field_provenance"] = json.dumps(listing.provenance, ensure_ascii=False)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[name for name, _ in LISTING_SCHEMA])
 
 
 def weekly_slots(expr: str, start: date) -> list[tuple[int, int, int, int]]:

@@ -179,3 +179,46 @@ def test_real_osm_extract_builds_with_every_element_accounted_for(tmp_path, comm
     # Grand Est départements only: the commune lookup placed every listing in one of them
     deps = query(tmp_path / "osm.duckdb", "SELECT DISTINCT left(commune_insee, 2) FROM listings ORDER BY 1")
     assert {d for (d,) in deps} <= {"08", "10", "51", "52", "54", "55", "57", "67", "68", "88"}
+
+
+def test_sources_that_yield_nothing_keep_the_previous_database(small_build, tmp_path):
+    db = tmp_path / "e.duckdb"
+    db.write_bytes(small_build.db.read_bytes())
+    (tmp_path / "bad.json").write_text("{nope")
+    (tmp_path / "s.toml").write_text(
+        '[[source]]\nname = "x"\nformat = "markets-table"\npath = "absent.csv"\n'
+        '[[source]]\nname = "y"\nformat = "osm-overpass"\npath = "bad.json"\n'
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "build",
+            "--db",
+            str(db),
+            "--quiet",
+            "--sources",
+            str(tmp_path / "s.toml"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "fichier introuvable" in run.stderr and "JSON Overpass valide" in run.stderr
+    assert query(db, "SELECT count(*) FROM listings") == [(15,)]
+
+
+def test_a_source_whose_file_is_missing_is_reported_and_the_others_load(tmp_path, communes):
+    (tmp_path / "s.toml").write_text(
+        f'[[source]]\nname = "ok"\nformat = "markets-table"\npath = "{FIXTURES / "markets-small.csv"}"\n'
+        '[[source]]\nname = "gone"\nformat = "amap-table"\npath = "absent.csv"\n'
+    )
+    report = build(tmp_path / "f.duckdb", load_sources(tmp_path / "s.toml"), decisions=None, progress=False,
+                   communes=communes)  # fmt: skip
+    assert report.stats["ok"]["loaded"] == 3 and report.stats["gone"]["read"] == 0
+    (row,) = query(
+        tmp_path / "f.duckdb", "SELECT record_ref, scope, reason FROM rejected WHERE source = 'gone'"
+    )
+    assert row[:2] == ("(fichier)", "source") and "introuvable" in row[2]
