@@ -1,0 +1,121 @@
+"""Downloads of search results: CSV (for spreadsheets) and GeoJSON (for GIS), with attribution.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and tab or carriage
+return, which some of them strip first) as a formula; a listing name from a partner's file
+could be ``=HYPERLINK("http://evil", "clic")``. Such text cells get a leading apostrophe, the
+OWASP advice for CSV injection, so the cell shows the text. Numbers are written as numbers
+(a negative longitude stays a number). GeoJSON is not opened by spreadsheets and keeps the
+text as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# (column in results, header in the export, vocabulary that labels its codes)
+EXPORT_COLUMNS: tuple[tuple[str, str, Vocabulary | None], ...] = (
+    ("id", "identifiant", None),
+    ("name", "nom", None),
+    ("kind", "type", KINDS),
+    ("distance_km", "distance_km", None),
+    ("street", "adresse", None),
+    ("postcode", "code_postal", None),
+    ("city", "commune", None),
+    ("commune_insee", "code_insee", None),
+    ("lat", "latitude", None),
+    ("lon", "longitude", None),
+    ("geo_precision", "precision_position", None),
+    ("phone", "telephone", None),
+    ("email", "email", None),
+    ("website", "site_web", None),
+    ("opening_hours", "horaires_osm", None),
+    ("opening_hours_text", "horaires", None),
+    ("channels", "modes_de_vente", CHANNELS),
+    ("labels", "labels", LABELS),
+    ("products", "produits", PRODUCTS),
+    ("description", "description", None),
+    ("last_verified", "derniere_verification", None),
+    ("is_demo", "donnee_de_demonstration", None),
+    ("sources", "sources", None),
+)
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet cannot run as a formula; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any, vocab: Vocabulary | None) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return " | ".join(vocab.label(v) if vocab and v in vocab else str(v) for v in value)
+    if vocab is not None and isinstance(value, str) and value in vocab:
+        return vocab.label(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def export_rows(listings: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain rows with French headers, codes turned into labels (not yet neutralised)."""
+    present = [(c, h, v) for c, h, v in EXPORT_COLUMNS if c in listings.columns]
+    return [{h: _cell(rec[c], v) for c, h, v in present} for rec in listings.to_dict("records")]
+
+
+def attribution_line(sources: Iterable[str]) -> str:
+    names = ", ".join(sources)
+    return (
+        f"Court-Circuit, annuaire des circuits courts. Sources : {names}. "
+        "Données OpenStreetMap © les contributeurs d'OpenStreetMap, licence ODbL."
+    )
+
+
+def to_csv(listings: pd.DataFrame, sources: Sequence[str]) -> bytes:
+    """UTF-8 CSV with BOM (Excel reads the accents), ';' separated, attribution on the last line."""
+    rows = [{k: neutralise(v) for k, v in row.items()} for row in export_rows(listings)]
+    headers = [h for c, h, _ in EXPORT_COLUMNS if c in listings.columns]
+    buffer = io.StringIO()
+    pd.DataFrame(rows, columns=headers).to_csv(buffer, sep=";", index=False, lineterminator="\r\n")
+    buffer.write(neutralise("# " + attribution_line(sources)) + "\r\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_geojson(listings: pd.DataFrame, sources: Sequence[str]) -> bytes:
+    """A GeoJSON FeatureCollection (RFC 7946, lon/lat order) with the attribution in its properties."""
+    features = []
+    for row in export_rows(listings):
+        lon, lat = row.get("longitude"), row.get("latitude")
+        if lon is None or lat is None:
+            continue
+        features.append(
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": row}
+        )
+    collection = {
+        "type": "FeatureCollection",
+        "attribution": attribution_line(sources),
+        "licence": "ODbL pour les données issues d'OpenStreetMap ; voir chaque source",
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")

@@ -1,0 +1,279 @@
+"""Where can I buy local food near here? The resident search, as plain queries (no Streamlit).
+
+One call, :func:`search`, answers a search: the listings inside a circle that match the
+filters, sorted by distance, and for each filter option how many listings it would give in
+the same circle (the counts shown beside each option).
+
+How the circle is found fast: the listings table is written in Hilbert order of the
+positions, so DuckDB's per-row-group min/max of ``lat`` and ``lon`` skips most of the file
+for a bounding-box predicate; the exact great-circle distance is then computed only for the
+rows inside the box. ``bench/search.py`` measures this against a full scan and geopandas.
+
+Filters combine as people expect from a shop catalogue: options of one filter are alternatives
+(a market *or* an AMAP), different filters must all hold (a market *and* organic). The count
+beside an option is computed with every *other* filter applied, so ticking it gives exactly
+that many results.
+
+Every user value reaches SQL as a ``?`` parameter; the SQL text is assembled only from
+constants of this module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import duckdb
+import opening_hours
+import pandas as pd
+
+from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, fold
+
+EARTH_RADIUS_KM = 6371.0088
+PARIS = ZoneInfo("Europe/Paris")
+RADIUS_MIN_KM, RADIUS_MAX_KM = 1.0, 100.0
+
+# The columns a result row carries: enough for the map, the list and the export.
+RESULT_COLUMNS = (
+    "id", "kind", "name", "description", "street", "postcode", "city", "commune_insee", "lat", "lon",
+    "geo_precision", "phone", "email", "website", "opening_hours", "opening_hours_text", "channels",
+    "labels", "ab_status", "products", "is_demo", "last_verified", "sources",
+)  # fmt: skip
+
+# Facet name -> (listing column, is a list column, vocabulary).
+FACETS = {
+    "kind": ("kind", False, KINDS),
+    "channel": ("channels", True, CHANNELS),
+    "label": ("labels", True, LABELS),
+    "product": ("products", True, PRODUCTS),
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    """A search circle."""
+
+    lat: float
+    lon: float
+    radius_km: float
+
+    def __post_init__(self) -> None:
+        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+            raise ValueError(f"position hors limites : {self.lat}, {self.lon}")
+        if not self.radius_km > 0:
+            raise ValueError(f"rayon invalide : {self.radius_km}")
+
+    def bbox(self) -> tuple[float, float, float, float]:
+        """(south, north, west, east) containing the circle, a little generous."""
+        dlat = math.degrees(self.radius_km / EARTH_RADIUS_KM) * 1.001
+        coslat = max(math.cos(math.radians(min(abs(self.lat) + dlat, 89.9))), 1e-6)
+        dlon = min(dlat / coslat, 180.0)
+        return self.lat - dlat, self.lat + dlat, self.lon - dlon, self.lon + dlon
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the resident is looking for. Empty tuples mean "any"."""
+
+    kinds: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    text: str = ""
+    open_now: bool = False
+    day: int | None = None  # 0 = Monday … 6 = Sunday
+    minute: int | None = None  # minutes after midnight
+
+    def facet_values(self, facet: str) -> tuple[str, ...]:
+        return {"kind": self.kinds, "channel": self.channels, "label": self.labels, "product": self.products}[
+            facet
+        ]
+
+    def without(self, facet: str) -> Filters:
+        return replace(self, **{{"kind": "kinds"}.get(facet, facet + "s"): ()})
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass
+class SearchResult:
+    listings: pd.DataFrame  # RESULT_COLUMNS + distance_km, nearest first
+    facets: dict[str, dict[str, int]]  # facet -> option code -> count with the other filters
+    open_now_count: int  # how many would remain with "ouvert maintenant" ticked
+    in_area: int  # listings in the circle before any filter
+    when: datetime  # the "now" used for "ouvert maintenant"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.listings)
+
+
+def _distance_sql() -> str:
+    # Haversine on the sphere; parameters: lat, lat, lon (radians are computed in SQL).
+    return (
+        f"2 * {EARTH_RADIUS_KM} * asin(sqrt("
+        "pow(sin(radians(lat - ?) / 2), 2) + "
+        "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))"
+    )
+
+
+def _area_sql(area: Area | None) -> tuple[str, list[object]]:
+    """SELECT of active listings in the circle (or all of them), with distance_km."""
+    cols = ", ".join(RESULT_COLUMNS)
+    if area is None:
+        return f"SELECT {cols}, CAST(NULL AS DOUBLE) AS distance_km FROM listings WHERE status = 'active'", []
+    south, north, west, east = area.bbox()
+    sql = (
+        f"SELECT * FROM (SELECT {cols}, {_distance_sql()} AS distance_km FROM listings "
+        "WHERE status = 'active' AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?) "
+        "WHERE distance_km <= ?"
+    )
+    return sql, [area.lat, area.lat, area.lon, south, north, west, east, area.radius_km]
+
+
+def text_terms(text: str) -> tuple[str, list[str]]:
+    """The folded text to look for in names and descriptions, and the product codes it names."""
+    folded = fold(text)
+    codes = []
+    for term in PRODUCTS.terms:
+        words = {fold(term.fr), fold(term.en), *(fold(s) for s in term.synonyms)}
+        # "oeu" as typed, or "oeufs bio": a word's beginning, or a whole word inside the text.
+        if any((len(folded) >= 3 and w.startswith(folded)) or (len(w) >= 4 and w in folded) for w in words):
+            codes.append(term.code)
+    return folded, codes
+
+
+def _where(filters: Filters, open_ids: list[str] | None, skip: str | None = None) -> tuple[str, list[object]]:
+    """The WHERE clause (over the in-area rows) for every filter except ``skip``."""
+    parts: list[str] = []
+    params: list[object] = []
+    for facet, (column, is_list, _) in FACETS.items():
+        values = filters.facet_values(facet)
+        if facet == skip or not values:
+            continue
+        if is_list:
+            parts.append(f"list_has_any({column}, ?::VARCHAR[])")
+        else:
+            parts.append(f"list_contains(?::VARCHAR[], {column})")
+        params.append(list(values))
+    if filters.text.strip():
+        folded, codes = text_terms(filters.text)
+        parts.append(
+            "(contains(strip_accents(lower(name)), ?) OR contains(strip_accents(lower(coalesce(description, ''))), ?)"
+            " OR list_has_any(products, ?::VARCHAR[]))"
+        )
+        params += [folded, folded, codes]
+    if filters.day is not None or filters.minute is not None:
+        slot, slot_params = _slot_sql(filters.day, filters.minute)
+        parts.append(f"id IN ({slot})")
+        params += slot_params
+    if open_ids is not None and skip != "open_now":
+        parts.append("list_contains(?::VARCHAR[], id)")
+        params.append(open_ids)
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def _slot_sql(day: int | None, minute: int | None) -> tuple[str, list[object]]:
+    conds, params = [], []
+    if day is not None:
+        conds.append("weekday = ?")
+        params.append(day)
+    if minute is not None:
+        conds.append("start_minute <= ? AND end_minute > ?")
+        params += [minute, minute]
+    return f"SELECT listing_id FROM opening_slots WHERE {' AND '.join(conds)}", params
+
+
+def open_at(expressions: Sequence[tuple[str, str | None]], when: datetime) -> list[str]:
+    """Ids whose OSM opening_hours say open at ``when`` (local time); unknown hours are not open."""
+    naive = when.astimezone(PARIS).replace(tzinfo=None) if when.tzinfo else when
+    found = []
+    for listing_id, expr in expressions:
+        if not expr:
+            continue
+        try:
+            if opening_hours.OpeningHours(expr).is_open(naive):
+                found.append(listing_id)
+        except (ValueError, RuntimeError):  # validated at build time; an edge case must not break search
+            continue
+    return found
+
+
+def search(
+    con: duckdb.DuckDBPyConnection,
+    area: Area | None,
+    filters: Filters = Filters(),
+    *,
+    now: datetime | None = None,
+) -> SearchResult:
+    """Listings in ``area`` (everywhere when None) matching ``filters``, nearest first, with facet counts."""
+    when = now or datetime.now(PARIS)
+    cur = con.cursor()  # registrations below stay private to this call
+    area_sql, area_params = _area_sql(area)
+    in_area = cur.execute(area_sql, area_params).df()
+    cur.register("in_area", in_area)
+    try:
+        local = when.astimezone(PARIS) if when.tzinfo else when
+        # Open now: a cheap pre-filter on the typical week, then the real rules (a first-Sunday
+        # market, holidays…) evaluated by opening-hours on the few candidates.
+        candidates = cur.execute(
+            "SELECT id, opening_hours FROM in_area WHERE id IN "
+            "(SELECT listing_id FROM opening_slots WHERE weekday = ? AND start_minute <= ? AND end_minute > ?)",
+            [local.weekday(), local.hour * 60 + local.minute, local.hour * 60 + local.minute],
+        ).fetchall()
+        open_ids = open_at(candidates, local)
+
+        where, params = _where(filters, open_ids if filters.open_now else None)
+        listings = cur.execute(
+            f"SELECT * FROM in_area WHERE {where} ORDER BY distance_km NULLS LAST, name, id", params
+        ).df()
+
+        facets: dict[str, dict[str, int]] = {}
+        for facet, (column, is_list, vocab) in FACETS.items():
+            where_f, params_f = _where(filters, open_ids if filters.open_now else None, skip=facet)
+            value = f"unnest({column})" if is_list else column
+            rows = cur.execute(
+                f"SELECT v, count(*) FROM (SELECT {value} AS v FROM in_area WHERE {where_f}) GROUP BY v",
+                params_f,
+            ).fetchall()
+            counts = dict(rows)
+            facets[facet] = {code: int(counts.get(code, 0)) for code in vocab.codes()}
+        where_o, params_o = _where(filters, None)
+        (open_count,) = cur.execute(
+            f"SELECT count(*) FROM in_area WHERE {where_o} AND list_contains(?::VARCHAR[], id)",
+            [*params_o, open_ids],
+        ).fetchone()
+    finally:
+        cur.unregister("in_area")
+        cur.close()
+    return SearchResult(listings, facets, int(open_count), len(in_area), local)
+
+
+def widen_hints(result: SearchResult, area: Area | None, filters: Filters) -> list[str]:
+    """What to change when nothing matches, in plain French."""
+    if result.total:
+        return []
+    hints = []
+    if area is not None and area.radius_km < RADIUS_MAX_KM:
+        hints.append(f"élargir le rayon (actuellement {area.radius_km:g} km)")
+    active = [f for f in FACETS if filters.facet_values(f)]
+    labels = {
+        "kind": "le type de lieu",
+        "channel": "le mode de vente",
+        "label": "le label",
+        "product": "le produit",
+    }
+    hints += [f"retirer le filtre sur {labels[f]}" for f in active]
+    if filters.text.strip():
+        hints.append("effacer la recherche par texte")
+    if filters.open_now:
+        hints.append("décocher « ouvert maintenant »")
+    if filters.day is not None or filters.minute is not None:
+        hints.append("retirer le jour ou l'heure")
+    return hints
