@@ -59,8 +59,8 @@ def neutralise(value: Any) -> Any:
 
 
 def _cell(value: Any, vocab: Vocabulary | None) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None  # NaT is a datetime too: without this a missing date is written "NaT"
     if hasattr(value, "tolist") and not isinstance(value, str):
         value = value.tolist()
     if isinstance(value, (list, tuple)):

@@ -8,7 +8,7 @@ season is answered for the actual dates, not for a typical week.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import opening_hours
 
@@ -53,11 +53,11 @@ class OpenState:
 
 
 def _parse(expr: str | None) -> opening_hours.OpeningHours | None:
-    if not expr:
+    if not isinstance(expr, str) or not expr:  # None, or NaN from a data frame
         return None
     try:
         return opening_hours.OpeningHours(expr)
-    except (ValueError, RuntimeError):
+    except (ValueError, RuntimeError, opening_hours.ParserError):  # ParserError is no ValueError
         return None
 
 
@@ -83,8 +83,11 @@ def week_ahead(expr: str | None, now: datetime) -> list[DayHours]:
     for lo, hi, state, _ in oh.intervals(start, start + timedelta(days=7)):
         if state != opening_hours.State.OPEN or hi is None:
             continue
-        index = (lo.date() - start.date()).days
-        end = "24:00" if hi.date() > lo.date() else f"{hi:%H:%M}"
-        if 0 <= index < 7:
-            days[index].append((f"{lo:%H:%M}", end))
+        while lo < hi:  # an interval may run past midnight, or over days ("24/7"): one piece per day
+            midnight = datetime.combine(lo.date() + timedelta(days=1), time.min)
+            end = min(hi, midnight)
+            index = (lo.date() - start.date()).days
+            if 0 <= index < 7:
+                days[index].append((f"{lo:%H:%M}", "24:00" if end == midnight else f"{end:%H:%M}"))
+            lo = end
     return [DayHours(start + timedelta(days=i), tuple(days[i]), i == 0) for i in range(7)]

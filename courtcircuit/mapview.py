@@ -72,7 +72,28 @@ OSM_FR_TILES = "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
 OSM_FR_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>'
 )
+IGN_PLAN_TILES = (
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+)
+IGN_ATTRIBUTION = '&copy; <a href="https://www.ign.fr/">IGN</a> – Plan IGN'
 TILES_MAX_ZOOM = 20
+
+
+@dataclass(frozen=True)
+class Basemap:
+    label: str
+    url: str | None  # None: no tiles, outlines only (works offline)
+    attribution: str = ""
+    max_zoom: int = TILES_MAX_ZOOM
+
+
+BASEMAPS: dict[str, Basemap] = {
+    "osmfr": Basemap("OpenStreetMap France", OSM_FR_TILES, OSM_FR_ATTRIBUTION, 20),
+    "ign": Basemap("Plan IGN", IGN_PLAN_TILES, IGN_ATTRIBUTION, 19),
+    "aucun": Basemap("Sans fond (hors ligne)", None),
+}
 # markercluster needs the map's own maxZoom (a map without tiles has none); 19 is
 # street level, enough to tell neighbours apart before spiderfying identical positions.
 MAP_MAX_ZOOM = 19
@@ -304,6 +325,7 @@ def listings_map(
     radius_km: float | None = None,
     outlines: dict | None = None,
     online_tiles: bool = True,
+    basemap: str = "osmfr",
     lang: str = "fr",
     static_base: str = "/app/static/vendor",
 ) -> folium.Map:
@@ -315,7 +337,9 @@ def listings_map(
     - ``radius_km``: draw the search circle around ``center`` (required then).
     - ``outlines``: GeoJSON (e.g. départements) drawn as light lines beneath the markers,
       so the map stays readable when tiles cannot load.
-    - ``online_tiles``: add OpenStreetMap France tiles (fetched by the visitor's browser).
+    - ``online_tiles``/``basemap``: tiles fetched by the visitor's browser, from
+      :data:`BASEMAPS` (``"aucun"`` or ``online_tiles=False``: none). When tiles fail to
+      load (offline), the outlines get a land fill, so the map never is a blank grey box.
     - ``static_base``: URL where ``static/vendor/`` is served.
 
     Rows without a valid position are skipped. See the module docstring for how a
@@ -352,12 +376,24 @@ def listings_map(
     image_path = f"{static_base.rstrip('/')}/leaflet/images/"
     m.add_child(_Snippet(f"L.Icon.Default.imagePath = {_json(image_path)};", css=_CSS))
 
-    if online_tiles:
-        folium.TileLayer(
-            OSM_FR_TILES, attr=OSM_FR_ATTRIBUTION, name="OpenStreetMap France", max_zoom=TILES_MAX_ZOOM
-        ).add_to(m)
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {sorted(BASEMAPS)}, not {basemap!r}")
+    base = BASEMAPS[basemap] if online_tiles else BASEMAPS["aucun"]
+    tiles = None
+    if base.url is not None:
+        tiles = folium.TileLayer(base.url, attr=base.attribution, name=base.label, max_zoom=base.max_zoom)
+        tiles.add_to(m)
     if outlines is not None:
-        m.add_child(_Outlines(outlines, fill=not online_tiles))
+        shapes = _Outlines(outlines, fill=tiles is None)
+        m.add_child(shapes)
+        if tiles is not None:
+            # Offline the tiles fail one by one: fill the land once, at the first failure.
+            m.add_child(
+                _Snippet(
+                    f"{tiles.get_name()}.once('tileerror', function () {{"
+                    f" {shapes.get_name()}.setStyle({{fill: true}}); }});"
+                )
+            )
 
     if radius_km is not None and center is not None:
         circle = folium.Circle(

@@ -10,6 +10,7 @@ the offline answers still come.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -76,7 +77,7 @@ def geocode_address(text: str, limit: int = 5, fetch: Fetch = _http_get) -> list
     query = urllib.parse.urlencode({"q": text[:200], "limit": limit, "index": "address"})
     try:
         payload = fetch(f"{GEOPLATEFORME_URL}?{query}", TIMEOUT_S)
-    except OSError as exc:
+    except (OSError, http.client.HTTPException) as exc:  # IncompleteRead & co. are no OSError
         raise GeocoderUnavailable(f"géocodeur d'adresses injoignable ({exc.__class__.__name__})") from exc
     return parse_geocoder_answer(payload)
 

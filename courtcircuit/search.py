@@ -149,6 +149,15 @@ def text_terms(text: str) -> tuple[str, list[str]]:
     return folded, codes
 
 
+# SQL twin of vocab.fold: lower-case, no accents, "œ" -> "oe", runs of other characters -> one space.
+_FOLD_SQL = (
+    "trim(regexp_replace(strip_accents(replace(replace(lower({}), 'œ', 'oe'), 'æ', 'ae')), "
+    "'[^a-z0-9]+', ' ', 'g'))"
+)
+_FOLDED_NAME = _FOLD_SQL.format("name")
+_FOLDED_DESCRIPTION = _FOLD_SQL.format("coalesce(description, '')")
+
+
 def _where(filters: Filters, open_ids: list[str] | None, skip: str | None = None) -> tuple[str, list[object]]:
     """The WHERE clause (over the in-area rows) for every filter except ``skip``."""
     parts: list[str] = []
@@ -164,11 +173,15 @@ def _where(filters: Filters, open_ids: list[str] | None, skip: str | None = None
         params.append(list(values))
     if filters.text.strip():
         folded, codes = text_terms(filters.text)
-        parts.append(
-            "(contains(strip_accents(lower(name)), ?) OR contains(strip_accents(lower(coalesce(description, ''))), ?)"
-            " OR list_has_any(products, ?::VARCHAR[]))"
-        )
-        params += [folded, folded, codes]
+        if folded:
+            # Name and description folded as vocab.fold folds the text, so "Marché d'Ambert" finds itself.
+            parts.append(
+                f"(contains({_FOLDED_NAME}, ?) OR contains({_FOLDED_DESCRIPTION}, ?)"
+                " OR list_has_any(products, ?::VARCHAR[]))"
+            )
+            params += [folded, folded, codes]
+        else:  # only punctuation ("%", "_"): it names nothing, and must not match everything
+            parts.append("FALSE")
     if filters.day is not None or filters.minute is not None:
         slot, slot_params = _slot_sql(filters.day, filters.minute)
         parts.append(f"id IN ({slot})")
@@ -200,7 +213,8 @@ def open_at(expressions: Sequence[tuple[str, str | None]], when: datetime) -> li
         try:
             if opening_hours.OpeningHours(expr).is_open(naive):
                 found.append(listing_id)
-        except (ValueError, RuntimeError):  # validated at build time; an edge case must not break search
+        # Validated at build time; an edge case must not break search. ParserError is no ValueError.
+        except (ValueError, RuntimeError, opening_hours.ParserError):
             continue
     return found
 

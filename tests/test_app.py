@@ -1,4 +1,4 @@
-"""The home page through Streamlit's AppTest, on a database built from the fixture sources."""
+"""The overview page through Streamlit's AppTest, on a database built from the fixture sources."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 @pytest.fixture
 def app(small_build, monkeypatch) -> AppTest:
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(small_build.db))
-    return AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/annuaire.py").run()
+    return at
 
 
 def test_home_shows_counts_per_kind_and_a_demo_banner(app):

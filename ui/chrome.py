@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
+from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import DatabaseMissing, connect, default_db_path
 from courtcircuit.directory import DirectorySummary
 
@@ -46,3 +47,14 @@ def demo_banner(summary: DirectorySummary) -> None:
 def credits(summary: DirectorySummary) -> None:
     sources = ", ".join(s.label for s in summary.sources)
     st.caption(f"Sources : {sources}. Fond de carte et données OpenStreetMap : {OSM_CREDIT}.")
+
+
+@st.cache_data(show_spinner=False)
+def outlines(departements: tuple[str, ...]) -> dict:
+    """Simplified département outlines (GeoJSON) drawn under the markers: the offline background."""
+    return CommuneIndex.load().outlines(list(departements))
+
+
+@st.cache_resource(show_spinner=False)
+def communes() -> CommuneIndex:
+    return CommuneIndex.load()

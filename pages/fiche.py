@@ -1,0 +1,99 @@
+"""One listing, everything known about it, and the places it is linked to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from courtcircuit.hours import open_state, week_ahead
+from courtcircuit.listing import get_listing
+from courtcircuit.mapview import listings_map
+from courtcircuit.search import PARIS
+from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, LABELS, PRODUCTS
+from ui.chrome import cursor
+from ui.listing_view import contact_lines, link_list, vocab_badges
+from ui.pages import SEARCH
+from ui.search_form import WRITTEN
+from ui.text import md
+
+con = cursor()
+back = st.session_state.get(WRITTEN) or {}
+st.page_link(SEARCH, label="← Retour à la recherche", query_params=back)
+
+listing_id = st.query_params.get("id", "")
+listing = get_listing(con, listing_id) if listing_id else None  # the one query of this page
+if listing is None:
+    st.error(
+        "Cette fiche n'existe pas (ou plus) dans l'annuaire. Le lien est peut-être incomplet ; "
+        "retrouvez le lieu par la recherche."
+    )
+    st.stop()
+
+f = listing.fields
+now = datetime.now(PARIS).replace(tzinfo=None)
+st.title(md(listing.name))
+badges = [listing.kind_label]
+if f["status"] != "active":
+    st.error("Ce lieu est signalé comme fermé.")
+st.markdown(
+    " ".join(f":blue-badge[{md(b)}]" for b in badges)
+    + (" :orange-badge[Donnée de démonstration]" if f["is_demo"] else "")
+)
+if f["description"]:
+    st.write(md(f["description"]))
+
+info, side = st.columns([3, 2])
+with info:
+    st.subheader("Adresse")
+    st.write(md(listing.address() or "Adresse non renseignée"))
+    if f["geo_precision"] and f["geo_precision"] != "exact":
+        st.caption(f"Position approximative : {md(GEO_PRECISION.label(f['geo_precision']))}.")
+    contact_lines(listing)
+
+    st.subheader("Horaires")
+    state = open_state(f["opening_hours"], now)
+    (st.success if state.state == "open" else st.info)(state.text())
+    week = week_ahead(f["opening_hours"], now)
+    if week:
+        table = pd.DataFrame({"Jour": [d.label() for d in week], "Horaires": [d.text() for d in week]})
+        styled = table.style.apply(
+            lambda r: [
+                "font-weight: bold; background-color: #e8f5e9" if week[r.name].is_today else "" for _ in r
+            ],
+            axis=1,
+        )
+        st.dataframe(styled, hide_index=True, use_container_width=True)
+    if f["opening_hours_text"] and f["opening_hours_text"] != f["opening_hours"]:
+        st.caption(f"Tel qu'indiqué par la source : {md(f['opening_hours_text'])}")
+
+    st.subheader("Vente et produits")
+    vocab_badges("Modes de vente", f["channels"], CHANNELS, "green")
+    labels = list(f["labels"] or [])
+    vocab_badges("Labels", labels, LABELS, "violet")
+    if f["ab_status"]:
+        st.caption(f"Agriculture biologique : {md(AB_STATUS.label(f['ab_status']))}")
+    vocab_badges("Produits", f["products"], PRODUCTS, "orange")
+
+with side:
+    points = pd.DataFrame(
+        [{"id": listing.id, "name": listing.name, "kind": f["kind"], "lat": f["lat"], "lon": f["lon"]}]
+    )
+    st_folium(
+        listings_map(points, center=(f["lat"], f["lon"]), zoom=13),
+        height=300,
+        use_container_width=True,
+        returned_objects=[],
+        key="cc_listing_map",
+    )
+    link_list("Où trouver ses produits", listing.sells_at)
+    link_list("Producteurs présents", listing.sellers)
+
+st.subheader("Sources")
+for source in listing.sources:
+    when = f", données du {source.date:%d/%m/%Y}" if source.date else ""
+    st.caption(f"{md(source.label)} (réf. {md(source.ref or '—')}{when})")
+if f["last_verified"]:
+    st.caption(f"Dernière vérification : {f['last_verified']:%d/%m/%Y}")

@@ -1,0 +1,76 @@
+""" "Ma position": the browser's geolocation, as a small Streamlit component (components v2).
+
+The browser asks the visitor's permission; the position comes back to Python as a trigger
+value (it is not kept across reruns), or the reason it failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+_HTML = '<button type="button" class="cc-locate">📍 Ma position</button><span class="cc-locate-msg"></span>'
+_CSS = """
+.cc-locate{font:inherit;padding:.35rem .8rem;border-radius:.5rem;border:1px solid rgba(49,51,63,.2);
+  background:var(--st-secondary-background-color, #f0f2f6);color:inherit;cursor:pointer;min-height:2.5rem}
+.cc-locate:focus-visible{outline:2px solid var(--st-primary-color, #2e7d32)}
+.cc-locate-msg{margin-left:.5rem;font-size:.85rem}
+"""
+_JS = """
+export default function (component) {
+    const { setTriggerValue, parentElement } = component;
+    const button = parentElement.querySelector(".cc-locate");
+    const msg = parentElement.querySelector(".cc-locate-msg");
+    button.onclick = () => {
+        if (!navigator.geolocation) {
+            setTriggerValue("error", "unsupported");
+            return;
+        }
+        msg.textContent = "…";
+        navigator.geolocation.getCurrentPosition(
+            (pos) => {
+                msg.textContent = "";
+                setTriggerValue("position", {
+                    lat: pos.coords.latitude, lon: pos.coords.longitude, accuracy: pos.coords.accuracy
+                });
+            },
+            (err) => { msg.textContent = ""; setTriggerValue("error", String(err.code)); },
+            { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 }
+        );
+    };
+}
+"""
+
+_component = st.components.v2.component("court_circuit.geolocation", html=_HTML, css=_CSS, js=_JS)
+
+ERRORS = {
+    "1": "Vous avez refusé la géolocalisation : tapez plutôt une commune ou un code postal.",
+    "2": "Votre position n'a pas pu être déterminée : tapez une commune ou un code postal.",
+    "3": "La géolocalisation a pris trop de temps : réessayez ou tapez une commune.",
+    "unsupported": "Ce navigateur ne donne pas la position : tapez une commune ou un code postal.",
+}
+
+
+@dataclass(frozen=True)
+class BrowserPosition:
+    lat: float
+    lon: float
+    accuracy_m: float | None
+
+
+def locate_button(key: str) -> tuple[BrowserPosition | None, str | None]:
+    """Draw the button; returns the position just received, or an error message, or neither."""
+    result = _component(key=key, on_position_change=lambda: None, on_error_change=lambda: None)
+    position = getattr(result, "position", None)
+    error = getattr(result, "error", None)
+    if isinstance(position, dict):
+        try:
+            return BrowserPosition(
+                float(position["lat"]), float(position["lon"]), position.get("accuracy")
+            ), None
+        except (KeyError, TypeError, ValueError):
+            return None, ERRORS["2"]
+    if error:
+        return None, ERRORS.get(str(error), ERRORS["2"])
+    return None, None

@@ -1,0 +1,78 @@
+"""Pieces of the listing page: contacts, vocabulary badges, linked listings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote, urlsplit
+
+import phonenumbers
+import streamlit as st
+
+from courtcircuit.listing import LinkedListing, Listing, directions
+from courtcircuit.vocab import KINDS, Vocabulary
+from ui.pages import LISTING
+from ui.text import md
+
+
+def _url(raw: str) -> str:
+    """A URL safe to put inside Markdown's (…): spaces, parentheses and quotes percent-encoded."""
+    return quote(raw, safe=":/?#[]@!$&*+,;=%~.-_")
+
+
+def phone_display(e164: str) -> str:
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164, "FR"), phonenumbers.PhoneNumberFormat.NATIONAL
+        )
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+def web_link(raw: str | None) -> str | None:
+    """Only http(s) addresses become links; anything else is shown as text by the caller."""
+    if not raw:
+        return None
+    parts = urlsplit(raw if "://" in raw else f"https://{raw}")
+    return parts.geturl() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def contact_lines(listing: Listing) -> None:
+    f = listing.fields
+    st.subheader("Contact")
+    lines = []
+    if f["phone"]:
+        lines.append(f"📞 [{md(phone_display(str(f['phone'])))}]({_url('tel:' + str(f['phone']))})")
+    if f["email"]:
+        lines.append(f"✉️ [{md(f['email'])}]({_url('mailto:' + str(f['email']))})")
+    if f["website"]:
+        link = web_link(str(f["website"]))
+        lines.append(f"🌐 [{md(f['website'])}]({_url(link)})" if link else f"🌐 {md(f['website'])}")
+    if lines:
+        st.markdown("  \n".join(lines))
+    else:
+        st.caption("Aucun contact renseigné.")
+    if f["lat"] is not None and f["lon"] is not None:
+        go = directions(float(f["lat"]), float(f["lon"]), listing.name)
+        a, b = st.columns(2)
+        a.link_button("🧭 Itinéraire (OpenStreetMap)", go["osm"])
+        b.link_button("📱 Ouvrir dans mon appli de cartes", go["geo"])
+
+
+def vocab_badges(title: str, codes: Iterable[str] | None, vocab: Vocabulary, colour: str) -> None:
+    codes = [c for c in (codes or []) if c]
+    if not codes:
+        st.caption(f"{title} : non renseigné.")
+        return
+    labels = [vocab.label(c) if c in vocab else c for c in codes]
+    st.markdown(f"**{title}** : " + " ".join(f":{colour}-badge[{md(label)}]" for label in labels))
+
+
+def link_list(title: str, links: list[LinkedListing]) -> None:
+    if not links:
+        return
+    st.subheader(title)
+    for link in links:
+        kind = KINDS.label(link.kind) if link.kind in KINDS else link.kind
+        st.page_link(LISTING, label=md(link.name), query_params={"id": link.id}, icon="➡️")
+        detail = " · ".join(x for x in (kind, link.city or "", link.days or "") if x)
+        st.caption(md(detail))

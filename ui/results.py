@@ -1,0 +1,39 @@
+"""The result list: one compact line per listing, the name opening its page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from courtcircuit.hours import open_state
+from courtcircuit.vocab import CHANNELS, KINDS
+from ui.pages import LISTING
+from ui.text import md
+
+
+def distance_text(km: float | None) -> str:
+    if km is None or pd.isna(km):
+        return ""
+    return f"{km * 1000:.0f} m" if km < 1 else f"{km:.1f} km".replace(".", ",")
+
+
+def result_list(listings: pd.DataFrame, now: datetime) -> None:
+    local = now.replace(tzinfo=None)
+    for row in listings.itertuples(index=False):
+        with st.container(border=True):
+            st.page_link(LISTING, label=md(row.name), query_params={"id": row.id}, icon="📍")
+            kind = KINDS.label(row.kind) if row.kind in KINDS else row.kind
+            bits = [kind, distance_text(row.distance_km), row.city or ""]
+            state = open_state(row.opening_hours, local)
+            if state.state != "unknown":
+                bits.append("🟢 ouvert" if state.state == "open" else "fermé")
+            channels = [
+                CHANNELS.label(c) for c in (row.channels if row.channels is not None else []) if c in CHANNELS
+            ]
+            if channels:
+                bits.append(", ".join(channels[:3]))
+            if row.is_demo:
+                bits.append("démo")
+            st.caption(md(" · ".join(b for b in bits if b)))
