@@ -13,7 +13,7 @@ from courtcircuit.listing import get_listing
 from courtcircuit.mapview import listings_map
 from courtcircuit.search import PARIS
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, LABELS, PRODUCTS
-from ui.chrome import cursor
+from ui.chrome import cursor, outlines
 from ui.listing_view import contact_lines, link_list, vocab_badges
 from ui.pages import SEARCH
 from ui.search_form import WRITTEN
@@ -21,7 +21,7 @@ from ui.text import md
 
 con = cursor()
 back = st.session_state.get(WRITTEN) or {}
-st.page_link(SEARCH, label="← Retour à la recherche", query_params=back)
+st.page_link(SEARCH, label="Retour à la recherche", query_params=back, icon=":material/arrow_back:")
 
 listing_id = st.query_params.get("id", "")
 listing = get_listing(con, listing_id) if listing_id else None  # the one query of this page
@@ -81,8 +81,12 @@ with side:
     points = pd.DataFrame(
         [{"id": listing.id, "name": listing.name, "kind": f["kind"], "lat": f["lat"], "lon": f["lon"]}]
     )
+    insee = str(f["commune_insee"] or "")
+    departement = insee[:3] if insee.startswith("97") else insee[:2]
     st_folium(
-        listings_map(points, center=(f["lat"], f["lon"]), zoom=13),
+        listings_map(
+            points, center=(f["lat"], f["lon"]), zoom=13, outlines=outlines((departement,)) if insee else None
+        ),
         height=300,
         use_container_width=True,
         returned_objects=[],

@@ -34,7 +34,7 @@ st.title("Où acheter local près de chez moi ?")
 st.caption("Producteurs, marchés, AMAP, magasins de producteurs, drives et distributeurs en circuit court.")
 demo_banner(summary)
 for notice in notices:
-    st.warning(notice, icon="🔗")
+    st.warning(notice, icon=":material/link:")
 
 # ------------------------------------------------------------------ where
 where, radius_box = st.columns([3, 2])
@@ -113,7 +113,8 @@ with st.sidebar:
         "Ouvert le",
         [None, *range(7)],
         key="cc_jour",
-        format_func=lambda d: "n'importe quel jour" if d is None else DAYS_FR[d],
+        format_func=lambda d: "N'importe quel jour" if d is None else DAYS_FR[d].capitalize(),
+        placeholder="N'importe quel jour",
     )
     st.time_input("À l'heure", value=None, key="cc_heure", step=900)
     if not state.filters.is_empty:
@@ -127,7 +128,10 @@ if state.area is not None:
     st.subheader(f"{count} à moins de {state.radius_km} km de {md(state.place)}")
 else:
     st.subheader(f"{result.total} lieux dans tout l'annuaire")
-    st.info("Indiquez une commune ou votre position pour voir les lieux les plus proches d'abord.", icon="📍")
+    st.info(
+        "Indiquez une commune ou votre position pour voir les lieux les plus proches d'abord.",
+        icon=":material/my_location:",
+    )
 if result.total == 0:
     hints = widen_hints(result, state.area, state.filters)
     st.warning(

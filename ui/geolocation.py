@@ -10,9 +10,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-_HTML = '<button type="button" class="cc-locate">📍 Ma position</button><span class="cc-locate-msg"></span>'
+_HTML = (
+    '<button type="button" class="cc-locate"><svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24">'
+    '<circle cx="12" cy="12" r="7" fill="none" stroke="currentColor" stroke-width="2"/>'
+    '<circle cx="12" cy="12" r="2.5" fill="currentColor"/><path d="M12 1v4M12 19v4M1 12h4M19 12h4" '
+    'stroke="currentColor" stroke-width="2"/></svg> Ma position</button><span class="cc-locate-msg" '
+    'role="status"></span>'
+)
 _CSS = """
-.cc-locate{font:inherit;padding:.35rem .8rem;border-radius:.5rem;border:1px solid rgba(49,51,63,.2);
+.cc-locate{display:inline-flex;align-items:center;gap:.4rem;font:inherit;padding:.35rem .8rem;border-radius:.5rem;border:1px solid rgba(49,51,63,.2);
   background:var(--st-secondary-background-color, #f0f2f6);color:inherit;cursor:pointer;min-height:2.5rem}
 .cc-locate:focus-visible{outline:2px solid var(--st-primary-color, #2e7d32)}
 .cc-locate-msg{margin-left:.5rem;font-size:.85rem}

@@ -41,12 +41,18 @@ def contact_lines(listing: Listing) -> None:
     st.subheader("Contact")
     lines = []
     if f["phone"]:
-        lines.append(f"📞 [{md(phone_display(str(f['phone'])))}]({_url('tel:' + str(f['phone']))})")
+        lines.append(
+            f":material/call: [{md(phone_display(str(f['phone'])))}]({_url('tel:' + str(f['phone']))})"
+        )
     if f["email"]:
-        lines.append(f"✉️ [{md(f['email'])}]({_url('mailto:' + str(f['email']))})")
+        lines.append(f":material/mail: [{md(f['email'])}]({_url('mailto:' + str(f['email']))})")
     if f["website"]:
         link = web_link(str(f["website"]))
-        lines.append(f"🌐 [{md(f['website'])}]({_url(link)})" if link else f"🌐 {md(f['website'])}")
+        lines.append(
+            f":material/language: [{md(f['website'])}]({_url(link)})"
+            if link
+            else f":material/language: {md(f['website'])}"
+        )
     if lines:
         st.markdown("  \n".join(lines))
     else:
@@ -54,8 +60,8 @@ def contact_lines(listing: Listing) -> None:
     if f["lat"] is not None and f["lon"] is not None:
         go = directions(float(f["lat"]), float(f["lon"]), listing.name)
         a, b = st.columns(2)
-        a.link_button("🧭 Itinéraire (OpenStreetMap)", go["osm"])
-        b.link_button("📱 Ouvrir dans mon appli de cartes", go["geo"])
+        a.link_button("Itinéraire (OpenStreetMap)", go["osm"], icon=":material/directions:")
+        b.link_button("Ouvrir dans mon appli de cartes", go["geo"], icon=":material/map:")
 
 
 def vocab_badges(title: str, codes: Iterable[str] | None, vocab: Vocabulary, colour: str) -> None:
@@ -73,6 +79,8 @@ def link_list(title: str, links: list[LinkedListing]) -> None:
     st.subheader(title)
     for link in links:
         kind = KINDS.label(link.kind) if link.kind in KINDS else link.kind
-        st.page_link(LISTING, label=md(link.name), query_params={"id": link.id}, icon="➡️")
+        st.page_link(
+            LISTING, label=md(link.name), query_params={"id": link.id}, icon=":material/arrow_forward:"
+        )
         detail = " · ".join(x for x in (kind, link.city or "", link.days or "") if x)
         st.caption(md(detail))

@@ -9,11 +9,17 @@ import streamlit as st
 ROOT = Path(__file__).resolve().parent.parent
 
 SEARCH = st.Page(
-    str(ROOT / "pages" / "recherche.py"), title="Trouver près de chez moi", icon="🧺", default=True
+    str(ROOT / "pages" / "recherche.py"),
+    title="Trouver près de chez moi",
+    icon=":material/search:",
+    default=True,
 )
 LISTING = st.Page(str(ROOT / "pages" / "fiche.py"), title="Fiche", url_path="fiche", visibility="hidden")
 OVERVIEW = st.Page(
-    str(ROOT / "pages" / "annuaire.py"), title="L'annuaire en chiffres", icon="📊", url_path="annuaire"
+    str(ROOT / "pages" / "annuaire.py"),
+    title="L'annuaire en chiffres",
+    icon=":material/bar_chart:",
+    url_path="annuaire",
 )
 
 ALL = [SEARCH, LISTING, OVERVIEW]

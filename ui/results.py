@@ -23,7 +23,9 @@ def result_list(listings: pd.DataFrame, now: datetime) -> None:
     local = now.replace(tzinfo=None)
     for row in listings.itertuples(index=False):
         with st.container(border=True):
-            st.page_link(LISTING, label=md(row.name), query_params={"id": row.id}, icon="📍")
+            st.page_link(
+                LISTING, label=md(row.name), query_params={"id": row.id}, icon=":material/storefront:"
+            )
             kind = KINDS.label(row.kind) if row.kind in KINDS else row.kind
             bits = [kind, distance_text(row.distance_km), row.city or ""]
             state = open_state(row.opening_hours, local)
