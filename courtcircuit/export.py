@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+import phonenumbers
 
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
 
@@ -58,7 +59,25 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any, vocab: Vocabulary | None) -> Any:
+def readable_phone(e164: str) -> str:
+    """+33473820000 -> 04 73 82 00 00 (French numbers); others in international format.
+
+    Also keeps phones out of the formula guard: "+33…" would need an apostrophe."""
+    try:
+        number = phonenumbers.parse(e164, "FR")
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def _cell(value: Any, vocab: Vocabulary | None, column: str = "") -> Any:
+    if column == "phone" and isinstance(value, str):
+        return readable_phone(value)
     if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None  # NaT is a datetime too: without this a missing date is written "NaT"
     if hasattr(value, "tolist") and not isinstance(value, str):
@@ -81,7 +100,7 @@ def _cell(value: Any, vocab: Vocabulary | None) -> Any:
 def export_rows(listings: pd.DataFrame) -> list[dict[str, Any]]:
     """Plain rows with French headers, codes turned into labels (not yet neutralised)."""
     present = [(c, h, v) for c, h, v in EXPORT_COLUMNS if c in listings.columns]
-    return [{h: _cell(rec[c], v) for c, h, v in present} for rec in listings.to_dict("records")]
+    return [{h: _cell(rec[c], v, c) for c, h, v in present} for rec in listings.to_dict("records")]
 
 
 def attribution_line(sources: Iterable[str]) -> str:
@@ -119,3 +138,78 @@ def to_geojson(listings: pd.DataFrame, sources: Sequence[str]) -> bytes:
         "features": features,
     }
     return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+# The buyer's shortlist: contacts and readiness first, as a buyer calls round.
+SHORTLIST_COLUMNS: tuple[tuple[str, str, Vocabulary | None], ...] = (
+    ("name", "producteur", None),
+    ("distance_km", "distance_km", None),
+    ("delivery_label", "livraison", None),
+    ("delivery_radius_km", "rayon_de_livraison_km", None),
+    ("phone", "telephone", None),
+    ("email", "email", None),
+    ("website", "site_web", None),
+    ("street", "adresse", None),
+    ("postcode", "code_postal", None),
+    ("city", "commune", None),
+    ("products", "produits", PRODUCTS),
+    ("labels", "labels", LABELS),
+    ("ab_status", "etat_bio", None),
+    ("volumes", "volumes", None),
+    ("delivery_frequency", "frequence_de_livraison", None),
+    ("gtin_available", "code_barres", None),
+    ("sanitary_approval", "agrement_sanitaire", None),
+    ("siret", "siret", None),
+    ("last_verified", "derniere_verification", None),
+    ("id", "identifiant", None),
+)
+
+
+def shortlist_rows(suppliers: pd.DataFrame) -> list[dict[str, Any]]:
+    present = [(c, h, v) for c, h, v in SHORTLIST_COLUMNS if c in suppliers.columns]
+    return [{h: neutralise(_cell(rec[c], v)) for c, h, v in present} for rec in suppliers.to_dict("records")]
+
+
+def shortlist_csv(suppliers: pd.DataFrame, sources: Sequence[str]) -> bytes:
+    rows = shortlist_rows(suppliers)
+    headers = [h for c, h, _ in SHORTLIST_COLUMNS if c in suppliers.columns]
+    buffer = io.StringIO()
+    pd.DataFrame(rows, columns=headers).to_csv(buffer, sep=";", index=False, lineterminator="\r\n")
+    buffer.write(neutralise("# " + attribution_line(sources)) + "\r\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def shortlist_xlsx(suppliers: pd.DataFrame, sources: Sequence[str], title: str = "Ma sélection") -> bytes:
+    """An Excel workbook: the shortlist on one sheet, the sources and licence on another.
+
+    openpyxl turns any string starting with "=" into a formula, so every text cell is
+    neutralised and typed as a string.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    headers = [h for c, h, _ in SHORTLIST_COLUMNS if c in suppliers.columns]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in shortlist_rows(suppliers):
+        sheet.append([None for _ in headers])
+        for column, header in enumerate(headers, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.value = row[header]
+            if isinstance(row[header], str):
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 50)
+    about = workbook.create_sheet("Sources")
+    about.append(["Attribution"])
+    about.append([attribution_line(sources)])
+    about["B1"].data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

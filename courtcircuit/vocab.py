@@ -265,3 +265,29 @@ STATUS = Vocabulary(
         Term("closed", "Fermé définitivement", "Closed", ("ferme definitivement", "cesse", "ferme")),
     ),
 )
+
+# The buyer's establishment, on the supplier-prospecting page.
+STORE_KINDS = Vocabulary(
+    "type d'établissement acheteur",
+    (
+        Term("supermarche", "Supermarché / GMS", "Supermarket", ("gms", "grande surface", "hypermarche")),
+        Term("epicerie", "Épicerie", "Grocery", ("superette",)),
+        Term("restaurant", "Restaurant", "Restaurant", ("restauration commerciale",)),
+        Term(
+            "cantine",
+            "Cantine / restauration collective",
+            "School or staff canteen",
+            ("restauration collective",),
+        ),
+    ),
+)
+
+# Status of a buyer's need (published by a buyer, reviewed by territory staff).
+NEED_STATUS = Vocabulary(
+    "statut d'un besoin",
+    (
+        Term("pending", "En attente de validation", "Awaiting review"),
+        Term("accepted", "Publié", "Published"),
+        Term("rejected", "Refusé", "Rejected"),
+    ),
+)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
-import phonenumbers
 import streamlit as st
 
+from courtcircuit.export import readable_phone
 from courtcircuit.listing import LinkedListing, Listing, directions
 from courtcircuit.vocab import KINDS, Vocabulary
 from ui.pages import LISTING
@@ -19,7 +19,7 @@ def _url(raw: str) -> str:
     return quote(raw, safe=":/?#[]@!$&*+,;=%~.-_")
 
 
-def phone_display(e164: str) -> str:
+def readable_phone(e164: str) -> str:
     try:
         return phonenumbers.format_number(
             phonenumbers.parse(e164, "FR"), phonenumbers.PhoneNumberFormat.NATIONAL
@@ -42,7 +42,7 @@ def contact_lines(listing: Listing) -> None:
     lines = []
     if f["phone"]:
         lines.append(
-            f":material/call: [{md(phone_display(str(f['phone'])))}]({_url('tel:' + str(f['phone']))})"
+            f":material/call: [{md(readable_phone(str(f['phone'])))}]({_url('tel:' + str(f['phone']))})"
         )
     if f["email"]:
         lines.append(f":material/mail: [{md(f['email'])}]({_url('mailto:' + str(f['email']))})")

@@ -1,0 +1,209 @@
+"""Buyers' needs ("référencement des besoins des grandes surfaces"), kept apart from the directory.
+
+The directory file is rebuilt and swapped by the ETL; needs are people's submissions and must
+survive any rebuild, so they live in their own SQLite file (``data/needs.sqlite3`` unless
+``COURT_CIRCUIT_NEEDS_DB`` says otherwise). SQLite, not DuckDB: small transactional writes
+from several sessions, with WAL so readers never block the writer.
+
+A need is public only once territory staff accepted it (:func:`review`). Text is stored as
+typed and escaped where it is shown.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import phonenumbers
+
+from courtcircuit.db import REPO_ROOT
+from courtcircuit.search import Area
+from courtcircuit.vocab import NEED_STATUS, PRODUCTS, STORE_KINDS
+
+DEFAULT_NEEDS_DB = REPO_ROOT / "data" / "needs.sqlite3"
+MAX_TEXT = 500
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS needs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    store_kind TEXT NOT NULL,
+    place_label TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    product TEXT NOT NULL,
+    volume TEXT NOT NULL,
+    frequency TEXT NOT NULL,
+    constraints TEXT NOT NULL DEFAULT '',
+    contact_name TEXT NOT NULL,
+    contact_email TEXT,
+    contact_phone TEXT,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
+    reviewed_at TEXT,
+    review_note TEXT
+);
+CREATE INDEX IF NOT EXISTS needs_status ON needs (status);
+"""
+
+
+class InvalidNeed(ValueError):
+    """A submitted need is incomplete or wrong; ``problems`` lists each issue in French."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class NeedDraft:
+    store_kind: str
+    place_label: str
+    lat: float
+    lon: float
+    product: str
+    volume: str
+    frequency: str
+    constraints: str
+    contact_name: str
+    contact_email: str = ""
+    contact_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Need:
+    id: int
+    created_at: str
+    store_kind: str
+    place_label: str
+    lat: float
+    lon: float
+    product: str
+    volume: str
+    frequency: str
+    constraints: str
+    contact_name: str
+    contact_email: str | None
+    contact_phone: str | None
+    status: str
+    reviewed_at: str | None
+    review_note: str | None
+
+    @property
+    def title(self) -> str:
+        return f"{PRODUCTS.label(self.product)} : {self.volume}, {self.frequency}"
+
+
+def default_needs_path() -> Path:
+    return Path(os.environ.get("COURT_CIRCUIT_NEEDS_DB", DEFAULT_NEEDS_DB))
+
+
+def validate(draft: NeedDraft) -> NeedDraft:
+    """The draft with clean values (phone in E.164), or InvalidNeed with every problem."""
+    problems = []
+    if draft.store_kind not in STORE_KINDS:
+        problems.append("type d'établissement inconnu")
+    if draft.product not in PRODUCTS:
+        problems.append("choisissez une famille de produits")
+    try:
+        Area(draft.lat, draft.lon, 1.0)
+    except ValueError:
+        problems.append("position de l'établissement invalide")
+    texts = {"volume": draft.volume, "fréquence": draft.frequency, "nom du contact": draft.contact_name}
+    for label, value in texts.items():
+        if not value.strip():
+            problems.append(f"indiquez {'le' if label != 'fréquence' else 'la'} {label}")
+    for label, value in {**texts, "contraintes": draft.constraints, "lieu": draft.place_label}.items():
+        if len(value) > MAX_TEXT:
+            problems.append(f"{label} : {MAX_TEXT} caractères au plus")
+    email = draft.contact_email.strip()
+    if email and not _EMAIL.match(email):
+        problems.append(f"adresse e-mail invalide : « {email[:60]} »")
+    phone = ""
+    if draft.contact_phone.strip():
+        try:
+            number = phonenumbers.parse(draft.contact_phone, "FR")
+            if not phonenumbers.is_valid_number(number):
+                raise phonenumbers.NumberParseException(0, "invalid")
+            phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        except phonenumbers.NumberParseException:
+            problems.append(f"numéro de téléphone invalide : « {draft.contact_phone[:30]} »")
+    if not email and not draft.contact_phone.strip():
+        problems.append("laissez un e-mail ou un téléphone pour être contacté")
+    if problems:
+        raise InvalidNeed(problems)
+    return NeedDraft(
+        draft.store_kind, draft.place_label.strip(), draft.lat, draft.lon, draft.product, draft.volume.strip(),
+        draft.frequency.strip(), draft.constraints.strip(), draft.contact_name.strip(), email, phone,
+    )  # fmt: skip
+
+
+class NeedStore:
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_needs_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con:
+            con.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=10)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.row_factory = sqlite3.Row
+            with con:  # one transaction, committed or rolled back
+                yield con
+        finally:
+            con.close()
+
+    def submit(self, draft: NeedDraft) -> int:
+        """Store a validated need as pending; its id."""
+        clean = validate(draft)
+        with self._connect() as con:
+            cur = con.execute(
+                "INSERT INTO needs (created_at, store_kind, place_label, lat, lon, product, volume, frequency, "
+                "constraints, contact_name, contact_email, contact_phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    datetime.now(UTC).isoformat(timespec="seconds"), clean.store_kind, clean.place_label,
+                    clean.lat, clean.lon, clean.product, clean.volume, clean.frequency, clean.constraints,
+                    clean.contact_name, clean.contact_email or None, clean.contact_phone or None,
+                ),
+            )  # fmt: skip
+            return int(cur.lastrowid)
+
+    def list(self, status: str | None = None) -> list[Need]:
+        if status is not None and status not in NEED_STATUS:
+            raise ValueError(f"statut inconnu : {status!r}")
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT * FROM needs WHERE (? IS NULL OR status = ?) ORDER BY created_at DESC, id DESC",
+                (status, status),
+            ).fetchall()
+        return [Need(**dict(r)) for r in rows]
+
+    def review(self, need_id: int, status: str, note: str = "") -> None:
+        """Accept or reject a need (staff only: the caller checks who is asking)."""
+        if status not in ("accepted", "rejected"):
+            raise ValueError("une décision est « accepted » ou « rejected »")
+        with self._connect() as con:
+            cur = con.execute(
+                "UPDATE needs SET status = ?, reviewed_at = ?, review_note = ? WHERE id = ?",
+                (
+                    status,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    note.strip()[:MAX_TEXT] or None,
+                    need_id,
+                ),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"besoin n° {need_id} introuvable")
+
+    def public(self) -> list[Need]:
+        """Accepted needs: the only ones shown to the public."""
+        return self.list("accepted")

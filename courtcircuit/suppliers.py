@@ -1,0 +1,195 @@
+"""Which local producers can supply my shop or canteen? Queries for buyers (no Streamlit).
+
+The rule that matters to buyers is the producer's own: "ce sont les producteurs qui expliquent
+jusqu'où ils sont prêts à livrer". A producer can deliver to a store when it says it delivers
+and the store lies within its declared delivery radius (distance ≤ radius; a radius of 0 km
+means it only delivers where it is). A producer that delivers but gave no radius is never
+counted as delivering: it is shown as "rayon de livraison non renseigné" in the nearby view.
+
+Distances are great-circle (haversine) from the store. User values reach SQL only as ``?``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from courtcircuit.communes import CommuneIndex
+from courtcircuit.search import EARTH_RADIUS_KM, Area
+from courtcircuit.vocab import PRODUCTS, STORE_KINDS
+
+NEAR_PRESETS_KM = (30, 80, 150)  # what buyers call "local" (DOMAIN.md: 100, 150, 350 km)
+COVERAGE_BANDS_KM = (30, 80, 150)
+# Distances are computed in floating point: a producer exactly at its radius must count.
+RADIUS_TOLERANCE_KM = 1e-6
+
+DELIVERY = {
+    "livre": "Livre votre établissement",
+    "trop_loin": "Livre, mais pas jusqu'ici",
+    "rayon_inconnu": "Rayon de livraison non renseigné",
+    "ne_livre_pas": "Ne livre pas",
+    "non_renseigne": "Livraison non renseignée",
+}
+
+SUPPLIER_COLUMNS = (
+    "id", "name", "street", "postcode", "city", "commune_insee", "lat", "lon", "phone", "email", "website",
+    "products", "labels", "ab_status", "delivers", "delivery_radius_km", "volumes", "delivery_frequency",
+    "gtin_available", "sanitary_approval", "siret", "is_demo", "last_verified", "sources",
+)  # fmt: skip
+
+
+class StoreOutsideFrance(ValueError):
+    """The store's position is in no French commune (abroad, or in the sea)."""
+
+
+@dataclass(frozen=True)
+class Store:
+    lat: float
+    lon: float
+    kind: str = "supermarche"
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in STORE_KINDS:
+            raise ValueError(f"type d'établissement inconnu : {self.kind!r}")
+        Area(self.lat, self.lon, 1.0)  # validates the coordinates
+
+
+def check_in_france(store: Store, communes: CommuneIndex) -> str:
+    """The INSEE code of the store's commune; raises StoreOutsideFrance when there is none."""
+    commune = communes.containing(store.lat, store.lon)
+    if commune is None:
+        raise StoreOutsideFrance(
+            f"La position {store.lat:.4f}, {store.lon:.4f} n'est dans aucune commune française : "
+            "l'annuaire ne couvre que la France."
+        )
+    return commune.insee
+
+
+@dataclass(frozen=True)
+class SupplierFilters:
+    products: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    ab_status: tuple[str, ...] = ()  # certifie, conversion_c1…: narrows the AB label
+    gtin: bool = False  # barcode (GTIN/EAN) available
+    sanitary: bool = False  # sanitary approval (agrément CE) stated
+    siret: bool = False
+    volumes: bool = False  # volumes stated
+    frequencies: tuple[str, ...] = ()  # delivery frequency, as the producers wrote it
+
+
+def _distance_sql() -> str:
+    return (
+        f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(lat - ?) / 2), 2) + "
+        "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))"
+    )
+
+
+def _filter_sql(filters: SupplierFilters) -> tuple[str, list[object]]:
+    parts, params = [], []
+    if filters.products:
+        parts.append("list_has_any(products, ?::VARCHAR[])")
+        params.append(list(filters.products))
+    if filters.labels:
+        parts.append("list_has_any(labels, ?::VARCHAR[])")
+        params.append(list(filters.labels))
+    if filters.ab_status:
+        parts.append("list_contains(?::VARCHAR[], ab_status)")
+        params.append(list(filters.ab_status))
+    if filters.gtin:
+        parts.append("gtin_available")
+    if filters.sanitary:
+        parts.append("nullif(trim(sanitary_approval), '') IS NOT NULL")
+    if filters.siret:
+        parts.append("siret IS NOT NULL")
+    if filters.volumes:
+        parts.append("nullif(trim(volumes), '') IS NOT NULL")
+    if filters.frequencies:
+        parts.append("list_contains(?::VARCHAR[], delivery_frequency)")
+        params.append(list(filters.frequencies))
+    return " AND ".join(parts) or "TRUE", params
+
+
+_STATE_SQL = (
+    "CASE WHEN delivers AND delivery_radius_km IS NOT NULL AND distance_km <= delivery_radius_km + ? THEN 'livre' "
+    "WHEN delivers AND delivery_radius_km IS NULL THEN 'rayon_inconnu' "
+    "WHEN delivers THEN 'trop_loin' WHEN NOT delivers THEN 'ne_livre_pas' ELSE 'non_renseigne' END"
+)
+
+
+def _max_radius(con: duckdb.DuckDBPyConnection) -> float:
+    (value,) = con.execute(
+        "SELECT max(delivery_radius_km) FROM listings WHERE kind = 'producteur' AND status = 'active' AND delivers"
+    ).fetchone()
+    return float(value or 0.0)
+
+
+def suppliers(
+    con: duckdb.DuckDBPyConnection,
+    store: Store,
+    filters: SupplierFilters = SupplierFilters(),
+    *,
+    within_km: float | None = None,
+) -> pd.DataFrame:
+    """Producers for ``store``, nearest first, with ``distance_km`` and ``delivery`` (a DELIVERY code).
+
+    ``within_km=None``: only the producers who can deliver to the store (their radius covers it).
+    ``within_km=N``: every producer within N km, whether it delivers here or not.
+    """
+    reach = _max_radius(con) if within_km is None else float(within_km)
+    south, north, west, east = Area(store.lat, store.lon, max(reach, 0.001)).bbox()
+    where, params = _filter_sql(filters)
+    cols = ", ".join(SUPPLIER_COLUMNS)
+    limit = "delivery = 'livre'" if within_km is None else "distance_km <= ?"
+    inner = (
+        f"SELECT {cols}, {_distance_sql()} AS distance_km FROM listings "
+        "WHERE status = 'active' AND kind = 'producteur' AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? "
+        f"AND {where}"
+    )
+    sql = (
+        f"SELECT * FROM (SELECT *, {_STATE_SQL} AS delivery FROM ({inner})) "
+        f"WHERE {limit} ORDER BY distance_km, name, id"
+    )
+    # Parameters in the order their ? appear in the text: the CASE first, then the inner SELECT.
+    args: list[object] = [RADIUS_TOLERANCE_KM, store.lat, store.lat, store.lon, south, north, west, east]
+    args += params
+    if within_km is not None:
+        args.append(float(within_km))
+    return con.execute(sql, args).df()
+
+
+def coverage(
+    con: duckdb.DuckDBPyConnection, store: Store, filters: SupplierFilters = SupplierFilters()
+) -> pd.DataFrame:
+    """Producers per product family and distance band (≤30, ≤80, ≤150 km; bands include the
+    nearer ones), and how many of them deliver to the store. Product filters are ignored:
+    every family gets a row, so gaps show as zeros."""
+    wider = SupplierFilters(**{**filters.__dict__, "products": ()})
+    near = suppliers(con, store, wider, within_km=max(COVERAGE_BANDS_KM))
+    rows = []
+    exploded = near[["id", "products", "distance_km", "delivery"]].explode("products")
+    for code in PRODUCTS.codes():
+        offering = exploded[exploded["products"] == code]
+        for band in COVERAGE_BANDS_KM:
+            inside = offering[offering["distance_km"] <= band]
+            rows.append(
+                {
+                    "product": code,
+                    "product_label": PRODUCTS.label(code),
+                    "band_km": band,
+                    "suppliers": int(inside["id"].nunique()),
+                    "delivering": int(inside.loc[inside["delivery"] == "livre", "id"].nunique()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def frequencies(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The delivery frequencies producers stated, most common first (for the filter's options)."""
+    rows = con.execute(
+        "SELECT delivery_frequency, count(*) AS n FROM listings WHERE kind = 'producteur' AND status = 'active' "
+        "AND delivery_frequency IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1"
+    ).fetchall()
+    return [r[0] for r in rows]
