@@ -19,15 +19,6 @@ def _url(raw: str) -> str:
     return quote(raw, safe=":/?#[]@!$&*+,;=%~.-_")
 
 
-def readable_phone(e164: str) -> str:
-    try:
-        return phonenumbers.format_number(
-            phonenumbers.parse(e164, "FR"), phonenumbers.PhoneNumberFormat.NATIONAL
-        )
-    except phonenumbers.NumberParseException:
-        return e164
-
-
 def web_link(raw: str | None) -> str | None:
     """Only http(s) addresses become links; anything else is shown as text by the caller."""
     if not raw:
