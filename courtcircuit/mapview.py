@@ -64,6 +64,10 @@ KIND_STYLES: dict[str, KindStyle] = {
     "transformation": KindStyle("#6d4c41", "T"),
     "logistique": KindStyle("#455a64", "L"),
 }
+# Points that are not listings but share the map: buyers' needs (issue: producers find them).
+EXTRA_KINDS: dict[str, tuple[KindStyle, dict[str, str]]] = {
+    "besoin": (KindStyle("#f9a825", "B"), {"fr": "Besoin d'un acheteur", "en": "Buyer's need"}),
+}
 # A code the vocabulary does not know should not take the page down.
 OTHER_STYLE = KindStyle("#8a8a8a", "?")
 _OTHER_LABEL = {"fr": "Autre", "en": "Other"}
@@ -153,11 +157,14 @@ def asset_urls(static_base: str = "/app/static/vendor") -> list[str]:
 
 
 def kind_label(code: str, lang: str = "fr") -> str:
-    return KINDS.label(code, lang) if code in KINDS else _OTHER_LABEL.get(lang, _OTHER_LABEL["fr"])
+    if code in KINDS:
+        return KINDS.label(code, lang)
+    labels = EXTRA_KINDS[code][1] if code in EXTRA_KINDS else _OTHER_LABEL
+    return labels.get(lang, labels["fr"])
 
 
 def kind_style(code: str) -> KindStyle:
-    return KIND_STYLES.get(code, OTHER_STYLE)
+    return KIND_STYLES.get(code) or (EXTRA_KINDS[code][0] if code in EXTRA_KINDS else OTHER_STYLE)
 
 
 def legend_html(codes: list[str], lang: str = "fr") -> str:

@@ -128,7 +128,7 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[SearchState, list[str]
 
     page = 1
     if raw := get.get("page"):
-        if raw.isdigit() and 1 <= int(raw) <= 100_000:
+        if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 100_000:  # "²".isdigit(), int("²") fails
             page = int(raw)
         else:
             notices.append(f"Page « {raw[:20]} » invalide : retour à la première page.")

@@ -193,3 +193,25 @@ def frequencies(con: duckdb.DuckDBPyConnection) -> list[str]:
         "AND delivery_frequency IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+@dataclass
+class Prospect:
+    """Everything the supplier page shows for one store and one set of filters."""
+
+    deliverers: pd.DataFrame  # producers whose radius covers the store
+    nearby: pd.DataFrame  # producers within the chosen distance, with their delivery state
+    coverage: pd.DataFrame  # product family x distance band
+
+
+def prospect(
+    con: duckdb.DuckDBPyConnection, store: Store, filters: SupplierFilters, near_km: float
+) -> Prospect:
+    cur = con.cursor()
+    try:
+        frames = [suppliers(cur, store, filters), suppliers(cur, store, filters, within_km=near_km)]
+        for frame in frames:
+            frame["delivery_label"] = frame["delivery"].map(DELIVERY)
+        return Prospect(frames[0], frames[1], coverage(cur, store, filters))
+    finally:
+        cur.close()

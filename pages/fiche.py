@@ -65,7 +65,7 @@ with info:
             ],
             axis=1,
         )
-        st.dataframe(styled, hide_index=True, use_container_width=True)
+        st.dataframe(styled, hide_index=True, width="stretch")
     if f["opening_hours_text"] and f["opening_hours_text"] != f["opening_hours"]:
         st.caption(f"Tel qu'indiqué par la source : {md(f['opening_hours_text'])}")
 

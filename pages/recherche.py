@@ -78,9 +78,7 @@ with radius_box:
     )
     presets = st.columns(len(RADIUS_PRESETS))
     for col, km in zip(presets, RADIUS_PRESETS, strict=True):
-        col.button(
-            f"{km} km", key=f"cc_preset_{km}", on_click=form.set_radius, args=(km,), use_container_width=True
-        )
+        col.button(f"{km} km", key=f"cc_preset_{km}", on_click=form.set_radius, args=(km,), width="stretch")
 
 state = form.form_state()
 now = datetime.now(PARIS)

@@ -10,6 +10,7 @@ import streamlit as st
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import DatabaseMissing, connect, default_db_path
 from courtcircuit.directory import DirectorySummary
+from courtcircuit.needs import NeedStore, default_needs_path
 
 OSM_CREDIT = "© les contributeurs d'OpenStreetMap (ODbL)"
 
@@ -58,3 +59,13 @@ def outlines(departements: tuple[str, ...]) -> dict:
 @st.cache_resource(show_spinner=False)
 def communes() -> CommuneIndex:
     return CommuneIndex.load()
+
+
+@st.cache_resource(show_spinner=False)
+def _needs(path: str) -> NeedStore:
+    return NeedStore(path)
+
+
+def needs_store() -> NeedStore:
+    """Buyers' needs, in their own file (COURT_CIRCUIT_NEEDS_DB): they survive directory rebuilds."""
+    return _needs(str(default_needs_path()))

@@ -22,4 +22,12 @@ OVERVIEW = st.Page(
     url_path="annuaire",
 )
 
-ALL = [SEARCH, LISTING, OVERVIEW]
+SUPPLIERS = st.Page(
+    str(ROOT / "pages" / "fournisseurs.py"), title="Fournisseurs locaux (pros)", icon=":material/storefront:",
+    url_path="fournisseurs",
+)  # fmt: skip
+STAFF = st.Page(
+    str(ROOT / "pages" / "equipe.py"), title="Espace équipe", icon=":material/lock:", url_path="equipe"
+)
+
+ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, STAFF]

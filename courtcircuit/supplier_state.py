@@ -1,0 +1,100 @@
+"""The buyer's store profile and filters as URL query parameters: a bookmark brings them back.
+
+Like :mod:`courtcircuit.search_state`, :func:`parse` never raises: an unreadable parameter
+falls back to its default with a French notice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from courtcircuit.suppliers import NEAR_PRESETS_KM, Store, SupplierFilters
+from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS, Vocabulary
+
+VIEWS = ("livrent", "proches", "couverture", "besoins")
+DEFAULT_NEAR_KM = NEAR_PRESETS_KM[0]
+MAX_NEAR_KM = 300
+LISTS: dict[str, tuple[str, Vocabulary]] = {"produit": ("products", PRODUCTS), "label": ("labels", LABELS),
+                                            "bio": ("ab_status", AB_STATUS)}  # fmt: skip
+FLAGS = {"gtin": "gtin", "agrement": "sanitary", "siret": "siret", "volumes": "volumes"}
+
+
+@dataclass(frozen=True)
+class ProspectState:
+    place: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    store_kind: str = "supermarche"
+    near_km: int = DEFAULT_NEAR_KM
+    filters: SupplierFilters = field(default_factory=SupplierFilters)
+
+    @property
+    def store(self) -> Store | None:
+        if self.lat is None or self.lon is None:
+            return None
+        return Store(self.lat, self.lon, self.store_kind, self.place)
+
+
+def _one(value: str | list[str] | None) -> str | None:
+    return (value[-1] if value else None) if isinstance(value, list) else value
+
+
+def parse(params: Mapping[str, str | list[str]]) -> tuple[ProspectState, list[str]]:
+    notices: list[str] = []
+    get = {k: _one(v) for k, v in params.items()}
+    lat = lon = None
+    if get.get("mlat") is not None or get.get("mlon") is not None:
+        try:
+            lat, lon = float(get.get("mlat") or "x"), float(get.get("mlon") or "x")
+            if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+        except ValueError:
+            notices.append("Position de l'établissement illisible dans le lien : indiquez-la à nouveau.")
+            lat = lon = None
+    kind = get.get("etab") or "supermarche"
+    if kind not in STORE_KINDS:
+        notices.append(f"Type d'établissement « {kind[:20]} » inconnu : supermarché retenu.")
+        kind = "supermarche"
+    near = DEFAULT_NEAR_KM
+    if raw := get.get("km"):
+        if raw.isdigit() and 1 <= int(raw) <= MAX_NEAR_KM:
+            near = int(raw)
+        else:
+            notices.append(
+                f"Distance « {raw[:20]} » invalide (1 à {MAX_NEAR_KM} km) : {DEFAULT_NEAR_KM} km retenus."
+            )
+    lists: dict[str, tuple[str, ...]] = {}
+    for name, (attr, vocab) in LISTS.items():
+        if raw := get.get(name):
+            codes = [c.strip() for c in raw.split(",") if c.strip()]
+            if bad := [c for c in codes if c not in vocab]:
+                notices.append(f"Valeur inconnue ignorée pour « {name} » : {', '.join(b[:30] for b in bad)}.")
+            lists[attr] = tuple(dict.fromkeys(c for c in codes if c in vocab))
+    flags = {attr: get.get(name) == "1" for name, attr in FLAGS.items()}
+    freqs = tuple(f for f in (get.get("freq") or "").split("|") if f.strip())[:10]
+    filters = SupplierFilters(**lists, **flags, frequencies=freqs)
+    return ProspectState((get.get("mlieu") or "").strip()[:100], lat, lon, kind, near, filters), notices
+
+
+def to_params(state: ProspectState) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if state.place:
+        out["mlieu"] = state.place
+    if state.lat is not None and state.lon is not None:
+        out["mlat"], out["mlon"] = f"{state.lat:.5f}", f"{state.lon:.5f}"
+    if state.store_kind != "supermarche":
+        out["etab"] = state.store_kind
+    if state.near_km != DEFAULT_NEAR_KM:
+        out["km"] = str(state.near_km)
+    f = state.filters
+    for name, (attr, _) in LISTS.items():
+        if values := getattr(f, attr):
+            out[name] = ",".join(values)
+    for name, attr in FLAGS.items():
+        if getattr(f, attr):
+            out[name] = "1"
+    if f.frequencies:
+        out["freq"] = "|".join(f.frequencies)
+    return out

@@ -1,0 +1,221 @@
+"""Which local producers can supply my shop or canteen? Store → filters → one query → views."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from courtcircuit.directory import directory_summary
+from courtcircuit.export import shortlist_csv, shortlist_xlsx
+from courtcircuit.mapview import listings_map
+from courtcircuit.places import find_places
+from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
+from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
+from ui import prospect_form as form
+from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
+from ui.needs_view import need_form, public_needs
+from ui.suppliers_view import supplier_table
+from ui.text import md
+
+con = cursor()
+summary = directory_summary(con)
+notices = form.sync_from_url()
+form.apply_pending()
+
+st.title("Trouver des fournisseurs locaux")
+st.caption(
+    "Pour les magasins, épiceries, restaurants et cantines : les producteurs qui peuvent vous livrer, "
+    "ce qu'ils proposent, et où l'offre locale manque."
+)
+demo_banner(summary)
+for notice in notices:
+    st.warning(notice, icon=":material/link:")
+
+where, kind_box = st.columns([3, 2])
+with where:
+    typed = st.text_input("Adresse, commune ou code postal de l'établissement", key="cp_lieu")
+    store_pos = st.session_state.get(form.STORE)
+    if typed and (store_pos is None or typed.strip() != store_pos["label"]):
+        found = find_places(typed, communes())
+        if found.exact is not None:
+            form.choose_store(found.exact)
+            st.rerun()
+        if found.places:
+            st.caption("Suggestions :")
+            cols = st.columns(min(len(found.places), 3))
+            for i, suggestion in enumerate(found.places[:6]):
+                cols[i % len(cols)].button(
+                    md(suggestion.label), key=f"cp_sugg_{i}", on_click=form.choose_store, args=(suggestion,)
+                )
+        else:
+            st.error(
+                f"Lieu introuvable : « {md(typed.strip())} ». Essayez le nom de la commune ou son code postal."
+            )
+with kind_box:
+    st.selectbox("Type d'établissement", STORE_KINDS.codes(), key="cp_etab", format_func=STORE_KINDS.label)
+
+with st.sidebar:
+    st.header("Filtres")
+    st.multiselect(
+        "Produits", PRODUCTS.codes(), key="cp_produit", format_func=PRODUCTS.label, placeholder="Tous"
+    )
+    st.multiselect("Labels", LABELS.codes(), key="cp_label", format_func=LABELS.label, placeholder="Tous")
+    st.multiselect(
+        "Bio : état de certification",
+        AB_STATUS.codes(),
+        key="cp_bio",
+        format_func=AB_STATUS.label,
+        placeholder="Tous",
+    )
+    st.subheader("Prêts à livrer la distribution")
+    st.checkbox("Code-barres (GTIN/EAN) disponible", key="cp_gtin")
+    st.checkbox("Agrément sanitaire (CE) indiqué", key="cp_agrement")
+    st.checkbox("SIRET connu", key="cp_siret")
+    st.checkbox("Volumes indiqués", key="cp_volumes")
+    st.multiselect("Fréquence de livraison", frequencies(con), key="cp_freq", placeholder="Toutes")
+
+state = form.form_state()
+store = state.store
+if store is None:
+    st.info("Indiquez où se trouve votre établissement pour voir les producteurs qui peuvent vous livrer.")
+    st.subheader("Besoins publiés par les acheteurs")
+    public_needs(needs_store(), None)
+    with st.expander("Publier un besoin"):
+        need_form(needs_store(), None, state.store_kind)
+    form.write_url(state)
+    credits(summary)
+    st.stop()
+try:
+    check_in_france(store, communes())
+except StoreOutsideFrance as exc:
+    st.error(str(exc))
+    form.write_url(state)
+    st.stop()
+
+result = prospect(con, store, state.filters, state.near_km)  # the one query of this page
+
+st.subheader(f"Établissement : {md(state.place)} · {STORE_KINDS.label(state.store_kind)}")
+deliver_tab, near_tab, coverage_tab, needs_tab = st.tabs(
+    [
+        f"Livrent mon établissement ({len(result.deliverers)})",
+        f"Producteurs à moins de {state.near_km} km ({len(result.nearby)})",
+        "Où l'offre manque",
+        "Besoins des acheteurs",
+    ]
+)
+with deliver_tab:
+    st.caption(
+        "Producteurs qui livrent et dont le rayon de livraison déclaré couvre votre établissement. "
+        "Ceux qui n'ont pas indiqué de rayon n'y figurent pas : voyez l'onglet suivant."
+    )
+    supplier_table(result.deliverers, "cp_table_livrent")
+with near_tab:
+    st.slider("Distance (km)", 1, 300, key="cp_km")
+    presets = st.columns(len(NEAR_PRESETS_KM))
+    for col, km in zip(presets, NEAR_PRESETS_KM, strict=True):
+        col.button(f"{km} km", key=f"cp_preset_{km}", on_click=form.set_near, args=(km,), width="stretch")
+    unknown = int((result.nearby["delivery"] == "rayon_inconnu").sum())
+    if unknown:
+        st.caption(
+            f"{unknown} producteur(s) livrent sans avoir indiqué jusqu'où : « rayon de livraison non renseigné »."
+        )
+    supplier_table(result.nearby, "cp_table_proches")
+with coverage_tab:
+    cov = result.coverage
+    st.caption(
+        "Nombre de producteurs par famille de produits et par distance (chaque tranche inclut les plus proches). "
+        "Les cases rouges sont des manques : aucun producteur."
+    )
+    cov = cov.assign(band=cov["band_km"].map(lambda b: f"≤ {b} km"))
+    base = alt.Chart(cov).encode(
+        x=alt.X("band:N", title="Distance", sort=[f"≤ {b} km" for b in sorted(cov["band_km"].unique())]),
+        y=alt.Y(
+            "product_label:N",
+            title="Famille de produits",
+            sort=list(PRODUCTS.label(c) for c in PRODUCTS.codes()),
+        ),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.condition(
+            "datum.suppliers == 0",
+            alt.value("#e57373"),
+            alt.Color("suppliers:Q", title="Producteurs", scale=alt.Scale(scheme="greens")),
+        ),
+        tooltip=[
+            alt.Tooltip("product_label:N", title="Produits"),
+            alt.Tooltip("band:N", title="Distance"),
+            alt.Tooltip("suppliers:Q", title="Producteurs"),
+            alt.Tooltip("delivering:Q", title="dont livrent ici"),
+        ],
+    )
+    text = base.mark_text().encode(text="suppliers:Q")
+    st.altair_chart((heat + text).properties(height=28 * len(PRODUCTS.codes())), width="stretch")
+    table = cov.pivot(index="product_label", columns="band", values="suppliers").reindex(
+        [PRODUCTS.label(c) for c in PRODUCTS.codes()]
+    )
+    st.dataframe(
+        table.style.map(lambda v: "background-color: #ffcdd2" if v == 0 else ""),
+        width="stretch",
+    )
+with needs_tab:
+    public_needs(needs_store(), store)
+    with st.expander("Publier un besoin de mon établissement"):
+        need_form(needs_store(), state, state.store_kind)
+
+# ------------------------------------------------------------------ map and shortlist
+shown = result.nearby if len(result.nearby) >= len(result.deliverers) else result.deliverers
+pool = pd.concat([result.deliverers, result.nearby]).drop_duplicates("id")
+needs_points = pd.DataFrame(
+    [
+        {"id": f"besoin-{n.id}", "name": n.title, "kind": "besoin", "lat": n.lat, "lon": n.lon}
+        for n in needs_store().public()
+    ],
+    columns=["id", "name", "kind", "lat", "lon"],
+)
+left, right = st.columns([3, 2])
+with left:
+    points = pd.concat([shown[["id", "name", "lat", "lon"]].assign(kind="producteur"), needs_points])
+    insee = sorted({c[:2] for c in shown["commune_insee"].dropna()})
+    st_folium(
+        listings_map(
+            points,
+            center=(store.lat, store.lon),
+            radius_km=float(state.near_km),
+            outlines=outlines(tuple(insee)) if insee else None,
+        ),
+        height=460,
+        use_container_width=True,
+        returned_objects=[],
+        key="cp_map",
+    )
+with right:
+    st.subheader("Ma sélection")
+    labels = {r.id: f"{r.name} ({r.city or '?'}, {r.distance_km:.0f} km)" for r in pool.itertuples()}
+    chosen = st.multiselect(
+        "Producteurs à contacter", list(labels), key="cp_selection", format_func=lambda i: labels.get(i, i)
+    )
+    if chosen:
+        picked = pool.set_index("id").loc[chosen].reset_index()
+        sources = [s.label for s in summary.sources]
+        a, b = st.columns(2)
+        a.download_button(
+            "Télécharger (Excel)",
+            shortlist_xlsx(picked, sources),
+            "fournisseurs-locaux.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="cp_xlsx",
+        )
+        b.download_button(
+            "Télécharger (CSV)",
+            shortlist_csv(picked, sources),
+            "fournisseurs-locaux.csv",
+            "text/csv",
+            key="cp_csv",
+        )
+    else:
+        st.caption("Choisissez des producteurs dans la liste pour télécharger leurs coordonnées.")
+
+form.write_url(state)
+credits(summary)

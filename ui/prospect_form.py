@@ -1,0 +1,75 @@
+"""The supplier page's form state (keys ``cp_``), kept in step with the URL like the search's."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from courtcircuit.places import Place
+from courtcircuit.supplier_state import FLAGS, LISTS, ProspectState, parse, to_params
+from courtcircuit.suppliers import SupplierFilters
+
+STORE = "cp_store"  # dict(label, lat, lon) or None
+WRITTEN = "cp_written"
+PENDING = "cp_pending"
+WIDGET = {"produit": "cp_produit", "label": "cp_label", "bio": "cp_bio"}
+FLAG_WIDGET = {name: f"cp_{name}" for name in FLAGS}
+
+
+def sync_from_url() -> list[str]:
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    current = {k: v[-1] for k, v in params.items() if v}
+    if st.session_state.get(WRITTEN) == current:
+        return []
+    state, notices = parse(params)
+    ss = st.session_state
+    ss[STORE] = (
+        {"label": state.place or "Mon établissement", "lat": state.lat, "lon": state.lon}
+        if state.lat is not None and state.lon is not None
+        else None
+    )
+    ss["cp_lieu"] = state.place
+    ss["cp_etab"] = state.store_kind
+    ss["cp_km"] = state.near_km
+    for name, (attr, _) in LISTS.items():
+        ss[WIDGET[name]] = list(getattr(state.filters, attr))
+    for name, attr in FLAGS.items():
+        ss[FLAG_WIDGET[name]] = getattr(state.filters, attr)
+    ss["cp_freq"] = list(state.filters.frequencies)
+    ss[WRITTEN] = current
+    return notices
+
+
+def apply_pending() -> None:
+    st.session_state.update(st.session_state.pop(PENDING, {}))
+
+
+def choose_store(place: Place) -> None:
+    st.session_state[STORE] = {"label": place.label, "lat": place.lat, "lon": place.lon}
+    st.session_state[PENDING] = {"cp_lieu": place.label}
+
+
+def set_near(km: int) -> None:
+    st.session_state["cp_km"] = km
+
+
+def form_state() -> ProspectState:
+    ss = st.session_state
+    store = ss.get(STORE)
+    lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _) in LISTS.items()}
+    flags = {attr: bool(ss.get(FLAG_WIDGET[name])) for name, attr in FLAGS.items()}
+    filters = SupplierFilters(**lists, **flags, frequencies=tuple(ss.get("cp_freq") or ()))
+    return ProspectState(
+        place=store["label"] if store else "",
+        lat=store["lat"] if store else None,
+        lon=store["lon"] if store else None,
+        store_kind=ss.get("cp_etab") or "supermarche",
+        near_km=int(ss.get("cp_km") or 30),
+        filters=filters,
+    )
+
+
+def write_url(state: ProspectState) -> None:
+    params = to_params(state)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    st.session_state[WRITTEN] = params
