@@ -59,7 +59,7 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[ProspectState, list[st
         kind = "supermarche"
     near = DEFAULT_NEAR_KM
     if raw := get.get("km"):
-        if raw.isdigit() and 1 <= int(raw) <= MAX_NEAR_KM:
+        if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_NEAR_KM:  # "²".isdigit(), int("²") fails
             near = int(raw)
         else:
             notices.append(

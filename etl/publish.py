@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -83,16 +84,23 @@ def _listing_rows(listings: list[Listing]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[name for name, _ in LISTING_SCHEMA])
 
 
-def weekly_slots(expr: str, start: date) -> list[tuple[int, int, int, int]]:
-    """(weekday 0=Monday, start minute, end minute, weeks out of 4) over four weeks from `start`.
+SLOT_WEEKS = 52
 
-    A precomputed week lets SQL answer "open Saturday morning" without parsing in the query;
-    "weeks" says how regular a slot is (a first-Sunday market counts 1 of 4).
+
+@functools.lru_cache(maxsize=4096)  # a directory repeats a few hundred distinct expressions
+def weekly_slots(expr: str, start: date) -> tuple[tuple[int, int, int, int], ...]:
+    """(weekday 0=Monday, start minute, end minute, weeks out of 52) over a year from `start`.
+
+    A precomputed week lets SQL answer "open Saturday morning" without parsing in the query,
+    and is the pre-filter of "open now" (search then evaluates the real rules on the few
+    candidates). A whole year, so seasonal hours ("Jun-Sep") and monthly markets ("Su[1]")
+    have their slots whatever the build date; "weeks" says how regular a slot is (a
+    first-Sunday market counts 12 of 52).
     """
     begin = datetime.combine(start, datetime.min.time())
     counts: dict[tuple[int, int, int], int] = {}
     try:
-        spans = opening_hours.OpeningHours(expr).intervals(begin, begin + timedelta(days=28))
+        spans = opening_hours.OpeningHours(expr).intervals(begin, begin + timedelta(weeks=SLOT_WEEKS))
         for lo, hi, state, _comment in spans:
             if state == opening_hours.State.OPEN and hi is not None:
                 while lo < hi:  # split at midnight
@@ -103,8 +111,8 @@ def weekly_slots(expr: str, start: date) -> list[tuple[int, int, int, int]]:
     except (
         Exception
     ):  # expressions were validated at normalisation; a library edge case must not stop a build
-        return []
-    return [(d, s, s + length, n) for (d, s, length), n in sorted(counts.items())]
+        return ()
+    return tuple((d, s, s + length, n) for (d, s, length), n in sorted(counts.items()))
 
 
 def _create(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from courtcircuit.communes import CommuneIndex
+from courtcircuit.db import connect
 from etl.build import BuildReport, build
 from etl.sources import load_sources
 
@@ -35,4 +36,56 @@ def small_build(tmp_path_factory: pytest.TempPathFactory, communes: CommuneIndex
     db = tmp_path_factory.mktemp("small") / "small.duckdb"
     return build(
         db, load_sources(FIXTURES / "sources-small.toml"), decisions=None, progress=False, communes=communes
+    )
+
+
+# Hostile text planted in a copy of the small database (see hostile_db).
+HOSTILE_NAME = "<img src=x onerror=alert(1)>Ferme"
+HOSTILE_DESCRIPTION = '<script>alert("x")</script>'
+FORMULA_NAME = '=HYPERLINK("http://evil.example","clic")'
+HOSTILE_PRODUCER = "Ferme Roussel"  # producteur in chambre-small.csv (P3)
+FORMULA_LISTING = "Rucher du Forez"  # producteur from osm-small.overpass.json (node/1003)
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory, small_build: BuildReport) -> Path:
+    """A copy of the small database where two listings carry hostile text.
+
+    The ETL rejects names containing HTML (osm node/1004 "Fromagerie <img …>" is in `rejected`),
+    so this simulates data that slipped through: a partner's file loaded by an older build, or a
+    hand edit. The producer HOSTILE_PRODUCER is renamed HOSTILE_NAME with the description
+    HOSTILE_DESCRIPTION, and FORMULA_LISTING is renamed FORMULA_NAME (a spreadsheet formula).
+    Whatever shows or exports these listings must keep them as inert text.
+    """
+    db = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
+    shutil.copyfile(small_build.db, db)
+    con = connect(db, read_only=False)
+    try:
+        for name, new_name, description in (
+            (HOSTILE_PRODUCER, HOSTILE_NAME, HOSTILE_DESCRIPTION),
+            (FORMULA_LISTING, FORMULA_NAME, None),
+        ):
+            (changed,) = con.execute(
+                "UPDATE listings SET name = ?, description = coalesce(?, description) WHERE name = ?",
+                [new_name, description, name],
+            ).fetchone()
+            assert changed == 1, f"{name!r} is no longer a single listing of the fixture sources"
+    finally:
+        con.close()
+    return db
+
+
+SUPPLIER_FIXTURES = FIXTURES / "suppliers"
+
+
+@pytest.fixture(scope="session")
+def supplier_build(tmp_path_factory: pytest.TempPathFactory, communes: CommuneIndex) -> BuildReport:
+    """The tiny reverse-radius source (tests/fixtures/suppliers), built through the real ETL."""
+    db = tmp_path_factory.mktemp("suppliers") / "suppliers.duckdb"
+    return build(
+        db,
+        load_sources(SUPPLIER_FIXTURES / "sources.toml"),
+        decisions=None,
+        progress=False,
+        communes=communes,
     )
