@@ -89,3 +89,13 @@ def supplier_build(tmp_path_factory: pytest.TempPathFactory, communes: CommuneIn
         progress=False,
         communes=communes,
     )
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, communes: CommuneIndex) -> Path:
+    """The embedded demo data (data/samples) built afresh: ~400 listings around Ambert."""
+    from etl.sources import DEFAULT_SOURCES
+
+    db = tmp_path_factory.mktemp("demo-app") / "demo.duckdb"
+    build(db, load_sources(DEFAULT_SOURCES), decisions=None, progress=False, communes=communes)
+    return db

@@ -1,0 +1,285 @@
+"""The resident search and listing pages through AppTest: every widget path, map clicks patched.
+
+st_folium is a custom component that AppTest cannot click, so where a click matters the tests
+replace ``streamlit_folium.st_folium`` with a function returning what the component returns
+after that click (the page imports it at each run). Expected counts come from ``search()``
+on the same database, never from the page itself.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from courtcircuit.db import connect
+from courtcircuit.search import Area, Filters, search
+from courtcircuit.vocab import KINDS
+from tests.conftest import HOSTILE_NAME
+from ui.text import md
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+AMBERT = (45.549014, 3.743204)  # Ambert's town hall, where the app centres "Ambert (63600)"
+
+
+def _run(db: Path, monkeypatch, params: dict[str, str] | None = None, clicks: dict | None = None) -> AppTest:
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(db))
+    if clicks is not None:
+        monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: clicks)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def heading(at: AppTest) -> str:
+    return next(s.value for s in at.subheader if "lieu" in s.value)
+
+
+def count_in(text: str) -> int:
+    match = re.match(r"(\d+) lieux?", text)
+    return int(match.group(1)) if match else 0
+
+
+def expected(db: Path, radius: float = 10, **filters) -> int:
+    with connect(db) as con:
+        return search(con, Area(*AMBERT, radius), Filters(**filters)).total
+
+
+@pytest.fixture
+def at(small_build, monkeypatch) -> AppTest:
+    return _run(small_build.db, monkeypatch)
+
+
+@pytest.fixture
+def at_ambert(small_build, monkeypatch) -> AppTest:
+    at = _run(small_build.db, monkeypatch)
+    at.text_input(key="cc_lieu").input("Ambert").run()
+    return at
+
+
+def test_without_a_place_the_whole_directory_shows_and_asks_where(at, small_build):
+    assert not at.exception
+    assert "dans tout l'annuaire" in heading(at)
+    assert count_in(heading(at)) == 15
+    assert any("Indiquez une commune" in i.value for i in at.info)
+
+
+def test_typing_a_commune_centres_the_search_and_writes_the_url(at_ambert, small_build):
+    assert not at_ambert.exception
+    assert "à moins de 10 km de Ambert" in heading(at_ambert)
+    assert count_in(heading(at_ambert)) == expected(small_build.db)
+    params = at_ambert.query_params
+    assert params["lieu"] == ["Ambert (63600)"] or params["lieu"] == "Ambert (63600)"
+    assert float(str(params["lat"]).strip("[]'")) == pytest.approx(AMBERT[0], abs=1e-4)
+
+
+def test_a_partial_name_offers_suggestions_and_choosing_one_centres_there(at):
+    at.text_input(key="cc_lieu").input("St Anth").run()
+    suggestions = [b for b in at.button if b.key and b.key.startswith("cc_sugg_")]
+    assert suggestions, "no suggestion buttons"
+    assert any("Anthème" in b.label for b in suggestions)
+    target = next(b for b in suggestions if "Saint\\-Anthème" in b.label or "Anthème" in b.label)
+    target.click().run()
+    assert not at.exception
+    assert "Anthème" in heading(at)
+
+
+def test_an_unknown_place_says_so_and_suggests_close_names(at):
+    at.text_input(key="cc_lieu").input("Ambret").run()
+    assert any(b.key == "cc_sugg_0" and "Ambert" in b.label for b in at.button)
+    at.text_input(key="cc_lieu").input("qqqzzzxx").run()
+    assert not at.exception
+    assert any("introuvable" in e.value for e in at.error)
+
+
+def test_radius_slider_and_presets(at_ambert, small_build):
+    at_ambert.slider(key="cc_rayon").set_value(50).run()
+    assert "à moins de 50 km" in heading(at_ambert)
+    assert count_in(heading(at_ambert)) == expected(small_build.db, 50)
+    assert "50" in str(at_ambert.query_params["rayon"])
+    at_ambert.button(key="cc_preset_5").click().run()
+    assert "à moins de 5 km" in heading(at_ambert)
+    assert count_in(heading(at_ambert)) == expected(small_build.db, 5)
+
+
+@pytest.mark.parametrize(
+    "key, facet, field",
+    [("cc_type", "kind", "kinds"), ("cc_vente", "channel", "channels"), ("cc_label", "label", "labels"),
+     ("cc_produit", "product", "products")],
+)  # fmt: skip
+def test_each_facet_option_gives_the_count_it_announces(small_build, monkeypatch, key, facet, field):
+    at = _run(small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320",
+                                            "rayon": "50"})  # fmt: skip
+    widget = at.multiselect(key=key)
+    assert widget.options, f"{key} offers nothing"
+    for label in widget.options:
+        announced = int(re.search(r"\((\d+)\)$", label).group(1))
+        at.multiselect(key=key).set_value([]).run()
+        at.multiselect(key=key).select(label).run()
+        assert not at.exception
+        assert count_in(heading(at)) == announced, label
+    # and the query agrees
+    chosen = at.multiselect(key=key).value
+    assert count_in(heading(at)) == expected(small_build.db, 50, **{field: tuple(chosen)})
+
+
+def test_text_open_now_day_and_time_filters(at_ambert, small_build):
+    at_ambert.text_input(key="cc_texte").input("fromage").run()
+    assert count_in(heading(at_ambert)) == expected(small_build.db, text="fromage")
+    assert at_ambert.query_params["texte"] in ("fromage", ["fromage"])
+    at_ambert.text_input(key="cc_texte").input("").run()
+
+    at_ambert.toggle(key="cc_ouvert").set_value(True).run()
+    assert not at_ambert.exception
+    assert "ouvert" in at_ambert.query_params
+
+    at_ambert.toggle(key="cc_ouvert").set_value(False).run()
+    at_ambert.selectbox(key="cc_jour").set_value(5).run()
+    assert count_in(heading(at_ambert)) == expected(small_build.db, day=5)
+    from datetime import time
+
+    at_ambert.time_input(key="cc_heure").set_value(time(10, 0)).run()
+    assert count_in(heading(at_ambert)) == expected(small_build.db, day=5, minute=600)
+    assert at_ambert.query_params["jour"] in ("samedi", ["samedi"])
+
+    at_ambert.button(key="cc_clear").click().run()
+    assert count_in(heading(at_ambert)) == expected(small_build.db)
+    assert "jour" not in at_ambert.query_params
+
+
+def test_zero_results_suggest_widening_or_dropping_a_filter(at_ambert):
+    at_ambert.text_input(key="cc_texte").input("introuvablezzz").run()
+    assert "Aucun lieu" in heading(at_ambert)
+    assert any("élargir le rayon" in w.value and "effacer la recherche" in w.value for w in at_ambert.warning)
+
+
+def test_list_is_paginated_and_links_to_listings(demo_db, monkeypatch):
+    at = _run(demo_db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"})
+    links = at.get("page_link")
+    listing_links = [p for p in links if "fiche" in p.proto.page]
+    assert len(listing_links) == 20
+    first_page = [p.proto.query_string for p in listing_links]
+    at.get("pagination")[0].select(2).run()
+    second = [p.proto.query_string for p in at.get("page_link") if "fiche" in p.proto.page]
+    assert second and second != first_page
+    assert "2" in str(at.query_params["page"])
+
+
+def test_a_marker_click_opens_the_listing(small_build, monkeypatch):
+    with connect(small_build.db) as con:
+        listing_id, name = con.execute(
+            "SELECT id, name FROM listings WHERE kind = 'marche' LIMIT 1"
+        ).fetchone()
+    clicks = {"last_clicked": None, "last_object_clicked_popup": f"{name}\nMarché\nRéf. {listing_id}"}
+    at = _run(
+        small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"}, clicks
+    )
+    assert not at.exception
+    assert at.query_params["id"] in (listing_id, [listing_id])
+    assert [t.value for t in at.title] == [md(name)]  # the listing page, its title Markdown-escaped
+
+
+def test_a_click_on_the_map_moves_the_centre(small_build, monkeypatch):
+    clicks = {"last_clicked": {"lat": 45.60, "lng": 3.70}, "last_object_clicked_popup": None}
+    at = _run(
+        small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"}, clicks
+    )
+    assert not at.exception
+    assert "Point choisi" in heading(at)
+    assert str(at.query_params["lat"]).strip("[]'").startswith("45.6")
+
+
+def test_my_position_centres_the_search_and_a_refusal_is_explained(small_build, monkeypatch):
+    from ui.geolocation import ERRORS, BrowserPosition
+
+    answers = iter([(BrowserPosition(45.55, 3.74, 30.0), None)])  # a trigger value: one run only
+    monkeypatch.setattr("ui.geolocation.locate_button", lambda key: next(answers, (None, None)))
+    at = _run(small_build.db, monkeypatch)
+    assert "Ma position" in heading(at)
+
+    refusals = iter([(None, ERRORS["1"])])
+    monkeypatch.setattr("ui.geolocation.locate_button", lambda key: next(refusals, (None, None)))
+    at = _run(small_build.db, monkeypatch)
+    assert any("refusé la géolocalisation" in w.value for w in at.warning)
+
+
+def test_a_shared_url_restores_the_search(small_build, monkeypatch):
+    params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
+    at = _run(small_build.db, monkeypatch, params)
+    assert not at.exception
+    assert at.slider(key="cc_rayon").value == 30
+    assert at.multiselect(key="cc_type").value == ["marche"]
+    assert count_in(heading(at)) == expected(small_build.db, 30, kinds=("marche",))
+
+
+def test_malformed_url_falls_back_with_notices(small_build, monkeypatch):
+    at = _run(small_build.db, monkeypatch, {"lat": "abc", "lon": "3.7", "rayon": "1000", "type": "xx"})
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "Position du lien illisible" in notices and "Rayon" in notices and "xx" in notices
+    assert "dans tout l'annuaire" in heading(at)
+
+
+def test_basemap_choice_reaches_the_map(at_ambert):
+    at_ambert.selectbox(key="cc_fond").set_value("ign").run()
+    (frame,) = [c for c in at_ambert.get("component_instance") if "st_folium" in str(c.proto.component_name)]
+    assert "data.geopf.fr/wmts" in frame.proto.json_args
+    assert "fond" in at_ambert.query_params
+
+
+def test_hostile_names_are_escaped_in_the_list(hostile_db, monkeypatch):
+    at = _run(hostile_db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320",
+                                        "rayon": "50"})  # fmt: skip
+    labels = [p.proto.label for p in at.get("page_link")]
+    hostile = [lab for lab in labels if "onerror" in lab]
+    assert hostile, labels
+    assert all("\\<img" in lab for lab in hostile)  # Markdown-escaped: shown as text
+
+
+def test_listing_page_shows_everything_and_links_both_ways(small_build, monkeypatch):
+    with connect(small_build.db) as con:
+        producer, outlet = con.execute("SELECT producer_id, outlet_id FROM listing_links LIMIT 1").fetchone()
+        (producer_name,) = con.execute("SELECT name FROM listings WHERE id = ?", [producer]).fetchone()
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(small_build.db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["id"] = producer
+    at.run()
+    at.switch_page("pages/fiche.py")
+    at.query_params["id"] = producer
+    at.run()
+    assert not at.exception
+    assert any(producer_name.split()[0] in t.value for t in at.title)
+    assert any(s.value == "Où trouver ses produits" for s in at.subheader)
+    targets = [p.proto.query_string for p in at.get("page_link")]
+    assert any(outlet in q for q in targets)
+
+    at.query_params["id"] = outlet
+    at.run()
+    assert any(s.value == "Producteurs présents" for s in at.subheader)
+    assert any(producer in p.proto.query_string for p in at.get("page_link"))
+
+
+def test_unknown_listing_id_says_so(small_build, monkeypatch):
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(small_build.db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/fiche.py")
+    at.query_params["id"] = "cc-nope"
+    at.run()
+    assert not at.exception
+    assert "n'existe pas" in at.error[0].value
+
+
+def test_hostile_description_on_the_listing_page_is_text(hostile_db, monkeypatch):
+    with connect(hostile_db) as con:
+        (listing_id,) = con.execute("SELECT id FROM listings WHERE name = ?", [HOSTILE_NAME]).fetchone()
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(hostile_db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/fiche.py")
+    at.query_params["id"] = listing_id
+    at.run()
+    assert "\\<img" in at.title[0].value
+    assert any("\\<script\\>" in m.value for m in at.markdown)
+    assert KINDS.label("producteur") in " ".join(m.value for m in at.markdown)
