@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import phonenumbers
 
-from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
+from courtcircuit.vocab import AB_STATUS, CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -154,7 +154,7 @@ SHORTLIST_COLUMNS: tuple[tuple[str, str, Vocabulary | None], ...] = (
     ("city", "commune", None),
     ("products", "produits", PRODUCTS),
     ("labels", "labels", LABELS),
-    ("ab_status", "etat_bio", None),
+    ("ab_status", "etat_bio", AB_STATUS),
     ("volumes", "volumes", None),
     ("delivery_frequency", "frequence_de_livraison", None),
     ("gtin_available", "code_barres", None),
@@ -167,7 +167,9 @@ SHORTLIST_COLUMNS: tuple[tuple[str, str, Vocabulary | None], ...] = (
 
 def shortlist_rows(suppliers: pd.DataFrame) -> list[dict[str, Any]]:
     present = [(c, h, v) for c, h, v in SHORTLIST_COLUMNS if c in suppliers.columns]
-    return [{h: neutralise(_cell(rec[c], v)) for c, h, v in present} for rec in suppliers.to_dict("records")]
+    return [
+        {h: neutralise(_cell(rec[c], v, c)) for c, h, v in present} for rec in suppliers.to_dict("records")
+    ]
 
 
 def shortlist_csv(suppliers: pd.DataFrame, sources: Sequence[str]) -> bytes:

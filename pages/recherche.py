@@ -90,7 +90,13 @@ with st.sidebar:
 
     def options(facet: str, vocab, key: str, label: str) -> None:
         counts = result.facets[facet]
-        chosen = st.session_state.get(key) or []
+        chosen = [c for c in st.session_state.get(key) or [] if c in vocab]
+        if chosen:
+            # The browser keeps a multiselect's value as its labels, and these labels carry
+            # counts that change with the search: hand the value back each run so the browser
+            # shows (and later sends) « Marché (3) », not a stale « Marché (2) » that would
+            # match no option on the next run and silently empty the results.
+            st.session_state[key] = chosen
         # Options with no result here are hidden, unless already chosen (so they can be removed).
         codes = [c for c in vocab.codes() if counts.get(c) or c in chosen]
         st.multiselect(

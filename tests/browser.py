@@ -66,14 +66,20 @@ def streamlit_app(db: Path, tmp_home: Path) -> Iterator[str]:
 
 
 @contextmanager
-def chromium_page(tmp_home: Path):
+def chromium_browser(tmp_home: Path):
+    """Debian's chromium through Playwright; open pages or contexts (geolocation, viewport…) on it."""
     from playwright.sync_api import sync_playwright
 
     os.environ["HOME"] = str(tmp_home)  # chromium writes its profile under $HOME
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def chromium_page(tmp_home: Path):
+    with chromium_browser(tmp_home) as browser:
+        yield browser.new_page(viewport={"width": 1280, "height": 900})

@@ -27,7 +27,11 @@ def sync_from_url() -> list[str]:
     """Load the URL into the form when it is not what this session last wrote; notices to show."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     current = {k: v[-1] for k, v in params.items() if v}
-    if st.session_state.get(WRITTEN) == current:
+    # Streamlit drops a widget's state once a run of another page (a listing) goes without it:
+    # back from a listing (« Retour à la recherche », the back button), the URL is what this
+    # session wrote, but the radius and the filters must be read from it again.
+    widgets_kept = "cc_rayon" in st.session_state
+    if st.session_state.get(WRITTEN) == current and widgets_kept:
         return st.session_state.pop(NOTICES, [])
     state, notices = parse(params)
     set_form(state)
