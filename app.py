@@ -12,4 +12,8 @@ from ui.pages import ALL
 st.set_page_config(
     page_title="Court-Circuit — circuits courts près de chez vous", page_icon="🥕", layout="wide"
 )
-st.navigation(ALL).run()
+page = st.navigation(ALL)
+page.run()
+# Read by the listing page: a link from one listing to another only changes the query string,
+# which Streamlit's frontend does not show in the address bar unless the page writes it.
+st.session_state["cc_previous_page"] = page.url_path

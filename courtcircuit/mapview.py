@@ -146,6 +146,20 @@ _CSS = """
 """
 
 
+# Leaflet focuses the map on the first mousedown; in st_folium's iframe the browser then
+# scrolls the app page to show the whole iframe, and the click lands ~a scroll lower on the
+# map (a marker click became "centre here"). Focus without scrolling.
+_FOCUS_WITHOUT_SCROLL = """(function () {
+    var kb = __MAP__.keyboard;
+    if (!kb) return;
+    L.DomEvent.off(__MAP__.getContainer(), "mousedown", kb._onMouseDown, kb);
+    kb._onMouseDown = function () {
+        if (!this._focused) this._map.getContainer().focus({preventScroll: true});
+    };
+    L.DomEvent.on(__MAP__.getContainer(), "mousedown", kb._onMouseDown, kb);
+})();"""
+
+
 def _json(obj: Any) -> str:
     """JSON that is safe inside <script>: <, >, & and ' come out as \\u escapes."""
     return str(htmlsafe_json_dumps(obj, ensure_ascii=False, separators=(",", ":")))
@@ -382,6 +396,7 @@ def listings_map(
     # fails when the CSS is injected as st_folium does; tell it.
     image_path = f"{static_base.rstrip('/')}/leaflet/images/"
     m.add_child(_Snippet(f"L.Icon.Default.imagePath = {_json(image_path)};", css=_CSS))
+    m.add_child(_Snippet(_FOCUS_WITHOUT_SCROLL))
 
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {sorted(BASEMAPS)}, not {basemap!r}")

@@ -24,6 +24,10 @@ back = st.session_state.get(WRITTEN) or {}
 st.page_link(SEARCH, label="Retour à la recherche", query_params=back, icon=":material/arrow_back:")
 
 listing_id = st.query_params.get("id", "")
+if st.session_state.get("cc_previous_page") == "fiche" and listing_id:
+    # Listing to listing: put the new id in the address bar (arriving from another page, the
+    # navigation already did, and writing it again would add a history entry).
+    st.query_params["id"] = listing_id
 listing = get_listing(con, listing_id) if listing_id else None  # the one query of this page
 if listing is None:
     st.error(
