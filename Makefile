@@ -47,6 +47,8 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench.search
+	$(PY) -m bench.suppliers
+	$(PY) -m bench.map_browser
 
 clean:
 	rm -rf $(VENV) data/*.duckdb data/cache

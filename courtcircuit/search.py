@@ -107,11 +107,16 @@ class SearchResult:
     open_now_count: int  # how many would remain with "ouvert maintenant" ticked
     in_area: int  # listings in the circle before any filter
     when: datetime  # the "now" used for "ouvert maintenant"
+    total: int = -1  # all matches; ``listings`` holds the nearest ``limit`` of them
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            self.total = len(self.listings)
+
     @property
-    def total(self) -> int:
-        return len(self.listings)
+    def truncated(self) -> bool:
+        return self.total > len(self.listings)
 
 
 def _distance_sql() -> str:
@@ -158,7 +163,9 @@ _FOLDED_NAME = _FOLD_SQL.format("name")
 _FOLDED_DESCRIPTION = _FOLD_SQL.format("coalesce(description, '')")
 
 
-def _where(filters: Filters, open_ids: list[str] | None, skip: str | None = None) -> tuple[str, list[object]]:
+def _where(
+    filters: Filters, open_exprs: list[str] | None, skip: str | None = None
+) -> tuple[str, list[object]]:
     """The WHERE clause (over the in-area rows) for every filter except ``skip``."""
     parts: list[str] = []
     params: list[object] = []
@@ -186,9 +193,9 @@ def _where(filters: Filters, open_ids: list[str] | None, skip: str | None = None
         slot, slot_params = _slot_sql(filters.day, filters.minute)
         parts.append(f"id IN ({slot})")
         params += slot_params
-    if open_ids is not None and skip != "open_now":
-        parts.append("list_contains(?::VARCHAR[], id)")
-        params.append(open_ids)
+    if open_exprs is not None and skip != "open_now":
+        parts.append("list_contains(?::VARCHAR[], opening_hours)")
+        params.append(open_exprs)
     return (" AND ".join(parts) or "TRUE"), params
 
 
@@ -203,20 +210,30 @@ def _slot_sql(day: int | None, minute: int | None) -> tuple[str, list[object]]:
     return f"SELECT listing_id FROM opening_slots WHERE {' AND '.join(conds)}", params
 
 
-def open_at(expressions: Sequence[tuple[str, str | None]], when: datetime) -> list[str]:
-    """Ids whose OSM opening_hours say open at ``when`` (local time); unknown hours are not open."""
+def open_expressions(expressions: Sequence[str | None], when: datetime) -> list[str]:
+    """The OSM opening_hours expressions that are open at ``when`` (local time).
+
+    "Open now" depends on the expression, not on the listing: a directory repeats a few hundred
+    distinct expressions, so each is evaluated once, whatever the number of listings.
+    """
     naive = when.astimezone(PARIS).replace(tzinfo=None) if when.tzinfo else when
     found = []
-    for listing_id, expr in expressions:
+    for expr in dict.fromkeys(expressions):
         if not expr:
             continue
         try:
             if opening_hours.OpeningHours(expr).is_open(naive):
-                found.append(listing_id)
+                found.append(expr)
         # Validated at build time; an edge case must not break search. ParserError is no ValueError.
         except (ValueError, RuntimeError, opening_hours.ParserError):
             continue
     return found
+
+
+def open_at(expressions: Sequence[tuple[str, str | None]], when: datetime) -> list[str]:
+    """Ids whose OSM opening_hours say open at ``when`` (local time); unknown hours are not open."""
+    open_exprs = set(open_expressions([expr for _, expr in expressions], when))
+    return [listing_id for listing_id, expr in expressions if expr in open_exprs]
 
 
 def search(
@@ -225,48 +242,51 @@ def search(
     filters: Filters = Filters(),
     *,
     now: datetime | None = None,
+    limit: int = 20_000,
 ) -> SearchResult:
-    """Listings in ``area`` (everywhere when None) matching ``filters``, nearest first, with facet counts."""
-    when = now or datetime.now(PARIS)
-    cur = con.cursor()  # registrations below stay private to this call
-    area_sql, area_params = _area_sql(area)
-    in_area = cur.execute(area_sql, area_params).df()
-    cur.register("in_area", in_area)
-    try:
-        local = when.astimezone(PARIS) if when.tzinfo else when
-        # Open now: a cheap pre-filter on the typical week, then the real rules (a first-Sunday
-        # market, holidays…) evaluated by opening-hours on the few candidates.
-        candidates = cur.execute(
-            "SELECT id, opening_hours FROM in_area WHERE id IN "
-            "(SELECT listing_id FROM opening_slots WHERE weekday = ? AND start_minute <= ? AND end_minute > ?)",
-            [local.weekday(), local.hour * 60 + local.minute, local.hour * 60 + local.minute],
-        ).fetchall()
-        open_ids = open_at(candidates, local)
+    """Listings in ``area`` (everywhere when None) matching ``filters``, nearest first, with facet counts.
 
-        where, params = _where(filters, open_ids if filters.open_now else None)
-        listings = cur.execute(
-            f"SELECT * FROM in_area WHERE {where} ORDER BY distance_km NULLS LAST, name, id", params
+    Everything is counted in DuckDB over the circle (a CTE each query repeats: the bounding box
+    makes it a few milliseconds); only the nearest ``limit`` matches come back as rows.
+    """
+    when = now or datetime.now(PARIS)
+    local = when.astimezone(PARIS) if when.tzinfo else when
+    area_sql, area_params = _area_sql(area)
+    with_area = f"WITH in_area AS ({area_sql}) "
+    cur = con.cursor()
+    try:
+
+        def query(sql: str, params: list[object]) -> duckdb.DuckDBPyConnection:
+            return cur.execute(with_area + sql, [*area_params, *params])
+
+        exprs = [e for (e,) in query("SELECT DISTINCT opening_hours FROM in_area", []).fetchall()]
+        open_exprs = open_expressions(exprs, local)
+        active_open = open_exprs if filters.open_now else None
+
+        where, params = _where(filters, active_open)
+        (total,) = query(f"SELECT count(*) FROM in_area WHERE {where}", params).fetchone()
+        listings = query(
+            f"SELECT * FROM in_area WHERE {where} ORDER BY distance_km NULLS LAST, name, id LIMIT ?",
+            [*params, limit],
         ).df()
+        (in_area,) = query("SELECT count(*) FROM in_area", []).fetchone()
 
         facets: dict[str, dict[str, int]] = {}
         for facet, (column, is_list, vocab) in FACETS.items():
-            where_f, params_f = _where(filters, open_ids if filters.open_now else None, skip=facet)
+            where_f, params_f = _where(filters, active_open, skip=facet)
             value = f"unnest({column})" if is_list else column
-            rows = cur.execute(
-                f"SELECT v, count(*) FROM (SELECT {value} AS v FROM in_area WHERE {where_f}) GROUP BY v",
-                params_f,
-            ).fetchall()
-            counts = dict(rows)
+            counts = dict(
+                query(
+                    f"SELECT v, count(*) FROM (SELECT {value} AS v FROM in_area WHERE {where_f}) GROUP BY v",
+                    params_f,
+                ).fetchall()
+            )
             facets[facet] = {code: int(counts.get(code, 0)) for code in vocab.codes()}
-        where_o, params_o = _where(filters, None)
-        (open_count,) = cur.execute(
-            f"SELECT count(*) FROM in_area WHERE {where_o} AND list_contains(?::VARCHAR[], id)",
-            [*params_o, open_ids],
-        ).fetchone()
+        where_o, params_o = _where(filters, open_exprs)
+        (open_count,) = query(f"SELECT count(*) FROM in_area WHERE {where_o}", params_o).fetchone()
     finally:
-        cur.unregister("in_area")
         cur.close()
-    return SearchResult(listings, facets, int(open_count), len(in_area), local)
+    return SearchResult(listings, facets, int(open_count), int(in_area), local, total=int(total))
 
 
 def widen_hints(result: SearchResult, area: Area | None, filters: Filters) -> list[str]:

@@ -145,8 +145,11 @@ if result.total == 0:
 map_col, list_col = st.columns([3, 2])
 with map_col:
     shown = listings.head(MAX_MAP_POINTS)
-    if len(listings) > MAX_MAP_POINTS:
-        st.caption(f"La carte montre les {MAX_MAP_POINTS} lieux les plus proches ; la liste les donne tous.")
+    if result.truncated:
+        st.caption(
+            f"La carte, la liste et les téléchargements donnent les {len(listings)} lieux les plus proches "
+            f"sur {result.total} : réduisez le rayon ou ajoutez un filtre pour voir les autres."
+        )
     departements = sorted({c[:3] if c.startswith("97") else c[:2] for c in shown["commune_insee"].dropna()})
     fmap = listings_map(
         shown[["id", "name", "kind", "lat", "lon"]],

@@ -1,0 +1,1 @@
+"""Benchmarks of the resident search (``python -m bench.search``)."""

@@ -1,0 +1,350 @@
+"""How fast is the resident search on a national directory, and what does the Hilbert-ordered bbox buy?
+
+    python -m bench.search [--n 1000000] [--centres 100] [--seed 7] [--db PATH]
+                           [--search-centres 40] [--geopandas-centres N]
+    python -m bench.search --quick        # 20,000 listings, 20 centres: a smoke test (< 30 s)
+
+Builds (or reuses) a synthetic directory with bench.synthetic, draws centres where people live
+(like the listings: communes weighted by population), and times, per centre:
+
+* ``search()`` end to end, without filters and with one typical filter;
+* the bbox + haversine SQL alone (search's own area query, ids only);
+* baseline A: the same SQL without the bbox predicate (a full scan computing every distance);
+* baseline B: geopandas, ``distance(point) <= r`` on all points in Lambert-93 (EPSG:2154).
+
+Radii cycle through 5, 10, 30 and 50 km (the "mix"); a second pass puts every centre at 10 km.
+Then it checks that every method finds the same listings. search() is timed on the first 40
+centres only by default: at 10^6 listings a dense centre takes seconds (see SEARCH_CENTRES).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from bench.synthetic import make_directory, sample_points
+from courtcircuit.db import REPO_ROOT, connect
+from courtcircuit.search import EARTH_RADIUS_KM, PARIS, Area, Filters, _area_sql, search
+
+MIX_RADII_KM = (5.0, 10.0, 30.0, 50.0)
+WARMUP = 3  # queries per method before timing, at their own centres
+# A Saturday mid-morning, when markets and farm shops are open: "open now" has work to do.
+NOW = datetime(2026, 10, 17, 10, 30, tzinfo=PARIS)
+TYPICAL = Filters(channels=("marche",), labels=("ab",))
+BBOX_PREDICATE = " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+# Lambert-93 vs great-circle distances: the projection's scale error over mainland France (-0.1 % at
+# 46.5°N to +0.3 % at 41.4°N) plus the GRS80 ellipsoid vs haversine's sphere: together -0.13 % to +0.55 %
+# (measured with pyproj over France, 50 km in every direction).
+BOUNDARY_TOLERANCE = 0.006  # of the radius
+# search() used to take ~25 s around Paris at 50 km (pandas frames of the whole circle, "open now"
+# per listing); since it counts in SQL and evaluates each opening-hours expression once, all centres fit.
+SEARCH_CENTRES = 100
+EVERY_ROW = 10**7  # search(limit=…) that returns every match, for the id comparison
+
+
+def default_db(n: int, seed: int) -> Path:
+    return REPO_ROOT / "data" / "cache" / f"bench-n{n}-s{seed}.duckdb"  # data/cache/ is git-ignored
+
+
+# ---------------------------------------------------------------------------- the methods timed
+
+
+def area_ids_sql(area: Area, bbox: bool = True) -> tuple[str, list[object]]:
+    """search()'s own area query (courtcircuit.search._area_sql, private but the thing measured), ids only.
+
+    Without ``bbox``, the same query minus the bounding-box predicate: baseline A, a full scan.
+    """
+    sql, params = _area_sql(area)
+    if not bbox:
+        if BBOX_PREDICATE not in sql:
+            raise RuntimeError("courtcircuit.search._area_sql changed: update bench.search.BBOX_PREDICATE")
+        sql, params = sql.replace(BBOX_PREDICATE, ""), params[:3] + params[7:]
+    return f"SELECT id FROM ({sql})", params  # noqa: S608 - search's constant SQL
+
+
+class GeoBaseline:
+    """All active listings as a GeoSeries in Lambert-93, projected once (outside any timing)."""
+
+    def __init__(self, ids: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> None:
+        import geopandas
+        import pyproj
+
+        start = time.perf_counter()
+        self.ids = ids
+        points = geopandas.points_from_xy(lon, lat, crs="EPSG:4326")
+        self.series = geopandas.GeoSeries(points).to_crs("EPSG:2154")
+        self.to_l93 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+        self.setup_seconds = time.perf_counter() - start
+
+    def query(self, area: Area) -> np.ndarray:
+        import shapely
+
+        x, y = self.to_l93.transform(area.lon, area.lat)
+        inside = self.series.distance(shapely.Point(x, y)).to_numpy() <= area.radius_km * 1000.0
+        return self.ids[inside]
+
+
+@dataclass
+class Method:
+    label: str
+    run: Callable[[Area], np.ndarray]  # the ids found
+    centres: int  # how many centres it is timed on (the first ones of each pass)
+    times: dict[str, list[float]] = field(default_factory=dict)  # pass -> seconds per query
+    found: dict[str, list[np.ndarray]] = field(default_factory=dict)  # pass -> ids per query
+
+
+def time_pass(method: Method, name: str, areas: list[Area], warmup: list[Area]) -> None:
+    for area in warmup:
+        method.run(area)
+    times, found = [], []
+    for area in areas[: method.centres]:
+        start = time.perf_counter()
+        ids = method.run(area)
+        times.append(time.perf_counter() - start)
+        found.append(ids)
+    method.times[name], method.found[name] = times, found
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def haversine_km(lat: np.ndarray, lon: np.ndarray, area: Area) -> np.ndarray:
+    dlat, dlon = np.radians(lat - area.lat), np.radians(lon - area.lon)
+    a = np.sin(dlat / 2) ** 2 + np.cos(np.radians(area.lat)) * np.cos(np.radians(lat)) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+@dataclass
+class GeoCheck:
+    queries: int = 0
+    disagreements: int = 0
+    queries_with: int = 0
+    max_edge_m: float = 0.0  # farthest disagreement from the circle's edge (great-circle)
+    max_edge_share: float = 0.0  # same, as a share of the radius
+    beyond_tolerance: int = 0
+
+
+def check_geopandas(
+    geo: list[np.ndarray], exact: list[np.ndarray], areas: list[Area], where: pd.DataFrame, check: GeoCheck
+) -> None:
+    """Disagreements between Lambert-93 and great-circle circles, and how far from the edge they lie."""
+    for found, truth, area in zip(geo, exact, areas, strict=False):
+        odd = np.setxor1d(found, truth)
+        check.queries += 1
+        if not len(odd):
+            continue
+        lat, lon = where.loc[odd, "lat"].to_numpy(), where.loc[odd, "lon"].to_numpy()
+        edge = np.abs(haversine_km(lat, lon, area) - area.radius_km)
+        check.disagreements += len(odd)
+        check.queries_with += 1
+        check.max_edge_m = max(check.max_edge_m, float(edge.max()) * 1000)
+        check.max_edge_share = max(check.max_edge_share, float(edge.max()) / area.radius_km)
+        check.beyond_tolerance += int((edge > BOUNDARY_TOLERANCE * area.radius_km).sum())
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def machine_info(con: duckdb.DuckDBPyConnection) -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    import geopandas
+    import shapely
+
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    return [
+        f"machine   {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}",
+        f"software  Python {platform.python_version()}, DuckDB {duckdb.__version__} ({threads} threads), "
+        f"numpy {np.__version__}, pandas {pd.__version__}, geopandas {geopandas.__version__}, "
+        f"shapely {shapely.__version__}",
+    ]
+
+
+def ms(seconds: list[float], q: float) -> float:
+    return float(np.percentile(np.array(seconds) * 1000.0, q))
+
+
+def fmt(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def ratio(m: Method, base: Method, run: str) -> float:
+    """Median over median, on the centres both were timed on (centres are drawn independently)."""
+    k = min(m.centres, base.centres)
+    return ms(m.times[run][:k], 50) / ms(base.times[run][:k], 50)
+
+
+def table(methods: list[Method], reference: Method, sql: Method) -> list[str]:
+    header = (
+        f"{'method':<40} {'centres':>7}  {'mix med':>8} {'mix p95':>8}  {'10km med':>8} {'10km p95':>8}"
+        f"  {'÷search mix':>11} {'÷search 10km':>12}  {'÷SQL mix':>8} {'÷SQL 10km':>9}"
+    )
+    lines = [header, "-" * len(header)]
+    for m in methods:
+        cells = [f"{m.label:<40} {m.centres:>7}"]
+        cells.append(" ".join(f"{fmt(ms(m.times['mix'], q)):>8}" for q in (50, 95)))
+        cells.append(" ".join(f"{fmt(ms(m.times['10km'], q)):>8}" for q in (50, 95)))
+        ratios = []
+        for base, widths in ((reference, (11, 12)), (sql, (8, 9))):
+            for run, width in zip(("mix", "10km"), widths, strict=True):
+                ratios.append(f"{ratio(m, base, run):>{width - 1}.2f}x")
+        cells.append(" ".join(ratios[:2]))
+        cells.append(" ".join(ratios[2:]))
+        lines.append("  ".join(cells))
+    return lines
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="listings in the synthetic directory")
+    parser.add_argument("--centres", type=int, default=100, help="search centres per pass")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the directory and of the centres")
+    parser.add_argument(
+        "--db", type=Path, help="database file (default data/cache/bench-n<N>-s<SEED>.duckdb)"
+    )
+    parser.add_argument(
+        "--geopandas-centres", type=int, default=None, help="centres for the geopandas baseline (default all)"
+    )
+    parser.add_argument(
+        "--search-centres",
+        type=int,
+        default=SEARCH_CENTRES,
+        help=f"centres for the two search() rows (default {SEARCH_CENTRES}; each can take seconds)",
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke test: 20,000 listings, 20 centres")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n, args.centres = 20_000, 20
+    db = args.db or default_db(args.n, args.seed)
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
+
+    info = make_directory(db, args.n, args.seed)
+    con = connect(db, read_only=True)
+    lines = ["Court-Circuit resident search benchmark", *machine_info(con)]
+    how = "reused cached file, built" if info.reused else "built now"
+    lines.append(
+        f"database  {db} ({db.stat().st_size / 1e6:,.0f} MB): {args.n:,} listings, seed {args.seed}, {how} in {info.seconds:.1f} s"
+    )
+    active = con.execute("SELECT id, lat, lon FROM listings WHERE status = 'active'").df()
+    groups = con.execute(
+        "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('listings')"
+    ).fetchone()[0]
+    lines.append(
+        f"          {len(active):,} active; {groups:,} row group(s), rows in Hilbert order (etl.publish.HILBERT)"
+    )
+
+    rng = np.random.default_rng(args.seed + 1)  # the directory used `seed`; centres get their own stream
+    _, lat, lon = sample_points(rng, args.centres + WARMUP)
+    centres = list(zip(lat[WARMUP:].tolist(), lon[WARMUP:].tolist(), strict=True))
+    warmup = [Area(la, lo, 10.0) for la, lo in zip(lat[:WARMUP].tolist(), lon[:WARMUP].tolist(), strict=True)]
+    passes = {
+        "mix": [Area(la, lo, MIX_RADII_KM[i % len(MIX_RADII_KM)]) for i, (la, lo) in enumerate(centres)],
+        "10km": [Area(la, lo, 10.0) for la, lo in centres],
+    }
+
+    def sql_ids(bbox: bool) -> Callable[[Area], np.ndarray]:
+        def run(area: Area) -> np.ndarray:
+            return con.execute(*area_ids_sql(area, bbox)).fetchnumpy()["id"]
+
+        return run
+
+    def search_ids(filters: Filters, limit: int = EVERY_ROW) -> Callable[[Area], np.ndarray]:
+        return lambda area: search(con, area, filters, now=NOW, limit=limit).listings["id"].to_numpy()
+
+    geo = GeoBaseline(active["id"].to_numpy(), active["lat"].to_numpy(), active["lon"].to_numpy())
+    geo_centres = min(args.geopandas_centres or args.centres, args.centres)
+    search_centres = min(args.search_centres, args.centres)
+    methods = [
+        Method("search(), no filter, every row", search_ids(Filters()), search_centres),
+        Method("search(), channels=marche + labels=ab", search_ids(TYPICAL), search_centres),
+        Method("search(), rows as the page: 20,000 nearest", search_ids(Filters(), 20_000), search_centres),
+        Method("bbox + haversine SQL alone (ids)", sql_ids(bbox=True), args.centres),
+        Method("A: full-scan haversine SQL (ids)", sql_ids(bbox=False), args.centres),
+        Method("B: geopandas L93 distance <= r (ids)", geo.query, geo_centres),
+    ]
+    for method in methods:
+        for name, areas in passes.items():
+            print(f"timing {method.label} [{name}] …", file=sys.stderr, flush=True)
+            time_pass(method, name, areas, warmup)
+
+    plain, _, _, bbox_sql, full, geo_m = methods
+    mix_found = [len(ids) for ids in full.found["mix"]]
+    ten_found = [len(ids) for ids in full.found["10km"]]
+    lines += [
+        f"centres   {args.centres} drawn like the listings (communes weighted by population, ~2 km around the "
+        f"town hall); warm-up {WARMUP} queries per method",
+        f"radii     mix: cycling {', '.join(f'{r:g}' for r in MIX_RADII_KM)} km; 10km: every centre at 10 km",
+        f"found     listings per circle, no filter: mix median {np.median(mix_found):,.0f} "
+        f"(max {max(mix_found):,}), 10km median {np.median(ten_found):,.0f} (max {max(ten_found):,})",
+        f"now       {NOW:%A %Y-%m-%d %H:%M} Europe/Paris (for 'open now' counts); typical filter: "
+        "Filters(channels=('marche',), labels=('ab',))",
+        "geopandas GeoSeries of the active points projected to Lambert-93 (EPSG:2154) once, outside the "
+        f"timing ({geo.setup_seconds:.1f} s); per query the centre is projected and distance() <= r computed",
+    ]
+    if search_centres < args.centres:
+        lines.append(
+            f"search()  timed on the first {search_centres} of the {args.centres} centres only, to keep the run "
+            "to a few minutes (dense centres take seconds each); --search-centres N to change"
+        )
+    if geo_centres < args.centres:
+        lines.append(f"geopandas timed on the first {geo_centres} centres only (too slow for all)")
+    lines += [
+        "",
+        "Latency per query in ms (median, p95). ÷ = this method's median / the reference's median, both over",
+        "the centres the two were timed on (the first min(n1, n2) centres).",
+        "",
+    ]
+    lines += table(methods, plain, bbox_sql)
+
+    # ------------------------------------------------------------------------ correctness
+    where = active.set_index("id")
+    lines += ["", "Correctness (same centres, same radii):"]
+    for run in passes:
+        truth = full.found[run]
+        sets = [set(ids.tolist()) for ids in truth]
+        # zip stops at the shorter list: a method timed on fewer centres has the first ones.
+        bad_search = sum(set(ids.tolist()) != s for ids, s in zip(plain.found[run], sets, strict=False))
+        bad_sql = sum(set(ids.tolist()) != s for ids, s in zip(bbox_sql.found[run], sets, strict=False))
+        check = GeoCheck()
+        check_geopandas(geo_m.found[run], truth, passes[run], where, check)
+        lines += [
+            f"  {run:<5} ids differing from the full scan: search() {bad_search}/{len(plain.found[run])} centres, "
+            f"bbox SQL {bad_sql}/{len(bbox_sql.found[run])} centres",
+            f"        geopandas: {check.disagreements} boundary disagreements in {check.queries_with}/{check.queries} "
+            f"centres, all within {check.max_edge_m:.0f} m ({check.max_edge_share * 100:.2f} % of r) of the "
+            f"circle; {check.beyond_tolerance} farther than {BOUNDARY_TOLERANCE * 100:.1f} % of r",
+        ]
+    lines.append(
+        "  (Lambert-93 is conformal, not equidistant: its scale differs from 1 by -0.1 % to +0.3 % over mainland\n"
+        "  France, and distances on the ellipsoid differ from haversine's sphere: together -0.13 % to +0.55 %.\n"
+        "  Points that close to the circle, up to ~275 m at 50 km, can fall on either side.)"
+    )
+    lines.append(
+        f"\ntotal {time.perf_counter() - started:.0f} s; 1-minute load average {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end (other processes on the machine skew timings when near the CPU count)"
+    )
+    con.close()
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

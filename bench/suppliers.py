@@ -1,0 +1,111 @@
+"""The supplier queries over the synthetic directory: who can deliver to this store, who is near.
+
+Run: ``python -m bench.suppliers [--n 1000000] [--centres 100] [--seed 7]``
+
+Stores are drawn where people live (like the listings). Timed, per store: the reverse-radius
+query ("deliver to me": the producer's own radius covers the store), the nearby query at
+30/80/150 km, and the whole page's call (both, plus coverage). The baseline, in the same run,
+is the reverse-radius rule as a full scan: every delivering producer's haversine distance
+compared with its radius, no bounding box. Both must find the same producers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+import numpy as np
+
+from bench.search import default_db
+from bench.synthetic import make_directory, sample_points
+from courtcircuit.db import connect
+from courtcircuit.search import EARTH_RADIUS_KM
+from courtcircuit.suppliers import RADIUS_TOLERANCE_KM, Store, SupplierFilters, prospect, suppliers
+
+FULL_SCAN = (
+    "SELECT id FROM (SELECT id, delivery_radius_km, "
+    f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(lat - ?) / 2), 2) + cos(radians(?)) * cos(radians(lat))"
+    " * pow(sin(radians(lon - ?) / 2), 2))) AS d FROM listings "
+    "WHERE status = 'active' AND kind = 'producteur' AND delivers AND delivery_radius_km IS NOT NULL) "
+    "WHERE d <= delivery_radius_km + ?"
+)
+
+
+def timed(fn, stores: list[Store]) -> tuple[list[float], list]:
+    out, results = [], []
+    for store in stores:
+        start = time.perf_counter()
+        results.append(fn(store))
+        out.append((time.perf_counter() - start) * 1000)
+    return out, results
+
+
+def row(label: str, ms: list[float], base: float | None = None) -> str:
+    med, p95 = statistics.median(ms), float(np.percentile(ms, 95))
+    ratio = f"{med / base:>7.2f}x" if base else f"{'':>8}"
+    return f"{label:<44} {med:>9.1f} {p95:>9.1f} {ratio}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--centres", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    db = default_db(args.n, args.seed)
+    make_directory(db, args.n, args.seed)
+    con = connect(db, read_only=True)
+    (producers, deliverers, max_radius) = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE delivers), max(delivery_radius_km) FROM listings "
+        "WHERE kind = 'producteur' AND status = 'active'"
+    ).fetchone()
+    rng = np.random.default_rng(args.seed + 2)
+    _, lat, lon = sample_points(rng, args.centres + 3)
+    stores = [Store(float(a), float(b)) for a, b in zip(lat, lon, strict=True)]
+    warm, stores = stores[:3], stores[3:]
+    for store in warm:
+        suppliers(con, store)
+        con.execute(FULL_SCAN, [store.lat, store.lat, store.lon, RADIUS_TOLERANCE_KM]).fetchall()
+
+    print("Court-Circuit supplier queries benchmark")
+    print(f"machine   {os.cpu_count()} CPU; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"database  {db.name}: {args.n:,} listings, {producers:,} active producers, {deliverers:,} delivering, "
+        f"largest delivery radius {max_radius:g} km"
+    )
+    print(f"stores    {len(stores)} drawn where people live (seed {args.seed + 2})")
+    print()
+    print(f"{'query (ms)':<44} {'median':>9} {'p95':>9} {'÷ base':>8}")
+    base_ms, base_ids = timed(
+        lambda s: {
+            r[0] for r in con.execute(FULL_SCAN, [s.lat, s.lat, s.lon, RADIUS_TOLERANCE_KM]).fetchall()
+        },
+        stores,
+    )
+    base = statistics.median(base_ms)
+    deliver_ms, found = timed(lambda s: suppliers(con, s), stores)
+    print(row("deliver to me (bbox of the largest radius)", deliver_ms, base))
+    for km in (30, 80, 150):
+        near_ms, near = timed(lambda s, km=km: suppliers(con, s, within_km=km), stores)
+        sizes = [len(f) for f in near]
+        print(row(f"producers within {km} km (median {statistics.median(sizes):,.0f})", near_ms, base))
+    eggs = SupplierFilters(products=("oeufs",), labels=("ab",))
+    filt_ms, _ = timed(lambda s: suppliers(con, s, eggs), stores)
+    print(row("deliver to me, eggs + AB", filt_ms, base))
+    page_ms, _ = timed(lambda s: prospect(con, s, SupplierFilters(), 30), stores)
+    print(row("whole page call: prospect(…, 30 km)", page_ms, base))
+    print(row("baseline: full-scan reverse radius (ids)", base_ms))
+    wrong = sum(set(f["id"]) != b for f, b in zip(found, base_ids, strict=True))
+    sizes = [len(f) for f in found]
+    print()
+    print(
+        f"correctness: deliver-to-me ids differ from the full scan at {wrong}/{len(stores)} stores; "
+        f"producers who can deliver per store: median {statistics.median(sizes):,.0f}, max {max(sizes):,}"
+    )
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
