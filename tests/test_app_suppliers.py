@@ -1,0 +1,379 @@
+"""The supplier page (pages/fournisseurs.py) and the staff review (pages/equipe.py) through
+Streamlit's AppTest, on the tiny reverse-radius directory (tests/fixtures/suppliers).
+
+Tab counts are checked against courtcircuit.suppliers.suppliers() called directly with what the
+widgets hold, so the page is tested as "the query, shown" rather than against copied numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from courtcircuit.db import connect
+from courtcircuit.needs import NeedStore
+from courtcircuit.staff import ENV_VAR, hash_password
+from courtcircuit.suppliers import Store, SupplierFilters, suppliers
+from courtcircuit.vocab import PRODUCTS
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/fournisseurs.py"
+STAFF_PAGE = "pages/equipe.py"
+PASSWORD = "un mot de passe de test"
+SOURCE_LABEL = "Producteurs de test (rayons de livraison)"  # tests/fixtures/suppliers/sources.toml
+
+
+@pytest.fixture(scope="module")
+def con(supplier_build):
+    c = connect(supplier_build.db, read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def ids(con) -> dict[str, str]:
+    return dict(con.execute("SELECT name, id FROM listings").fetchall())
+
+
+@pytest.fixture
+def needs_path(tmp_path) -> Path:
+    return tmp_path / "needs.sqlite3"
+
+
+@pytest.fixture
+def env(supplier_build, needs_path, monkeypatch) -> None:
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(supplier_build.db))
+    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(needs_path))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+
+
+def open_page(params: dict[str, str] | None = None, page: str = PAGE) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(page)
+    at.query_params.update(params or {})
+    return at.run()
+
+
+@pytest.fixture
+def page(env) -> AppTest:
+    return open_page()
+
+
+@pytest.fixture
+def ambert(page) -> AppTest:
+    page.text_input(key="cp_lieu").input("Ambert").run()
+    assert not page.exception
+    return page
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every file the app hands to Streamlit's media manager, by file id.
+
+    AppTest gives a download button's URL (/mock/media/<id>.xlsx) but not its bytes, and its
+    in-memory media storage is thrown away after each run: keep a copy on the way in.
+    """
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        seen[file_id] = path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return seen
+
+
+def tab_counts(at: AppTest) -> tuple[int, int, int]:
+    """(deliverers, nearby distance in km, nearby count) as the tab labels show them."""
+    deliver, near = at.tabs[0].label, at.tabs[1].label
+    (n_deliver,) = re.fullmatch(r"Livrent mon établissement \((\d+)\)", deliver).groups()
+    km, n_near = re.fullmatch(r"Producteurs à moins de (\d+) km \((\d+)\)", near).groups()
+    return int(n_deliver), int(km), int(n_near)
+
+
+def widget_filters(at: AppTest) -> SupplierFilters:
+    return SupplierFilters(
+        products=tuple(at.multiselect(key="cp_produit").value),
+        labels=tuple(at.multiselect(key="cp_label").value),
+        ab_status=tuple(at.multiselect(key="cp_bio").value),
+        gtin=at.checkbox(key="cp_gtin").value,
+        sanitary=at.checkbox(key="cp_agrement").value,
+        siret=at.checkbox(key="cp_siret").value,
+        volumes=at.checkbox(key="cp_volumes").value,
+        frequencies=tuple(at.multiselect(key="cp_freq").value),
+    )
+
+
+def page_store(at: AppTest) -> Store:
+    where = at.session_state["cp_store"]
+    return Store(where["lat"], where["lon"])
+
+
+def expected_counts(at: AppTest, con) -> tuple[int, int, int]:
+    store, filters, km = page_store(at), widget_filters(at), at.slider(key="cp_km").value
+    return len(suppliers(con, store, filters)), km, len(suppliers(con, store, filters, within_km=km))
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def fill_need_form(at: AppTest, **values: str) -> AppTest:
+    boxes = {
+        t.label: t for t in at.text_input if t.label != "Adresse, commune ou code postal de l'établissement"
+    }
+    (product,) = [s for s in at.selectbox if s.label == "Famille de produits"]
+    product.set_value(values.pop("product", "oeufs"))
+    labels = {
+        "volume": "Volume recherché",
+        "frequency": "Fréquence",
+        "name": "Nom du contact",
+        "email": "E-mail",
+        "phone": "Téléphone",
+    }
+    for field, label in labels.items():
+        boxes[label].input(values.get(field, ""))
+    (constraints,) = [t for t in at.text_area if t.label == "Contraintes de livraison"]
+    constraints.input(values.get("constraints", ""))
+    return at.button(key="FormSubmitter:cp_need-Envoyer pour validation").click().run()
+
+
+# ------------------------------------------------------------------ the store
+
+
+def test_without_a_store_the_page_asks_for_one(page):
+    assert not page.exception
+    assert "Indiquez où se trouve votre établissement" in " ".join(texts(page.info))
+    assert len(page.tabs) == 0
+    assert "Indiquez d'abord où se trouve votre établissement." in texts(page.caption)
+    assert "mlat" not in page.query_params
+
+
+def test_typing_a_commune_sets_the_store(ambert, con):
+    assert any(s.startswith("Établissement : Ambert") for s in texts(ambert.subheader))
+    assert ambert.query_params["mlat"] == "45.54901" and ambert.query_params["mlon"] == "3.74320"
+    assert "Ambert" in ambert.query_params["mlieu"]
+    assert tab_counts(ambert) == expected_counts(ambert, con)
+    # The town hall is the store: the producer exactly at its 20 km radius is counted.
+    assert tab_counts(ambert)[0] == 4
+
+
+def test_an_unknown_place_says_so(page):
+    page.text_input(key="cp_lieu").input("Zzyzx-sur-Rien").run()
+    assert not page.exception
+    assert any("Lieu introuvable" in e for e in texts(page.error))
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value", "param"),
+    [
+        ("multiselect", "cp_produit", ["oeufs", "miel"], ("produit", "oeufs,miel")),
+        ("multiselect", "cp_label", ["ab"], ("label", "ab")),
+        ("multiselect", "cp_bio", ["certifie"], ("bio", "certifie")),
+        ("checkbox", "cp_gtin", True, ("gtin", "1")),
+        ("checkbox", "cp_agrement", True, ("agrement", "1")),
+        ("checkbox", "cp_siret", True, ("siret", "1")),
+        ("checkbox", "cp_volumes", True, ("volumes", "1")),
+        ("multiselect", "cp_freq", ["hebdomadaire"], ("freq", "hebdomadaire")),
+    ],
+)
+def test_each_filter_widget_changes_the_counts_as_the_query_says(ambert, con, kind, key, value, param):
+    before = tab_counts(ambert)
+    getattr(ambert, kind)(key=key).set_value(value).run()
+    assert not ambert.exception
+    after = tab_counts(ambert)
+    assert after == expected_counts(ambert, con)
+    assert after != before  # the fixture makes every filter bite
+    assert ambert.query_params[param[0]] == param[1]
+
+
+def test_filters_combine(ambert, con):
+    ambert.multiselect(key="cp_produit").set_value(["oeufs"])
+    ambert.multiselect(key="cp_label").set_value(["ab"])
+    ambert.checkbox(key="cp_gtin").check().run()
+    assert tab_counts(ambert) == expected_counts(ambert, con) == (1, 30, 1)  # Ferme du Bord
+
+
+def test_distance_presets_change_the_nearby_tab(ambert, con):
+    for km in (80, 150, 30):
+        ambert.button(key=f"cp_preset_{km}").click().run()
+        assert not ambert.exception
+        assert ambert.slider(key="cp_km").value == km
+        _deliver, shown_km, near = tab_counts(ambert)
+        assert shown_km == km
+        assert near == len(suppliers(con, page_store(ambert), within_km=km))
+        assert ambert.query_params.get("km", "30") == str(km)
+    assert tab_counts(ambert)[2] < len(suppliers(con, page_store(ambert), within_km=150))
+
+
+def test_the_slider_sets_any_distance(ambert, con):
+    ambert.slider(key="cp_km").set_value(21).run()
+    assert tab_counts(ambert) == expected_counts(ambert, con)
+    assert tab_counts(ambert)[1:] == (21, 6)  # GAEC de l'Au-delà (20.01 km) is in, Chèvrerie (25 km) out
+
+
+def test_unknown_radius_is_explained_in_the_nearby_tab(ambert):
+    assert any("rayon de livraison non renseigné" in c for c in texts(ambert.tabs[1].caption))
+
+
+# ------------------------------------------------------------------ shortlist and downloads
+
+
+def test_no_download_before_choosing_producers(ambert):
+    assert len(ambert.get("download_button")) == 0
+    assert any("Choisissez des producteurs" in c for c in texts(ambert.caption))
+
+
+def test_the_shortlist_downloads_as_excel_and_csv(ambert, ids, downloads):
+    chosen = ["Ferme du Bord", "Rucher Sans Rayon", "Fournil de la Mairie"]
+    ambert.multiselect(key="cp_selection").set_value([ids[n] for n in chosen]).run()
+    assert not ambert.exception
+    buttons = {b.proto.label: b.proto for b in ambert.get("download_button")}
+    assert set(buttons) == {"Télécharger (Excel)", "Télécharger (CSV)"}
+
+    xlsx = downloads[Path(buttons["Télécharger (Excel)"].url).stem]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    sheet = book.worksheets[0]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert header[:2] == ["producteur", "distance_km"] and {"telephone", "email", "produits"} <= set(header)
+    assert [r[0] for r in rows] == chosen  # in the order they were chosen
+    record = dict(zip(header, rows[0], strict=True))
+    assert record["livraison"] == "Livre votre établissement"
+    assert record["etat_bio"] == "Certifié"  # labels, not codes
+    assert record["telephone"] == "04 65 71 90 01" and record["email"] == "contact1@producteur.example.fr"
+    assert PRODUCTS.label("oeufs") in record["produits"]
+    assert dict(zip(header, rows[1], strict=True))["livraison"] == "Rayon de livraison non renseigné"
+    assert SOURCE_LABEL in book["Sources"]["A2"].value
+
+    text = downloads[Path(buttons["Télécharger (CSV)"].url).stem].decode("utf-8-sig")
+    lines = text.splitlines()
+    table = list(csv.DictReader(io.StringIO("\n".join(lines[:-1])), delimiter=";"))
+    assert [r["producteur"] for r in table] == chosen
+    assert SOURCE_LABEL in lines[-1]
+
+
+def test_a_filter_that_hides_a_chosen_producer_drops_it_from_the_shortlist(ambert, ids):
+    ambert.multiselect(key="cp_selection").set_value([ids["Ferme du Bord"], ids["Rucher Sans Rayon"]]).run()
+    ambert.multiselect(key="cp_produit").set_value(["oeufs"]).run()
+    assert not ambert.exception
+    assert ambert.multiselect(key="cp_selection").value == [ids["Ferme du Bord"]]
+
+
+# ------------------------------------------------------------------ links
+
+
+@pytest.mark.parametrize(("lat", "lon"), [("51.5", "-0.12"), ("47.5", "-4.5")], ids=["London", "sea"])
+def test_a_store_outside_france_shows_a_french_error(env, lat, lon):
+    at = open_page({"mlat": lat, "mlon": lon, "mlieu": "Ailleurs"})
+    assert not at.exception
+    assert any("n'est dans aucune commune française" in e for e in texts(at.error))
+    assert len(at.tabs) == 0
+
+
+def test_a_malformed_link_warns_and_falls_back(env):
+    at = open_page({"mlat": "abc", "mlon": "3.7", "km": "0", "etab": "xx", "produit": "zz"})
+    assert not at.exception
+    warnings = texts(at.warning)
+    assert len(warnings) == 4
+    assert any("Position de l'établissement illisible" in w for w in warnings)
+    assert "Indiquez où se trouve votre établissement" in " ".join(texts(at.info))
+    assert at.selectbox(key="cp_etab").value == "supermarche"
+    assert at.multiselect(key="cp_produit").value == []
+    assert at.query_params == {}  # the URL is rewritten with what was understood
+    at.run()
+    assert texts(at.warning) == []  # said once
+
+
+def test_a_bookmarked_link_restores_the_store_and_filters(env, con):
+    at = open_page({"mlat": "45.54901", "mlon": "3.74320", "mlieu": "Ambert", "km": "80", "produit": "oeufs"})
+    assert not at.exception and texts(at.warning) == []
+    assert at.multiselect(key="cp_produit").value == ["oeufs"]
+    assert tab_counts(at) == expected_counts(at, con)
+    assert tab_counts(at)[1] == 80
+
+
+# ------------------------------------------------------------------ needs
+
+
+def test_the_need_form_stores_a_pending_need_not_shown_publicly(ambert, needs_path):
+    fill_need_form(
+        ambert,
+        product="oeufs",
+        volume="200 douzaines",
+        frequency="chaque semaine",
+        constraints="<b>avant 9 h</b>",
+        name="Claire Martin",
+        email="achats@magasin.example.fr",
+    )
+    assert not ambert.exception
+    assert any(s.startswith("Besoin n° 1 enregistré") for s in texts(ambert.success))
+    (need,) = NeedStore(needs_path).list()
+    assert (
+        need.status == "pending" and need.volume == "200 douzaines" and need.constraints == "<b>avant 9 h</b>"
+    )
+    assert NeedStore(needs_path).public() == []
+    assert "Aucun besoin publié pour l'instant." in texts(ambert.tabs[3].caption)
+
+
+def test_an_incomplete_need_is_refused_with_the_reasons(ambert, needs_path):
+    fill_need_form(ambert, volume="", frequency="chaque semaine", name="", email="pas-une-adresse")
+    assert not ambert.exception
+    (error,) = [e for e in texts(ambert.error) if e.startswith("Le besoin n'est pas enregistré")]
+    assert "indiquez le volume" in error and "nom du contact" in error and "adresse e-mail invalide" in error
+    assert NeedStore(needs_path).list() == []
+
+
+def test_the_staff_page_is_closed_without_a_password_hash(env):
+    at = open_page(page=STAFF_PAGE)
+    assert not at.exception
+    assert any("fermé" in w for w in texts(at.warning))
+    assert len(at.text_input) == 0
+
+
+def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, needs_path, monkeypatch):
+    fill_need_form(
+        ambert,
+        volume="50 kg de miel",
+        frequency="chaque mois",
+        constraints="<b>quai</b> **gras**",
+        name="Claire",
+        phone="04 73 82 00 00",
+    )
+    (pending,) = NeedStore(needs_path).list("pending")
+    monkeypatch.setenv(ENV_VAR, hash_password(PASSWORD))
+
+    staff = ambert
+    staff.switch_page(STAFF_PAGE).run()
+    assert not staff.exception
+    staff.text_input[0].input("pas le bon mot de passe")
+    staff.button(key="FormSubmitter:staff_login-Entrer").click().run()
+    assert "Mot de passe incorrect." in texts(staff.error)
+    assert not any(s.startswith("À valider") for s in texts(staff.subheader))
+
+    staff.text_input[0].input(PASSWORD)
+    staff.button(key="FormSubmitter:staff_login-Entrer").click().run()
+    assert not staff.exception
+    assert "À valider (1)" in texts(staff.subheader)
+    assert any("50 kg de miel" in m for m in texts(staff.markdown))
+    staff.button(key=f"accept_{pending.id}").click().run()
+    assert not staff.exception
+    assert [n.id for n in NeedStore(needs_path).public()] == [pending.id]
+    assert "À valider (0)" in texts(staff.subheader)
+
+    staff.switch_page(PAGE).run()
+    assert staff.tabs, "the store chosen before is kept in the session across pages"
+    assert not staff.exception
+    shown = texts(staff.tabs[3].markdown)
+    assert any("50 kg de miel" in m for m in shown), shown
+    # The buyer's text is shown as typed: escaped for Markdown, never as HTML or bold.
+    assert r"\<b\>quai\</b\> \*\*gras\*\*" in shown
+    assert not any("<b>" in m for m in shown)

@@ -1,0 +1,151 @@
+"""A buyer's journey on the supplier page in a real browser, on the demo directory: set the store,
+filter organic eggs, shortlist three producers and download the Excel file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from courtcircuit.db import connect
+from courtcircuit.directory import directory_summary
+from courtcircuit.export import SHORTLIST_COLUMNS
+from courtcircuit.vocab import LABELS, PRODUCTS
+from etl.build import build
+from etl.sources import DEFAULT_SOURCES, load_sources
+from tests.browser import chromium_page, streamlit_app
+
+# No skip when chromium is missing: `make test` installs it, and a skipped journey proves nothing.
+pytestmark = pytest.mark.browser
+
+LONG = 60_000  # ms: a cold Streamlit start and the first query can be slow on a loaded machine
+EGGS, ORGANIC = PRODUCTS.label("oeufs"), LABELS.label("ab")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, communes) -> Path:
+    """The demo directory built from data/samples (not data/court-circuit.duckdb, which `make run`
+    builds and the tests must not depend on)."""
+    db = tmp_path_factory.mktemp("demo-browser") / "demo.duckdb"
+    build(db, load_sources(DEFAULT_SOURCES), decisions=None, progress=False, communes=communes)
+    return db
+
+
+# Streamlit's app root carries the script state (data-test-script-state: initial, running,
+# rerunRequested, notRunning), which its own browser tests wait on. A widget shows its new value
+# before the server has rerun the script with it, so an interaction is followed by waiting for a
+# rerun to start (seen by a MutationObserver armed before the interaction) and then to end.
+ARM = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__ccRuns = 0;
+    if (window.__ccObserved === app) return;
+    window.__ccObserved = app;
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__ccRuns += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def rerun(page, action: Callable[[], object]) -> None:
+    """Do `action` (which must make the app rerun) and wait until the rerun is over."""
+    page.locator(IDLE).wait_for(timeout=LONG)
+    page.evaluate(ARM)
+    action()
+    page.wait_for_function("() => window.__ccRuns > 0", timeout=LONG)
+    page.locator(IDLE).wait_for(timeout=LONG)
+
+
+def choose(page, scope, label: str, option: str) -> None:
+    """Pick `option` in the multiselect labelled `label` (typing filters the options)."""
+    widget = scope.locator('[data-testid="stMultiSelect"]').filter(has_text=label)
+    field = widget.locator("input")
+    field.click()
+    field.fill(option)
+    rerun(page, page.get_by_role("option", name=option, exact=True).click)
+    page.keyboard.press("Escape")
+
+
+def test_a_buyer_shortlists_organic_egg_producers_and_downloads_them(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))  # not data/needs.sqlite3
+    app_db = tmp_path / "demo.duckdb"  # the app gets its own copy
+    app_db.write_bytes(demo_db.read_bytes())
+    con = connect(app_db, read_only=True)
+    try:
+        source_labels = [s.label for s in directory_summary(con).sources]
+    finally:
+        con.close()
+
+    with streamlit_app(app_db, tmp_path) as url, chromium_page(tmp_path) as page:
+        page.set_default_timeout(LONG)
+        # The home page first: until app.py has run st.navigation once, Streamlit treats pages/
+        # as an old-style pages directory (see test_a_deep_link_uses_the_app_navigation).
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("lieux dans tout l'annuaire").wait_for()
+        page.goto(f"{url}/fournisseurs", wait_until="domcontentloaded")
+
+        place = page.get_by_label("Adresse, commune ou code postal de l'établissement")
+        place.fill("Ambert")
+        rerun(page, lambda: place.press("Enter"))
+        page.get_by_text("Établissement : Ambert").wait_for()
+        page.wait_for_url("**mlat=45.54901**")
+
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        choose(page, sidebar, "Produits", EGGS)
+        page.wait_for_url("**produit=oeufs**")
+        choose(page, sidebar, "Labels", ORGANIC)
+        page.wait_for_url("**label=ab**")
+
+        page.get_by_role("tab", name="Producteurs à moins de").click()
+        rerun(page, page.get_by_role("button", name="80 km").click)
+        page.wait_for_url("**km=80**")
+        page.get_by_role("tab", name="Producteurs à moins de 80 km").wait_for()
+
+        shortlist = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Producteurs à contacter")
+        shortlist.locator("input").click()
+        offered = [o for o in page.get_by_role("option").all_inner_texts() if o != "Select all"]
+        page.keyboard.press("Escape")
+        assert len(offered) >= 3, offered
+        for option in offered[:3]:
+            choose(page, page, "Producteurs à contacter", option)
+        assert shortlist.locator("[data-tag]").count() == 3
+
+        button = page.get_by_role("button", name="Télécharger (Excel)")
+        with page.expect_download(timeout=LONG) as download:
+            button.click()
+        saved = tmp_path / "shortlist.xlsx"
+        download.value.save_as(saved)
+        assert download.value.suggested_filename == "fournisseurs-locaux.xlsx"
+
+    book = openpyxl.load_workbook(saved)
+    header, *rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    assert header == [h for _, h, _ in SHORTLIST_COLUMNS]
+    assert {"producteur", "telephone", "email", "produits", "labels", "livraison"} <= set(header)
+    assert len(rows) == 3
+    records = [dict(zip(header, r, strict=True)) for r in rows]
+    assert [r["producteur"] for r in records] == [o.split(" (")[0] for o in offered[:3]]
+    for record in records:
+        assert EGGS in record["produits"].split(" | "), record
+        assert ORGANIC in record["labels"].split(" | "), record
+        assert record["telephone"] is None or not record["telephone"].startswith(("'", "+"))
+    attribution = book["Sources"]["A2"].value
+    assert attribution.startswith("Court-Circuit") and "OpenStreetMap" in attribution
+    assert all(label in attribution for label in source_labels)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pages/ next to app.py makes Streamlit start in pages-directory (MPA v1) mode: a deep link "
+    "opened before anyone loaded the home page runs pages/fournisseurs.py alone, without st.navigation "
+    "(raw file names in the menu, hidden pages listed, no page config). Fix: rename pages/.",
+)
+def test_a_deep_link_uses_the_app_navigation(small_build, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    with streamlit_app(small_build.db, tmp_path) as url, chromium_page(tmp_path) as page:
+        page.goto(f"{url}/fournisseurs", wait_until="domcontentloaded")
+        page.get_by_text("Trouver des fournisseurs locaux").wait_for(timeout=LONG)
+        page.wait_for_timeout(1000)
+        menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Fournisseurs locaux (pros)" in menu and "fiche" not in menu, menu
