@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
 from courtcircuit.mapview import listings_map
-from courtcircuit.places import find_places
+from courtcircuit.places import Place, find_places
 from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
@@ -178,7 +178,7 @@ left, right = st.columns([3, 2])
 with left:
     points = pd.concat([shown[["id", "name", "lat", "lon"]].assign(kind="producteur"), needs_points])
     insee = sorted({c[:2] for c in shown["commune_insee"].dropna()})
-    st_folium(
+    out = st_folium(
         listings_map(
             points,
             center=(store.lat, store.lon),
@@ -187,9 +187,17 @@ with left:
         ),
         height=460,
         use_container_width=True,
-        returned_objects=[],
+        returned_objects=["last_clicked"],
         key="cp_map",
     )
+    st.caption("Un clic sur la carte y déplace votre établissement.")
+    click = (out or {}).get("last_clicked")
+    if click and click != st.session_state.get("cp_last_click"):
+        st.session_state["cp_last_click"] = click
+        commune = communes().containing(click["lat"], click["lng"])
+        label = f"Point choisi ({commune.name})" if commune else "Point choisi sur la carte"
+        form.choose_store(Place(label, click["lat"], click["lng"], "carte"))
+        st.rerun()
 with right:
     st.subheader("Ma sélection")
     labels = {r.id: f"{r.name} ({r.city or '?'}, {r.distance_km:.0f} km)" for r in pool.itertuples()}

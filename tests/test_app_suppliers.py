@@ -377,3 +377,20 @@ def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, need
     # The buyer's text is shown as typed: escaped for Markdown, never as HTML or bold.
     assert r"\<b\>quai\</b\> \*\*gras\*\*" in shown
     assert not any("<b>" in m for m in shown)
+
+
+def test_a_click_on_the_map_moves_the_store(supplier_build, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(supplier_build.db))
+    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setattr(
+        "streamlit_folium.st_folium", lambda *a, **k: {"last_clicked": {"lat": 45.60, "lng": 3.70}}
+    )
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/fournisseurs.py")
+    for key, value in {"mlieu": "Ambert (63600)", "mlat": "45.54901", "mlon": "3.74320"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert any("Point choisi" in s.value for s in at.subheader)
+    assert str(at.query_params["mlat"]).strip("[]'").startswith("45.6")
