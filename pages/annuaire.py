@@ -9,6 +9,9 @@ from courtcircuit.directory import departements_present, directory_summary, map_
 from courtcircuit.mapview import listings_map
 from courtcircuit.vocab import KINDS
 from ui.chrome import credits, cursor, demo_banner, outlines
+from ui.pages import routed
+
+routed()
 
 con = cursor()
 summary = directory_summary(con)

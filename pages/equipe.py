@@ -7,7 +7,10 @@ import streamlit as st
 from courtcircuit.staff import StaffNotConfigured, check_password, configured_hash
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 from ui.chrome import needs_store
+from ui.pages import routed
 from ui.text import md
+
+routed()
 
 st.title("Espace équipe : besoins des acheteurs")
 

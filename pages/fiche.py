@@ -15,9 +15,11 @@ from courtcircuit.search import PARIS
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, LABELS, PRODUCTS
 from ui.chrome import cursor, outlines
 from ui.listing_view import contact_lines, link_list, vocab_badges
-from ui.pages import SEARCH
+from ui.pages import SEARCH, routed
 from ui.search_form import WRITTEN
 from ui.text import md
+
+routed()
 
 con = cursor()
 back = st.session_state.get(WRITTEN) or {}

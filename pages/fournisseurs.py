@@ -16,8 +16,11 @@ from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
 from ui.needs_view import need_form, public_needs
+from ui.pages import routed
 from ui.suppliers_view import supplier_table
 from ui.text import md
+
+routed()
 
 con = cursor()
 summary = directory_summary(con)

@@ -18,9 +18,11 @@ from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
 from ui.geolocation import locate_button
-from ui.pages import LISTING
+from ui.pages import LISTING, routed
 from ui.results import result_list
 from ui.text import md
+
+routed()
 
 PAGE_SIZE = 20
 MAX_MAP_POINTS = 20_000  # the map stays smooth up to here (bench/map_browser.py); the list has them all

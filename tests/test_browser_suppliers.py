@@ -135,12 +135,6 @@ def test_a_buyer_shortlists_organic_egg_producers_and_downloads_them(demo_db, tm
     assert all(label in attribution for label in source_labels)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pages/ next to app.py makes Streamlit start in pages-directory (MPA v1) mode: a deep link "
-    "opened before anyone loaded the home page runs pages/fournisseurs.py alone, without st.navigation "
-    "(raw file names in the menu, hidden pages listed, no page config). Fix: rename pages/.",
-)
 def test_a_deep_link_uses_the_app_navigation(small_build, tmp_path, monkeypatch):
     monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
     with streamlit_app(small_build.db, tmp_path) as url, chromium_page(tmp_path) as page:
