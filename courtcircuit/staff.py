@@ -12,13 +12,34 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+import threading
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from courtcircuit.throttle import Backoff, Throttle
+
 ENV_VAR = "COURT_CIRCUIT_STAFF_PASSWORD_HASH"
 MIN_LENGTH = 12
+MAX_LENGTH = 256  # also the sign-in box's max_chars; a longer text is refused without hashing
 _HASHER = PasswordHasher()
+
+# One Argon2 check takes 64 MiB and about 0.4 s of a core: at most two at a time in this
+# process (10 parallel attempts took the server to 758 MB); an attempt that finds no free slot
+# within HASH_WAIT_S is refused rather than queued.
+HASH_SLOTS = 2
+HASH_WAIT_S = 3.0
+_hash_slots = threading.BoundedSemaphore(HASH_SLOTS)
+
+# Per client (IP address, else the browser session): 3 free tries, then waits of 2, 4, 8…
+# 60 s, and a 15-minute lock at the 10th failure in a row. Per account the thresholds are
+# higher, so that one client cannot lock the team out alone while many clients together
+# still cannot try more than ~50 passwords in a quarter of an hour.
+THROTTLE_SCOPE = "staff-sign-in"
+PER_CLIENT = Backoff(free=3, base_s=2, max_delay_s=60, lock_after=10, lock_s=15 * 60)
+PER_ACCOUNT = Backoff(free=10, base_s=1, max_delay_s=30, lock_after=50, lock_s=15 * 60)
+SHARED_ACCOUNT = "equipe"  # one shared password until personal accounts exist (issue 10)
 
 
 class StaffNotConfigured(RuntimeError):
@@ -42,10 +63,44 @@ def configured_hash(secrets: dict | None = None) -> str:
 
 
 def check_password(password: str, stored_hash: str) -> bool:
+    if len(password) > MAX_LENGTH:
+        return False
     try:
         return _HASHER.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@dataclass(frozen=True)
+class SignIn:
+    ok: bool
+    message: str = ""  # in French, for the person signing in
+
+
+def sign_in(
+    password: str, stored_hash: str, throttle: Throttle, client: str, account: str = SHARED_ACCOUNT
+) -> SignIn:
+    """Check a staff password behind the throttle and the hashing slots.
+
+    Everything that can refuse does so before Argon2 runs: the throttle (which counts this
+    attempt), the length cap, then a free hashing slot.
+    """
+    keys = {f"client:{client}": PER_CLIENT, f"account:{account}": PER_ACCOUNT}
+    verdict = throttle.attempt(THROTTLE_SCOPE, keys)
+    if not verdict.allowed:
+        return SignIn(False, verdict.message())
+    if not password or len(password) > MAX_LENGTH:
+        return SignIn(False, "Mot de passe incorrect.")
+    if not _hash_slots.acquire(timeout=HASH_WAIT_S):
+        return SignIn(False, "Trop de connexions en cours : réessayez dans quelques secondes.")
+    try:
+        ok = check_password(password, stored_hash)
+    finally:
+        _hash_slots.release()
+    if ok:
+        throttle.succeeded(THROTTLE_SCOPE, list(keys))
+        return SignIn(True)
+    return SignIn(False, "Mot de passe incorrect.")
 
 
 def main() -> int:

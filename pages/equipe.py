@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from courtcircuit.staff import StaffNotConfigured, check_password, configured_hash
+from courtcircuit.staff import MAX_LENGTH, StaffNotConfigured, configured_hash, sign_in
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 from ui.chrome import needs_store
+from ui.client import client_key, throttle
 from ui.pages import routed
 from ui.text import md
 
@@ -30,12 +31,13 @@ except StaffNotConfigured as exc:
 
 if not st.session_state.get("staff_ok"):
     with st.form("staff_login"):
-        password = st.text_input("Mot de passe de l'équipe", type="password")
+        password = st.text_input("Mot de passe de l'équipe", type="password", max_chars=MAX_LENGTH)
         if st.form_submit_button("Entrer"):
-            if check_password(password, stored):
+            attempt = sign_in(password, stored, throttle(), client_key())  # throttled before hashing
+            if attempt.ok:
                 st.session_state["staff_ok"] = True
                 st.rerun()
-            st.error("Mot de passe incorrect.")
+            st.error(attempt.message)
     st.stop()
 
 needs = needs_store()

@@ -1,0 +1,188 @@
+"""Throttling repeated attempts (staff sign-in, buyers' needs), shared by every session.
+
+Streamlit runs each browser tab in its own session and each widget change as a rerun, so a
+counter in ``st.session_state`` is reset by opening a new tab. The counters live in a small
+SQLite file instead (``throttle.sqlite3`` next to the needs store unless
+``COURT_CIRCUIT_THROTTLE_DB`` says otherwise): shared by all sessions of the server, kept
+across reruns and restarts.
+
+Two rules:
+
+- :meth:`Throttle.attempt` — growing delays after failures, then a lock (sign-in). An attempt
+  is counted as a failure *before* the caller checks the password, in the same transaction
+  as the check, so parallel attempts cannot all slip through before any failure is recorded;
+  :meth:`Throttle.succeeded` clears the counters once the password was right. The caller
+  refuses before doing any expensive work (an Argon2 check takes 64 MiB).
+- :meth:`Throttle.hit` — at most N events per sliding window (needs submitted per hour).
+
+No waiting happens on the server: a refused attempt gets a French message saying how long to
+wait, so a flood of attempts does not tie up the server's threads either. Time is injectable
+(``clock``) for tests.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "COURT_CIRCUIT_THROTTLE_DB"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS failures (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    last_at REAL NOT NULL,
+    locked_until REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, key)
+);
+CREATE TABLE IF NOT EXISTS events (scope TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS events_key ON events (scope, key, at);
+"""
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Failures allowed freely, then delays doubling from ``base_s`` (at most ``max_delay_s``),
+    and a lock of ``lock_s`` once ``lock_after`` failures are counted. Failures are forgotten
+    ``forget_s`` after the last one."""
+
+    free: int
+    base_s: float
+    max_delay_s: float
+    lock_after: int
+    lock_s: float
+    forget_s: float = 3600.0
+
+    def delay(self, failures: int) -> float:
+        if failures < self.free:
+            return 0.0
+        return min(self.base_s * 2 ** (failures - self.free), self.max_delay_s)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    wait_s: float = 0.0
+    locked: bool = False
+
+    def message(self) -> str:
+        """What to tell the person who was refused, in French."""
+        if self.allowed:
+            return ""
+        wait = _duration(self.wait_s)
+        if self.locked:
+            return f"Trop d'essais infructueux : accès bloqué pendant {wait}. Réessayez plus tard."
+        return f"Trop d'essais rapprochés : réessayez dans {wait}."
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 90:
+        return f"{seconds} s"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} min" if minutes < 90 else f"{math.ceil(minutes / 60)} h"
+
+
+def default_throttle_path() -> Path:
+    """Next to the needs store (so a test's temporary needs file gets its own throttle too)."""
+    if value := os.environ.get(ENV_VAR):
+        return Path(value)
+    from courtcircuit.needs import default_needs_path  # here: needs.py imports this module
+
+    return default_needs_path().with_name("throttle.sqlite3")
+
+
+class Throttle:
+    def __init__(self, path: Path | str | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path) if path is not None else default_throttle_path()
+        self.clock = clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=10)
+        try:
+            con.executescript(_SCHEMA)
+        finally:
+            con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock at once: check-and-count is one step for all
+        # sessions and processes, so ten parallel attempts are counted one after the other.
+        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def attempt(self, scope: str, keys: Mapping[str, Backoff]) -> Verdict:
+        """May one more attempt go ahead for every key (client, account…)? If so it is counted
+        as a failure now; call :meth:`succeeded` when it turns out right."""
+        now = self.clock()
+        with self._transaction() as con:
+            rows = {
+                key: con.execute(
+                    "SELECT count, last_at, locked_until FROM failures WHERE scope = ? AND key = ?",
+                    (scope, key),
+                ).fetchone()
+                for key in keys
+            }
+            counts: dict[str, int] = {}
+            refusals: list[Verdict] = []
+            for key, rule in keys.items():
+                count, last_at, locked_until = rows[key] or (0, 0.0, 0.0)
+                if locked_until > now:
+                    refusals.append(Verdict(False, locked_until - now, locked=True))
+                    continue
+                if now - last_at > rule.forget_s:
+                    count = 0
+                ready_at = last_at + rule.delay(count)
+                if count and now < ready_at:
+                    refusals.append(Verdict(False, ready_at - now))
+                counts[key] = count
+            if refusals:
+                return max(refusals, key=lambda v: (v.locked, v.wait_s))
+            for key, rule in keys.items():
+                count = counts[key] + 1
+                locked_until = now + rule.lock_s if count >= rule.lock_after else 0.0
+                con.execute(
+                    "INSERT INTO failures (scope, key, count, last_at, locked_until) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (scope, key) DO UPDATE SET count = excluded.count, "
+                    "last_at = excluded.last_at, locked_until = excluded.locked_until",
+                    (scope, key, count, now, locked_until),
+                )
+        return Verdict(True)
+
+    def succeeded(self, scope: str, keys: Iterator[str] | list[str] | tuple[str, ...]) -> None:
+        """The attempt was right: forget the failures of these keys."""
+        with self._transaction() as con:
+            con.executemany("DELETE FROM failures WHERE scope = ? AND key = ?", [(scope, k) for k in keys])
+
+    def hit(self, scope: str, key: str, limit: int, window_s: float) -> Verdict:
+        """Count one event for ``key`` unless ``limit`` events already happened in the last
+        ``window_s`` seconds (then refuse, saying when the oldest one leaves the window)."""
+        now = self.clock()
+        with self._transaction() as con:
+            con.execute("DELETE FROM events WHERE scope = ? AND at <= ?", (scope, now - window_s))
+            times = [
+                at
+                for (at,) in con.execute(
+                    "SELECT at FROM events WHERE scope = ? AND key = ? ORDER BY at", (scope, key)
+                )
+            ]
+            if len(times) >= limit:
+                return Verdict(False, times[len(times) - limit] + window_s - now)
+            con.execute("INSERT INTO events (scope, key, at) VALUES (?, ?, ?)", (scope, key, now))
+        return Verdict(True)
