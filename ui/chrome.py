@@ -11,6 +11,7 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import DatabaseMissing, connect, default_db_path
 from courtcircuit.directory import DirectorySummary
 from courtcircuit.needs import NeedStore, default_needs_path
+from ui.text import md
 
 OSM_CREDIT = "© les contributeurs d'OpenStreetMap (ODbL)"
 
@@ -46,7 +47,7 @@ def demo_banner(summary: DirectorySummary) -> None:
 
 
 def credits(summary: DirectorySummary) -> None:
-    sources = ", ".join(s.label for s in summary.sources)
+    sources = ", ".join(md(s.label) for s in summary.sources)  # labels come from sources files
     st.caption(f"Sources : {sources}. Fond de carte et données OpenStreetMap : {OSM_CREDIT}.")
 
 

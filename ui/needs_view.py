@@ -57,7 +57,7 @@ def need_form(needs: NeedStore, state: ProspectState | None, store_kind: str) ->
         try:
             number = needs.submit(draft)
         except InvalidNeed as exc:
-            st.error("Le besoin n'est pas enregistré : " + " ; ".join(exc.problems) + ".")
+            st.error(md("Le besoin n'est pas enregistré : " + " ; ".join(exc.problems) + "."))
         else:
             st.success(
                 f"Besoin n° {number} enregistré. Il sera visible par les producteurs une fois validé "

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; Streamlit adds $ (LaTeX) and
-# :colour[…] / :material/…: directives, so ':' is escaped too.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+# :colour[…] / :material/…: directives, so ':' is escaped too. '.', ':' and '@' break GFM's
+# literal autolinks (www.x.fr, https://x.fr, a@b.fr): a URL in a description stays text.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'@])")
 
 
 def md(text: object) -> str:
