@@ -24,10 +24,21 @@ import phonenumbers
 
 from courtcircuit.db import REPO_ROOT
 from courtcircuit.search import Area
+from courtcircuit.throttle import Throttle, duration_fr
 from courtcircuit.vocab import NEED_STATUS, PRODUCTS, STORE_KINDS
 
 DEFAULT_NEEDS_DB = REPO_ROOT / "data" / "needs.sqlite3"
 MAX_TEXT = 500
+# Field size limits: the form's max_chars, and checked again here (a browser can be bypassed).
+LIMITS = {
+    "place_label": 200, "volume": 200, "frequency": 100, "constraints": MAX_TEXT, "contact_name": 100,
+    "contact_email": 254, "contact_phone": 30, "public_contact": 200,
+}  # fmt: skip
+# Submissions per client (IP address, else browser session) and per hour, and for everyone
+# together (a flood from many addresses still cannot bury the staff's review list).
+PER_CLIENT_PER_HOUR = 5
+ALL_CLIENTS_PER_HOUR = 60
+THROTTLE_SCOPE = "needs"
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 _SCHEMA = """
@@ -47,7 +58,8 @@ CREATE TABLE IF NOT EXISTS needs (
     contact_phone TEXT,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
     reviewed_at TEXT,
-    review_note TEXT
+    review_note TEXT,
+    public_contact TEXT
 );
 CREATE INDEX IF NOT EXISTS needs_status ON needs (status);
 """
@@ -59,6 +71,14 @@ class InvalidNeed(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(" ; ".join(problems))
         self.problems = problems
+
+
+class DuplicateNeed(InvalidNeed):
+    """The same need (same store, product and texts) is already waiting or published."""
+
+
+class TooManyNeeds(InvalidNeed):
+    """Too many needs were sent lately, from this client or from everyone."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,9 @@ class NeedDraft:
     contact_name: str
     contact_email: str = ""
     contact_phone: str = ""
+    # What producers may see once the need is published (a shop's generic e-mail or
+    # switchboard); the three contact_* fields above are seen by staff only.
+    public_contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,10 +117,15 @@ class Need:
     status: str
     reviewed_at: str | None
     review_note: str | None
+    public_contact: str | None = None
 
     @property
     def title(self) -> str:
         return f"{PRODUCTS.label(self.product)} : {self.volume}, {self.frequency}"
+
+
+def _same_text(*texts: str) -> tuple[str, ...]:
+    return tuple(" ".join(t.casefold().split()) for t in texts)
 
 
 def default_needs_path() -> Path:
@@ -119,14 +147,16 @@ def validate(draft: NeedDraft) -> NeedDraft:
     for label, value in texts.items():
         if not value.strip():
             problems.append(f"indiquez {'le' if label != 'fréquence' else 'la'} {label}")
-    for label, value in {**texts, "contraintes": draft.constraints, "lieu": draft.place_label}.items():
-        if len(value) > MAX_TEXT:
-            problems.append(f"{label} : {MAX_TEXT} caractères au plus")
+    named = {"place_label": "lieu", "volume": "volume", "frequency": "fréquence", "constraints": "contraintes",
+             "contact_name": "nom du contact", "contact_email": "e-mail", "contact_phone": "téléphone",
+             "public_contact": "contact publié"}  # fmt: skip
+    too_long = {f for f, limit in LIMITS.items() if len(getattr(draft, f)) > limit}
+    problems += [f"{named[f]} : {LIMITS[f]} caractères au plus" for f in LIMITS if f in too_long]
     email = draft.contact_email.strip()
-    if email and not _EMAIL.match(email):
+    if email and "contact_email" not in too_long and not _EMAIL.match(email):
         problems.append(f"adresse e-mail invalide : « {email[:60]} »")
     phone = ""
-    if draft.contact_phone.strip():
+    if draft.contact_phone.strip() and "contact_phone" not in too_long:
         try:
             number = phonenumbers.parse(draft.contact_phone, "FR")
             if not phonenumbers.is_valid_number(number):
@@ -141,6 +171,7 @@ def validate(draft: NeedDraft) -> NeedDraft:
     return NeedDraft(
         draft.store_kind, draft.place_label.strip(), draft.lat, draft.lon, draft.product, draft.volume.strip(),
         draft.frequency.strip(), draft.constraints.strip(), draft.contact_name.strip(), email, phone,
+        " ".join(draft.public_contact.split()),
     )  # fmt: skip
 
 
@@ -150,6 +181,9 @@ class NeedStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.executescript(_SCHEMA)
+            columns = {row[1] for row in con.execute("PRAGMA table_info(needs)")}
+            if "public_contact" not in columns:  # a store created before the public contact existed
+                con.execute("ALTER TABLE needs ADD COLUMN public_contact TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -162,20 +196,56 @@ class NeedStore:
         finally:
             con.close()
 
-    def submit(self, draft: NeedDraft) -> int:
-        """Store a validated need as pending; its id."""
+    def submit(self, draft: NeedDraft, *, throttle: Throttle | None = None, client: str = "") -> int:
+        """Store a validated need as pending; its id.
+
+        The same need already waiting or published is refused (:class:`DuplicateNeed`). With
+        a ``throttle`` (the form's path) the hourly limits per ``client`` and for everyone
+        apply too (:class:`TooManyNeeds`); they are counted only for needs that pass every
+        other check.
+        """
         clean = validate(draft)
         with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")  # the duplicate check and the insert are one step
+            if self._duplicate(con, clean):
+                raise DuplicateNeed(
+                    [
+                        "ce besoin est déjà enregistré (en attente de validation ou publié) : inutile de le renvoyer"
+                    ]
+                )
+            if throttle is not None:
+                limits = {f"client:{client}": PER_CLIENT_PER_HOUR, "all": ALL_CLIENTS_PER_HOUR}
+                verdict = throttle.hit(THROTTLE_SCOPE, limits, window_s=3600)
+                if not verdict.allowed:
+                    raise TooManyNeeds(
+                        [
+                            f"trop de besoins envoyés en une heure : réessayez dans {duration_fr(verdict.wait_s)}"
+                        ]
+                    )
             cur = con.execute(
                 "INSERT INTO needs (created_at, store_kind, place_label, lat, lon, product, volume, frequency, "
-                "constraints, contact_name, contact_email, contact_phone) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "constraints, contact_name, contact_email, contact_phone, public_contact) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     datetime.now(UTC).isoformat(timespec="seconds"), clean.store_kind, clean.place_label,
                     clean.lat, clean.lon, clean.product, clean.volume, clean.frequency, clean.constraints,
                     clean.contact_name, clean.contact_email or None, clean.contact_phone or None,
+                    clean.public_contact or None,
                 ),
             )  # fmt: skip
             return int(cur.lastrowid)
+
+    @staticmethod
+    def _duplicate(con: sqlite3.Connection, clean: NeedDraft) -> bool:
+        """Is the same need (same store and product, same texts up to case and spaces) still
+        waiting or published? A rejected one may be sent again, corrected or not."""
+        rows = con.execute(
+            "SELECT volume, frequency, constraints FROM needs WHERE status != 'rejected' AND product = ? "
+            "AND store_kind = ? AND abs(lat - ?) < 1e-4 AND abs(lon - ?) < 1e-4",
+            (clean.product, clean.store_kind, clean.lat, clean.lon),
+        ).fetchall()
+        wanted = _same_text(clean.volume, clean.frequency, clean.constraints)
+        return any(_same_text(*row) == wanted for row in rows)
 
     def list(self, status: str | None = None) -> list[Need]:
         if status is not None and status not in NEED_STATUS:
@@ -203,6 +273,19 @@ class NeedStore:
             )
             if cur.rowcount == 0:
                 raise KeyError(f"besoin n° {need_id} introuvable")
+
+    def review_many(self, need_ids: list[int], status: str) -> int:
+        """Accept or reject several pending needs in one transaction (staff's bulk action);
+        how many changed. Needs already decided, or gone, are left as they are."""
+        if status not in ("accepted", "rejected"):
+            raise ValueError("une décision est « accepted » ou « rejected »")
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as con:
+            cur = con.executemany(
+                "UPDATE needs SET status = ?, reviewed_at = ? WHERE id = ? AND status = 'pending'",
+                [(status, when, int(i)) for i in need_ids],
+            )
+            return cur.rowcount
 
     def public(self) -> list[Need]:
         """Accepted needs: the only ones shown to the public."""

@@ -76,13 +76,14 @@ class Verdict:
         """What to tell the person who was refused, in French."""
         if self.allowed:
             return ""
-        wait = _duration(self.wait_s)
+        wait = duration_fr(self.wait_s)
         if self.locked:
             return f"Trop d'essais infructueux : accès bloqué pendant {wait}. Réessayez plus tard."
         return f"Trop d'essais rapprochés : réessayez dans {wait}."
 
 
-def _duration(seconds: float) -> str:
+def duration_fr(seconds: float) -> str:
+    """A wait in French words: « 40 s », « 12 min », « 2 h »."""
     seconds = max(1, math.ceil(seconds))
     if seconds < 90:
         return f"{seconds} s"
@@ -170,19 +171,25 @@ class Throttle:
         with self._transaction() as con:
             con.executemany("DELETE FROM failures WHERE scope = ? AND key = ?", [(scope, k) for k in keys])
 
-    def hit(self, scope: str, key: str, limit: int, window_s: float) -> Verdict:
-        """Count one event for ``key`` unless ``limit`` events already happened in the last
-        ``window_s`` seconds (then refuse, saying when the oldest one leaves the window)."""
+    def hit(self, scope: str, limits: Mapping[str, int], window_s: float) -> Verdict:
+        """Count one event for every key unless one of them already had its limit of events in
+        the last ``window_s`` seconds (then refuse, saying when a slot frees up)."""
         now = self.clock()
         with self._transaction() as con:
             con.execute("DELETE FROM events WHERE scope = ? AND at <= ?", (scope, now - window_s))
-            times = [
-                at
-                for (at,) in con.execute(
-                    "SELECT at FROM events WHERE scope = ? AND key = ? ORDER BY at", (scope, key)
-                )
-            ]
-            if len(times) >= limit:
-                return Verdict(False, times[len(times) - limit] + window_s - now)
-            con.execute("INSERT INTO events (scope, key, at) VALUES (?, ?, ?)", (scope, key, now))
+            waits = []
+            for key, limit in limits.items():
+                times = [
+                    at
+                    for (at,) in con.execute(
+                        "SELECT at FROM events WHERE scope = ? AND key = ? ORDER BY at", (scope, key)
+                    )
+                ]
+                if len(times) >= limit:
+                    waits.append(times[len(times) - limit] + window_s - now)
+            if waits:
+                return Verdict(False, max(waits))
+            con.executemany(
+                "INSERT INTO events (scope, key, at) VALUES (?, ?, ?)", [(scope, k, now) for k in limits]
+            )
         return Verdict(True)

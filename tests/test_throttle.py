@@ -94,13 +94,13 @@ def test_counters_are_shared_through_the_file(tmp_path, clock):
 
 def test_hit_limits_events_per_sliding_window(throttle, clock):
     for _ in range(5):
-        assert throttle.hit("needs", "c", limit=5, window_s=3600).allowed
+        assert throttle.hit("needs", {"c": 5}, window_s=3600).allowed
         clock.now += 60
-    refused = throttle.hit("needs", "c", limit=5, window_s=3600)
+    refused = throttle.hit("needs", {"c": 5}, window_s=3600)
     assert not refused.allowed and round(refused.wait_s) == 3600 - 5 * 60
-    assert throttle.hit("needs", "other", limit=5, window_s=3600).allowed
+    assert throttle.hit("needs", {"other": 5}, window_s=3600).allowed
     clock.now += refused.wait_s + 1
-    assert throttle.hit("needs", "c", limit=5, window_s=3600).allowed
+    assert throttle.hit("needs", {"c": 5}, window_s=3600).allowed
 
 
 def test_parallel_attempts_are_counted_one_after_the_other(throttle):
