@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,15 +17,31 @@ from courtcircuit.db import REPO_ROOT
 from etl.adapters import ADAPTERS
 from etl.adapters.tables import RawRow, SourceFileError
 from etl.checks import DataCheckFailed
+from etl.limits import limits
 from etl.links import resolve_links
 from etl.normalise import Step, build_steps, normalise
 from etl.publish import build_lock, previous_ids, swap_in, write_database
-from etl.record import Record, RejectRecord
+from etl.record import REJECTION_COLUMNS, Record, Rejection, RejectRecord
 from etl.resolve import load_decisions, resolve
 from etl.sources import SourceConfig
 
 DEFAULT_DECISIONS = REPO_ROOT / "data" / "decisions" / "pairs.csv"
-REJECTED_COLUMNS = ["source", "record_ref", "scope", "field", "value", "reason"]
+
+
+class SourcesFailed(RuntimeError):
+    """One source or more gave nothing usable: the build stops and the previous database stays.
+
+    A source that fails whole (empty, missing, truncated, every row rejected) would otherwise
+    vanish from the directory without a word: 415 listings becoming 336 with exit code 0.
+    """
+
+    def __init__(self, failures: dict[str, str]) -> None:
+        self.failures = failures
+        lines = "\n".join(f"  - source « {name} » : {why}" for name, why in failures.items())
+        super().__init__(
+            f"{len(failures)} source(s) sans aucune fiche utilisable, construction arrêtée ; "
+            f"la base précédente est conservée sans changement :\n{lines}"
+        )
 
 
 @dataclass
@@ -37,6 +54,8 @@ class BuildReport:
     merges: int
     kept_apart: int
     messages: list[str] = field(default_factory=list)
+    # Sources published without their listings (only with allow_failed_sources): name → why.
+    failed: dict[str, str] = field(default_factory=dict)
 
     def table(self) -> str:
         lines = [f"{'source':<28}{'lus':>8}{'chargés':>9}{'fusionnés':>11}{'rejetés':>9}"]
@@ -48,37 +67,114 @@ class BuildReport:
         return "\n".join(lines)
 
 
+@dataclass
+class SourceReading:
+    records: list[Record]
+    read: int
+    # Why the source gave nothing usable, in French; None when it did.
+    failure: str | None = None
+
+
 def _raw_json(row: RawRow) -> str:
-    return json.dumps(row.data, ensure_ascii=False, default=str)[:2000]
+    try:
+        return json.dumps(row.data, ensure_ascii=False, default=str)[:2000]
+    except (RecursionError, ValueError):
+        return "(valeur illisible)"
 
 
 def read_source(
-    source: SourceConfig, steps: list[Step], rejected: list[tuple], progress: bool = True
-) -> tuple[list[Record], int]:
-    """Normalised records of one source and the number of rows read; rejections appended."""
+    source: SourceConfig, steps: list[Step], rejected: list[Rejection], progress: bool = True
+) -> SourceReading:
+    """Normalised records of one source and the number of rows read; rejections appended.
+
+    Every row read ends as a record or a rejection. A source that fails whole (file refused,
+    nothing read, every row rejected, time limit) comes back with no record, each row it had
+    read rejected, and the reason in `failure`.
+    """
     adapter = ADAPTERS[source.format]
+    lim = limits()
+    deadline = time.monotonic() + lim.max_seconds
     records: list[Record] = []
     read = 0
+    first_seen: dict[str, str] = {}
+    failure: str | None = None
     try:
         rows = adapter.rows(source)
         for row in tqdm(rows, desc=source.name, unit=" fiches", disable=not progress, leave=True):
             read += 1
-            for field_name, value, reason in row.notes:
-                if field_name == "(fichier)":
-                    rejected.append((source.name, "(fichier)", "source", None, value, reason))
-            row.notes = [n for n in row.notes if n[0] != "(fichier)"]
+            where = row.where or row.ref
+            rejected += [Rejection.of_file(source.name, value, reason) for value, reason in row.file_notes]
             try:
+                if row.problem:
+                    raise RejectRecord(f"{where} : {row.problem}")
+                if row.ref in first_seen:
+                    # One listing per reference: a second row under the same ref would fail the
+                    # data checks and stop the whole build, so only that row goes.
+                    raise RejectRecord(
+                        f"référence « {row.ref} » en double dans la source « {source.name} » : "
+                        f"{where} écartée, la première ({first_seen[row.ref]}) est gardée",
+                        "ref",
+                    )
+                first_seen[row.ref] = where
                 rec = normalise(adapter.to_record(row, source), steps)
             except RejectRecord as err:
-                rejected.append((source.name, row.ref, "record", err.field, _raw_json(row), err.reason))
-                continue
-            records.append(rec)
+                rejected.append(
+                    Rejection(source.name, row.ref, "record", err.field, _raw_json(row), err.reason)
+                )
+            except Exception as err:  # a value no rule foresaw: that row is reported, the build goes on
+                reason = f"{where} : valeur inattendue, fiche écartée ({type(err).__name__} : {err})"
+                rejected.append(Rejection(source.name, row.ref, "record", None, _raw_json(row), reason[:500]))
+            else:
+                for field_name, value, reason in row.notes:
+                    rec.note(field_name, value, reason)
+                records.append(rec)
+            if time.monotonic() > deadline:
+                raise SourceFileError(
+                    f"lecture arrêtée après {lim.max_seconds:.0f} s, {read} lignes lues "
+                    "(limite COURT_CIRCUIT_MAX_SOURCE_SECONDS)"
+                )
     except SourceFileError as err:
-        rejected.append((source.name, "(fichier)", "source", None, str(source.path), str(err)))
+        failure = str(err)
+    if failure is None and read == 0:
+        failure = f"aucune fiche lue dans {source.path.name}"
+    elif failure is None and not records:
+        failure = f"les {read} fiches lues ont toutes été rejetées (voir la table « rejected »)"
+    if failure is not None:
+        rejected.append(Rejection.of_file(source.name, str(source.path), failure))
+        rejected += [
+            Rejection(source.name, rec.ref, "record", None, None, f"source abandonnée : {failure}")
+            for rec in records
+        ]
+        return SourceReading([], read, failure)
     for rec in records:
-        for issue in rec.issues:
-            rejected.append((source.name, rec.ref, "field", issue.field, issue.value, issue.reason))
-    return records, read
+        rejected += [Rejection(source.name, rec.ref, "field", i.field, i.value, i.reason) for i in rec.issues]
+    return SourceReading(records, read)
+
+
+def remove_stale_temporaries(db: Path) -> list[Path]:
+    """Delete `<db>.tmp-<pid>` files left by a build that was killed while writing.
+
+    Called under the build lock, so no live build of this database is writing one; a file whose
+    pid is still alive (a reused pid, another machine) is left alone to be safe.
+    """
+    removed = []
+    for tmp in db.parent.glob(f"{db.name}.tmp-*"):
+        pid_text = tmp.name.removeprefix(f"{db.name}.tmp-").removesuffix(".wal")
+        if not pid_text.isdigit() or _process_alive(int(pid_text)):
+            continue
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def build(
@@ -89,33 +185,44 @@ def build(
     progress: bool = True,
     communes: CommuneIndex | None = None,
     before_swap: Callable[[Path], None] | None = None,
+    allow_failed_sources: bool = False,
 ) -> BuildReport:
-    """Build the directory into `db`, replacing it whole only once everything succeeded."""
+    """Build the directory into `db`, replacing it whole only once everything succeeded.
+
+    A source that fails whole stops the build (SourcesFailed) and the previous database stays,
+    unless `allow_failed_sources`: then the others are published and the report names it.
+    """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(db):
+        messages = [f"fichier temporaire abandonné supprimé : {p.name}" for p in remove_stale_temporaries(db)]
         steps = build_steps(communes or CommuneIndex.load())
-        rejected_rows: list[tuple] = []
+        rejections: list[Rejection] = []
         records: list[Record] = []
         read: dict[str, int] = {}
+        failed: dict[str, str] = {}
         for source in sources:
-            found, read[source.name] = read_source(source, steps, rejected_rows, progress)
-            records += found
+            reading = read_source(source, steps, rejections, progress)
+            read[source.name] = reading.read
+            records += reading.records
+            if reading.failure is not None:
+                failed[source.name] = reading.failure
+        if failed and not allow_failed_sources:
+            raise SourcesFailed(failed)
         resolution = resolve(records, load_decisions(decisions), previous_ids(db))
         links, unresolved = resolve_links(resolution.listings)
-        for source_name, ref, issue in unresolved:
-            rejected_rows.append((source_name, ref, "field", issue.field, issue.value, issue.reason))
+        rejections += [Rejection(s, ref, "field", i.field, i.value, i.reason) for s, ref, i in unresolved]
         stats = {s.name: {"read": read[s.name], "loaded": 0, "merged": 0, "rejected": 0} for s in sources}
         for listing in resolution.listings:
             for i, member in enumerate(listing.members):
                 stats[member.source]["merged" if i else "loaded"] += 1
-        for source_name, _ref, scope, *_ in rejected_rows:
-            if scope == "record":
-                stats[source_name]["rejected"] += 1
-        rejected = pd.DataFrame(rejected_rows, columns=REJECTED_COLUMNS)
+        for r in rejections:
+            if r.scope == "record":
+                stats[r.source]["rejected"] += 1
+        rejected = pd.DataFrame([r.row() for r in rejections], columns=list(REJECTION_COLUMNS))
         if not resolution.listings:
             # Replacing a directory with an empty one is never what was meant: keep the old one.
-            why = "; ".join(f"{s} : {r}" for s, _ref, scope, _f, _v, r in rejected_rows if scope == "source")
+            why = "; ".join(f"{r.source} : {r.reason}" for r in rejections if r.scope == "source")
             raise DataCheckFailed(
                 f"aucune fiche publiable, la base précédente est conservée ({why or 'sources vides'})"
             )
@@ -145,4 +252,6 @@ def build(
         rejected,
         len(resolution.merges),
         len(resolution.kept_apart),
+        messages,
+        failed,
     )

@@ -18,6 +18,7 @@ import pandas as pd
 from courtcircuit.db import connect
 from etl.checks import run_checks
 from etl.links import Link
+from etl.record import REJECTION_COLUMNS
 from etl.resolve import Listing, MergeNote
 from etl.sources import SourceConfig
 
@@ -141,10 +142,8 @@ SOURCE_SCHEMA = (
     ("demo", "BOOLEAN"), ("date", "DATE"), ("licence", "VARCHAR"), ("read", "INTEGER"), ("loaded", "INTEGER"),
     ("merged", "INTEGER"), ("rejected", "INTEGER"),
 )  # fmt: skip
-REJECTED_SCHEMA = (
-    ("source", "VARCHAR"), ("record_ref", "VARCHAR"), ("scope", "VARCHAR"), ("field", "VARCHAR"),
-    ("value", "VARCHAR"), ("reason", "VARCHAR"),
-)  # fmt: skip
+# Every column of a rejection is text; the columns are the Rejection dataclass's fields.
+REJECTED_SCHEMA = tuple((name, "VARCHAR") for name in REJECTION_COLUMNS)
 # Rows in Hilbert order: a bbox prefilter then reads few row groups, and one CREATE … ORDER BY
 # makes a file half the size of one built with ALTER/UPDATE (STACK-NOTES.md).
 HILBERT = "ST_Hilbert(lon, lat, {'min_x': -180.0, 'min_y': -90.0, 'max_x': 180.0, 'max_y': 90.0}::BOX_2D)"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from courtcircuit.db import REPO_ROOT
-from etl.record import Record
+from etl.limits import limits, read_bytes_limited
+from etl.record import Record, SourceFileError
 
 DEFAULT_SOURCES = REPO_ROOT / "data" / "samples" / "sources.toml"
 FORMATS = ("osm-overpass", "producers-table", "amap-table", "markets-table")
@@ -43,42 +45,119 @@ def record_of(source: SourceConfig, ref: str, **values: object) -> Record:
     )
 
 
+DATA_DIR_ENV = "COURT_CIRCUIT_DATA_DIR"
+
+
+def allowed_roots(sources_file: Path) -> list[Path]:
+    """Folders a sources file may point into: its own, and the configured data folder if any.
+
+    A sources file that may point anywhere reads anything (`../../etc/passwd` read as an AMAP
+    table copied its lines into `rejected.value`); that matters as soon as files are uploaded.
+    """
+    roots = [sources_file.resolve().parent]
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        roots.append(Path(configured).resolve())
+    return roots
+
+
+def _confined(base: Path, value: object, key: str, where: str, roots: list[Path]) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise SourcesFileError(f"{where} : « {key} » doit être un chemin entre guillemets, pas {value!r}")
+    if "\x00" in value:
+        raise SourcesFileError(f"{where} : « {key} » contient un caractère nul")
+    resolved = (base / value).resolve()  # follows symbolic links: a link out is refused too
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise SourcesFileError(
+            f"{where} : le chemin « {value} » sort du dossier des sources ({roots[0]}) ; "
+            f"les fichiers doivent s'y trouver, ou dans le dossier indiqué par {DATA_DIR_ENV}"
+        )
+    return resolved
+
+
+def _integer(entry: dict, key: str, default: int, where: str) -> int:
+    value = entry.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SourcesFileError(f"{where} : « {key} » doit être un nombre entier (ex. 20), pas {value!r}")
+    return value
+
+
+def _date(entry: dict, where: str) -> date | None:
+    value = entry.get("date")
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise SourcesFileError(
+        f"{where} : « date » doit être une date AAAA-MM-JJ (ex. 2026-09-30), pas {value!r}"
+    )
+
+
+def _text(entry: dict, key: str, where: str) -> str | None:
+    value = entry.get(key)
+    if value is not None and not isinstance(value, str):
+        raise SourcesFileError(f"{where} : « {key} » doit être un texte entre guillemets, pas {value!r}")
+    return value
+
+
+def _read_sources_text(path: Path) -> str:
+    if path.is_dir():
+        raise SourcesFileError(f"{path} est un dossier, pas un fichier de sources")
+    try:
+        raw = read_bytes_limited(path, limits().max_config_bytes)
+    except SourceFileError as err:
+        if not path.exists():
+            raise SourcesFileError(f"fichier de sources introuvable : {path}") from err
+        raise SourcesFileError(f"fichier de sources refusé : {err}") from err
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourcesFileError(f"{path} est en UTF-16 : l'enregistrer en UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SourcesFileError(f"{path} n'est pas un texte UTF-8 (fichier binaire ?)") from err
+
+
 def load_sources(path: Path | str = DEFAULT_SOURCES) -> list[SourceConfig]:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise SourcesFileError(f"fichier de sources introuvable : {path}") from err
+        data = tomllib.loads(_read_sources_text(path))
     except tomllib.TOMLDecodeError as err:
         raise SourcesFileError(f"{path} n'est pas un TOML valide : {err}") from err
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise SourcesFileError(f"{path} ne déclare aucune source ([[source]])")
+    roots = allowed_roots(path)
+    base = path.resolve().parent
     sources: list[SourceConfig] = []
     for i, entry in enumerate(entries, start=1):
         where = f"{path}, source n° {i}"
+        if not isinstance(entry, dict):
+            raise SourcesFileError(f"{where} : chaque source s'écrit en table [[source]], pas {entry!r}")
         missing = [k for k in ("name", "format", "path") if not entry.get(k)]
         if missing:
             raise SourcesFileError(f"{where} : champ(s) manquant(s) {', '.join(missing)}")
+        name = _text(entry, "name", where) or ""
         if entry["format"] not in FORMATS:
             raise SourcesFileError(
                 f"{where} : format « {entry['format']} » inconnu (attendu : {', '.join(FORMATS)})"
             )
-        when = entry.get("date")
-        if isinstance(when, str):
-            when = date.fromisoformat(when)
         mapping = entry.get("mapping")
         sources.append(
             SourceConfig(
-                name=str(entry["name"]),
+                name=name.strip(),
                 format=entry["format"],
-                path=(path.parent / entry["path"]).resolve(),
-                precedence=int(entry.get("precedence", 100)),
+                path=_confined(base, entry["path"], "path", where, roots),
+                precedence=_integer(entry, "precedence", 100, where),
                 demo=bool(entry.get("demo", False)),
-                date=when,
-                mapping=(path.parent / mapping).resolve() if mapping else None,
-                label=entry.get("label"),
-                licence=entry.get("licence"),
+                date=_date(entry, where),
+                mapping=_confined(base, mapping, "mapping", where, roots) if mapping is not None else None,
+                label=_text(entry, "label", where),
+                licence=_text(entry, "licence", where),
             )
         )
     names = [s.name for s in sources]

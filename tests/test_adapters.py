@@ -103,8 +103,8 @@ def test_producers_table_says_once_that_a_mapped_column_is_missing():
     rows = list(
         producers_table.rows(source("producers-table", "chambre-small.csv", "chambre-small-mapping.toml"))
     )
-    notes = [n for row in rows for n in row.notes]
-    assert notes == [("(fichier)", "Volumes annuels", "colonne « Volumes annuels » absente du fichier")]
+    notes = [n for row in rows for n in row.file_notes]
+    assert notes == [("Volumes annuels", "colonne « Volumes annuels » absente du fichier")]
 
 
 def test_producers_table_latin1_lambert93():
@@ -171,17 +171,22 @@ def test_markets_table_french_days_and_seasons():
     assert recs["M3"].opening_hours is None and recs["M3"].opening_hours_text == "tous les quinze jours"
 
 
-def test_table_missing_a_required_column_rejects_each_row(tmp_path):
+def test_table_missing_a_required_column_is_refused_whole(tmp_path):
     (tmp_path / "m.csv").write_text("ref;nom\nM1;Marché\n", encoding="utf-8")
-    (row,) = markets_table.rows(SourceConfig(name="m", format="markets-table", path=tmp_path / "m.csv"))
-    with pytest.raises(RejectRecord, match="commune"):
-        markets_table.to_record(row, SourceConfig(name="m", format="markets-table", path=tmp_path / "m.csv"))
+    with pytest.raises(SourceFileError, match=r"obligatoire.*commune, jours"):
+        list(markets_table.rows(SourceConfig(name="m", format="markets-table", path=tmp_path / "m.csv")))
 
 
 def test_binary_file_is_not_a_csv(tmp_path):
     (tmp_path / "x.csv").write_bytes(b"\x00\x01\x02binary")
     with pytest.raises(SourceFileError, match="pas un fichier texte"):
         list(read_csv(tmp_path / "x.csv"))
+
+
+def test_utf16_csv_with_bom_is_read(tmp_path):
+    (tmp_path / "u.csv").write_bytes("ref\tnom\nM1\tGenêts\n".encode("utf-16"))
+    (row,) = read_csv(tmp_path / "u.csv")
+    assert row.data == {"ref": "M1", "nom": "Genêts"}
 
 
 def test_sources_file_errors_are_explained(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from courtcircuit.db import connect
-from etl.build import build
+from etl.build import SourcesFailed, build
 from etl.checks import DataCheckFailed, run_checks
 from etl.sources import load_sources
 from tests.conftest import FIXTURES, SHARED_OSM
@@ -95,7 +96,7 @@ def test_data_checks_catch_a_bad_code(small_build, tmp_path):
     copy.write_bytes(small_build.db.read_bytes())
     with connect(copy, read_only=False) as con:
         con.execute("UPDATE listings SET products = ['caviar'] WHERE name = 'Ferme Roux'")
-        with pytest.raises(DataCheckFailed, match="products in vocabulary"):
+        with pytest.raises(DataCheckFailed, match=r"« produits dans le vocabulaire » : 1 ligne.* chambre P2"):
             run_checks(con)
 
 
@@ -164,8 +165,10 @@ def test_cli_reports_a_bad_sources_file_without_traceback(tmp_path):
 
 @pytest.mark.realosm
 @pytest.mark.skipif(not SHARED_OSM.exists(), reason="../shared/data/osm is not beside this checkout")
-def test_real_osm_extract_builds_with_every_element_accounted_for(tmp_path, communes):
+def test_real_osm_extract_builds_with_every_element_accounted_for(tmp_path, communes, monkeypatch):
     import json
+
+    monkeypatch.setenv("COURT_CIRCUIT_DATA_DIR", str(SHARED_OSM.parent))
 
     (tmp_path / "s.toml").write_text(
         f'[[source]]\nname = "osm-grand-est"\nformat = "osm-overpass"\npath = "{SHARED_OSM}"\nprecedence = 50\n'
@@ -205,19 +208,35 @@ def test_sources_that_yield_nothing_keep_the_previous_database(small_build, tmp_
         capture_output=True,
         text=True,
     )
-    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "ÉCHEC DE LA CONSTRUCTION" in run.stderr
     assert "fichier introuvable" in run.stderr and "JSON Overpass valide" in run.stderr
     assert query(db, "SELECT count(*) FROM listings") == [(15,)]
 
 
-def test_a_source_whose_file_is_missing_is_reported_and_the_others_load(tmp_path, communes):
+def test_a_source_whose_file_is_missing_stops_the_build(tmp_path, communes):
+    shutil.copy(FIXTURES / "markets-small.csv", tmp_path)
     (tmp_path / "s.toml").write_text(
-        f'[[source]]\nname = "ok"\nformat = "markets-table"\npath = "{FIXTURES / "markets-small.csv"}"\n'
+        '[[source]]\nname = "ok"\nformat = "markets-table"\npath = "markets-small.csv"\n'
+        '[[source]]\nname = "gone"\nformat = "amap-table"\npath = "absent.csv"\n'
+    )
+    with pytest.raises(SourcesFailed, match="« gone » : fichier introuvable") as caught:
+        build(tmp_path / "f.duckdb", load_sources(tmp_path / "s.toml"), decisions=None, progress=False,
+              communes=communes)  # fmt: skip
+    assert caught.value.failures.keys() == {"gone"}
+    assert not (tmp_path / "f.duckdb").exists()
+
+
+def test_with_skip_failed_sources_the_others_load_and_the_failure_is_published(tmp_path, communes):
+    shutil.copy(FIXTURES / "markets-small.csv", tmp_path)
+    (tmp_path / "s.toml").write_text(
+        '[[source]]\nname = "ok"\nformat = "markets-table"\npath = "markets-small.csv"\n'
         '[[source]]\nname = "gone"\nformat = "amap-table"\npath = "absent.csv"\n'
     )
     report = build(tmp_path / "f.duckdb", load_sources(tmp_path / "s.toml"), decisions=None, progress=False,
-                   communes=communes)  # fmt: skip
+                   communes=communes, allow_failed_sources=True)  # fmt: skip
     assert report.stats["ok"]["loaded"] == 3 and report.stats["gone"]["read"] == 0
+    assert report.failed.keys() == {"gone"}
     (row,) = query(
         tmp_path / "f.duckdb", "SELECT record_ref, scope, reason FROM rejected WHERE source = 'gone'"
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from etl.adapters.outlet_tables import outlet_record, rows
+from collections.abc import Iterator
+
+from etl.adapters.outlet_tables import outlet_record, outlet_rows
 from etl.adapters.tables import RawRow, parse_names
 from etl.normalise.hours_fr import UnparsedHours, parse_french_hours
 from etl.record import Record
@@ -11,6 +13,10 @@ from etl.sources import SourceConfig
 __all__ = ["rows", "to_record"]
 
 COLUMNS = ("nom", "commune", "jours")
+
+
+def rows(source: SourceConfig) -> Iterator[RawRow]:
+    return outlet_rows(source, COLUMNS)
 
 
 def to_record(row: RawRow, source: SourceConfig) -> Record:

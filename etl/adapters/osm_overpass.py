@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from courtcircuit.vocab import PRODUCTS
 from etl.adapters.tables import RawRow, SourceFileError, parse_date
+from etl.limits import limits, read_bytes_limited
 from etl.record import Record, RejectRecord
 from etl.sources import SourceConfig, record_of
 
@@ -44,21 +45,60 @@ GENERIC = {
 
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
+    lim = limits()
+    raw = read_bytes_limited(source.path, lim.max_bytes)
+    name = source.path.name
+    if not raw.strip():
+        raise SourceFileError(f"{name} est vide (réponse Overpass tronquée ou échouée ?)")
     try:
-        data = json.loads(source.path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise SourceFileError(f"fichier introuvable : {source.path}") from err
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise SourceFileError(f"{source.path.name} n'est pas un JSON Overpass valide : {err}") from err
-    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        # From bytes, json detects UTF-8, UTF-16 and UTF-32 by itself.
+        data = json.loads(raw)
+    except RecursionError as err:
         raise SourceFileError(
-            f"{source.path.name} : pas de liste « elements » (format Overpass JSON attendu)"
+            f"{name} : JSON imbriqué trop profondément pour être une réponse Overpass"
+        ) from err
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise SourceFileError(f"{name} n'est pas un JSON Overpass valide : {err}") from err
+    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        raise SourceFileError(f"{name} : pas de liste « elements » (format Overpass JSON attendu)")
+    elements = data["elements"]
+    if len(elements) > lim.max_rows:
+        raise SourceFileError(
+            f"{name} : {len(elements)} éléments, au-delà de la limite de {lim.max_rows} "
+            "(variable COURT_CIRCUIT_MAX_ROWS)"
         )
-    for i, element in enumerate(data["elements"]):
+    for i, element in enumerate(elements):
+        where = f"élément n° {i + 1}"
         if isinstance(element, dict):
-            yield RawRow(ref=f"{element.get('type', '?')}/{element.get('id', f'#{i}')}", data=element)
+            kind, osm_id = element.get("type", "?"), element.get("id", f"#{i}")
+            ref = f"{kind}/{osm_id}" if isinstance(kind, str) and isinstance(osm_id, int | str) else where
+            yield RawRow(ref=ref[:100], data=element, where=where)
         else:
-            yield RawRow(ref=f"élément #{i}", data={"_invalid": element})
+            yield RawRow(
+                ref=where,
+                data={"_invalid": element},
+                where=where,
+                problem="élément Overpass qui n'est pas un objet",
+            )
+
+
+def _string_tags(rec: Record | None, tags: dict) -> dict[str, str]:
+    """Tags whose value is text; OSM has no other kind, so anything else is noted and dropped."""
+    found: dict[str, str] = {}
+    for key, value in tags.items():
+        if isinstance(key, str) and isinstance(value, str):
+            found[key] = value
+        elif rec is not None:
+            rec.note(
+                "tags", str(key)[:80], f"étiquette OSM « {str(key)[:80]} » qui n'est pas un texte : ignorée"
+            )
+    return found
+
+
+def _coordinate(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RejectRecord(f"position OSM non numérique : « {str(value)[:40]} »", "coordinates")
+    return float(value)
 
 
 def _kind(tags: dict[str, str]) -> tuple[str, list[str]]:
@@ -109,16 +149,18 @@ def _tag(tags: dict[str, str], *keys: str) -> str | None:
 
 def to_record(row: RawRow, source: SourceConfig) -> Record:
     element = row.data
-    tags = element.get("tags")
-    if not isinstance(tags, dict):
+    raw_tags = element.get("tags")
+    if not isinstance(raw_tags, dict):
         raise RejectRecord("élément OSM sans étiquettes (tags)")
-    kind, channels = _kind(tags)
-    where = element if "lat" in element else element.get("center") or {}
-    if "lat" not in where or "lon" not in where:
+    kind, channels = _kind(_string_tags(None, raw_tags))
+    where = element if "lat" in element else element.get("center")
+    if not isinstance(where, dict) or "lat" not in where or "lon" not in where:
         raise RejectRecord("élément OSM sans position (« out center; » attendu pour les ways et relations)")
+    lat, lon = _coordinate(where["lat"]), _coordinate(where["lon"])
     rec = record_of(source, row.ref)
+    tags = _string_tags(rec, raw_tags)
     rec.kind, rec.channels = kind, channels
-    rec.lat, rec.lon, rec.geo_precision = float(where["lat"]), float(where["lon"]), "exact"
+    rec.lat, rec.lon, rec.geo_precision = lat, lon, "exact"
     rec.name = _tag(tags, "name", "brand", "operator")
     if rec.name is None:
         # Unnamed farm stands and machines are common in OSM; their kind is what people look for.

@@ -5,15 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from courtcircuit.vocab import PRODUCTS
-from etl.adapters.tables import RawRow, parse_codes, parse_float, read_table
+from etl.adapters.tables import RawRow, SourceFileError, parse_codes, parse_float, read_table
 from etl.record import Record, RejectRecord
 from etl.sources import SourceConfig, record_of
 
 
-def rows(source: SourceConfig) -> Iterator[RawRow]:
-    """Rows keyed by the list's own `ref` column, else by line number."""
-    for line, data in read_table(source.path):
-        yield RawRow(ref=data.get("ref") or f"ligne {line}", data=data)
+def outlet_rows(source: SourceConfig, required: tuple[str, ...]) -> Iterator[RawRow]:
+    """Rows keyed by the list's own `ref` column, else by line number.
+
+    A file without one of the list's fixed columns is refused whole, before any row: each row
+    rejected for the same reason would hide that it is the file that is wrong.
+    """
+    for i, row in enumerate(read_table(source.path)):
+        if i == 0:
+            missing = [c for c in required if c not in row.data]
+            if missing:
+                raise SourceFileError(
+                    f"{source.path.name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} "
+                    f"(en-tête lu : {', '.join(list(row.data)[:20])})"
+                )
+        if row.data.get("ref"):
+            row.ref = row.data["ref"][:100]
+        yield row
 
 
 def outlet_record(row: RawRow, source: SourceConfig, required: tuple[str, ...], kind: str) -> Record:

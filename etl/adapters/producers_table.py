@@ -24,7 +24,8 @@ from etl.adapters.tables import (
     parse_term,
     read_table,
 )
-from etl.record import Record, RejectRecord
+from etl.limits import limits, read_bytes_limited
+from etl.record import Record
 from etl.sources import SourceConfig, record_of
 
 FIELDS = tuple(
@@ -42,42 +43,73 @@ class Mapping:
     default_kind: str = "producteur"
 
 
+def _text_option(data: dict, key: str, where: str, default: str | None) -> str | None:
+    value = data.get(key, default)
+    if value is not None and not isinstance(value, str):
+        raise SourceFileError(f"{where} : « {key} » doit être un texte entre guillemets, pas {value!r}")
+    return value
+
+
 def load_mapping(path: Path | None) -> Mapping:
     if path is None:
         raise SourceFileError(
             "une source « producers-table » doit indiquer un fichier de correspondance (mapping)"
         )
+    raw = read_bytes_limited(path, limits().max_config_bytes)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise SourceFileError(f"correspondance {path.name} : ce n'est pas un texte UTF-8") from err
+    except tomllib.TOMLDecodeError as err:
         raise SourceFileError(f"correspondance illisible {path.name} : {err}") from err
     columns = data.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise SourceFileError(
+            f'{path.name} : [columns] doit être une table (champ = "En-tête"), pas {columns!r}'
+        )
     unknown = sorted(set(columns) - set(FIELDS))
     if unknown:
         raise SourceFileError(
             f"{path.name} : champs inconnus {unknown} (champs possibles : {', '.join(FIELDS)})"
         )
+    not_text = sorted(k for k, v in columns.items() if not isinstance(v, str) or not v.strip())
+    if not_text:
+        raise SourceFileError(
+            f"{path.name} : l'en-tête de {', '.join(not_text)} doit être un texte entre guillemets "
+            f"(reçu : {', '.join(repr(columns[k]) for k in not_text)})"
+        )
     if "name" not in columns:
         raise SourceFileError(f"{path.name} : la colonne du nom (name) doit être indiquée")
-    crs = data.get("crs", "EPSG:4326")
+    crs = _text_option(data, "crs", path.name, "EPSG:4326")
     if crs not in ("EPSG:4326", "EPSG:2154"):
         raise SourceFileError(
             f"{path.name} : système de coordonnées {crs} non pris en charge (EPSG:4326 ou 2154)"
         )
-    return Mapping(columns, data.get("sheet"), crs, data.get("kind", "producteur"))
+    sheet = _text_option(data, "sheet", path.name, None)
+    kind = _text_option(data, "kind", path.name, "producteur") or "producteur"
+    return Mapping(columns, sheet, crs, kind)
 
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
-    mapping = load_mapping(source.mapping)
-    missing: list[str] | None = None
-    for line, data in read_table(source.path, mapping.sheet):
+    mapping = load_mapping_cached(source)
+    for i, row in enumerate(read_table(source.path, mapping.sheet)):
+        present = header_lookup(list(row.data))
+        if i == 0:  # said once, on the first row: it is the file that lacks it
+            name_header = mapping.columns["name"]
+            if fold(name_header) not in present:
+                raise SourceFileError(
+                    f"{source.path.name} : colonne du nom « {name_header} » absente "
+                    f"(en-tête lu : {', '.join(list(row.data)[:20])})"
+                )
+            row.file_notes += [
+                (h, f"colonne « {h} » absente du fichier")
+                for h in mapping.columns.values()
+                if fold(h) not in present
+            ]
         # The partner's own id is stable when rows move; the line number is the fallback.
-        own_ref = data.get(header_lookup(list(data)).get(fold(mapping.columns.get("ref", "")), ""), "")
-        row = RawRow(ref=own_ref or f"ligne {line}", data=data)
-        if missing is None:  # said once, on the first row: it is the file that lacks it
-            present = header_lookup(list(data))
-            missing = [h for h in mapping.columns.values() if fold(h) not in present]
-            row.notes = [("(fichier)", h, f"colonne « {h} » absente du fichier") for h in missing]
+        own_ref = row.data.get(present.get(fold(mapping.columns.get("ref", "")), ""), "")
+        if own_ref:
+            row.ref = own_ref[:100]
         yield row
 
 
@@ -91,11 +123,7 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
             return None
         return row.data[present[fold(header)]] or None
 
-    if cell("name") is None and fold(mapping.columns["name"]) not in present:
-        raise RejectRecord(f"colonne du nom « {mapping.columns['name']} » absente du fichier", "name")
     rec = record_of(source, row.ref)
-    for field_name, value, reason in row.notes:
-        rec.note(field_name, value, reason)
 
     kind_text = cell("kind")
     if kind_text:
@@ -138,11 +166,15 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     return rec
 
 
-_MAPPINGS: dict[Path, Mapping] = {}
+_MAPPINGS: dict[tuple[Path, int, int], Mapping] = {}
 
 
 def load_mapping_cached(source: SourceConfig) -> Mapping:
-    key = source.mapping or Path("-")
+    """The mapping, read once per build rather than once per row (keyed by its file's version)."""
+    if source.mapping is None or not source.mapping.is_file():
+        return load_mapping(source.mapping)
+    info = source.mapping.stat()
+    key = (source.mapping, info.st_mtime_ns, info.st_size)
     if key not in _MAPPINGS:
         _MAPPINGS[key] = load_mapping(source.mapping)
     return _MAPPINGS[key]
