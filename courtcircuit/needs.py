@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import phonenumbers
@@ -39,6 +39,7 @@ LIMITS = {
 PER_CLIENT_PER_HOUR = 5
 ALL_CLIENTS_PER_HOUR = 60
 THROTTLE_SCOPE = "needs"
+REJECTED_KEPT_DAYS = 365  # then erased (pages/donnees.py says so)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 _SCHEMA = """
@@ -285,6 +286,18 @@ class NeedStore:
                 "UPDATE needs SET status = ?, reviewed_at = ? WHERE id = ? AND status = 'pending'",
                 [(status, when, int(i)) for i in need_ids],
             )
+            return cur.rowcount
+
+    def delete_many(self, need_ids: list[int]) -> int:
+        """Erase needs for good (a buyer asked for removal); how many were erased."""
+        with self._connect() as con:
+            return con.executemany("DELETE FROM needs WHERE id = ?", [(int(i),) for i in need_ids]).rowcount
+
+    def purge_rejected(self, days: int = REJECTED_KEPT_DAYS) -> int:
+        """Erase needs refused more than ``days`` ago (the privacy page promises it)."""
+        limit = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        with self._connect() as con:
+            cur = con.execute("DELETE FROM needs WHERE status = 'rejected' AND reviewed_at < ?", (limit,))
             return cur.rowcount
 
     def public(self) -> list[Need]:

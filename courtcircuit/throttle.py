@@ -132,7 +132,13 @@ class Throttle:
         """May one more attempt go ahead for every key (client, account…)? If so it is counted
         as a failure now; call :meth:`succeeded` when it turns out right."""
         now = self.clock()
+        forget = max(rule.forget_s for rule in keys.values()) if keys else 0.0
         with self._transaction() as con:
+            # Addresses are personal data: counters nobody needs any more are deleted.
+            con.execute(
+                "DELETE FROM failures WHERE scope = ? AND last_at < ? AND locked_until < ?",
+                (scope, now - forget, now),
+            )
             rows = {
                 key: con.execute(
                     "SELECT count, last_at, locked_until FROM failures WHERE scope = ? AND key = ?",

@@ -19,7 +19,7 @@ from courtcircuit.needs import (
     TooManyNeeds,
     validate,
 )
-from courtcircuit.throttle import Throttle
+from courtcircuit.throttle import Backoff, Throttle
 from tests.test_needs import DRAFT
 
 
@@ -157,3 +157,23 @@ def test_staff_decide_many_needs_at_once(needs):
     assert needs.list("pending") == []
     with pytest.raises(ValueError):
         needs.review_many(ids, "pending")
+
+
+def test_refused_needs_are_erased_after_a_year_and_any_need_on_request(needs):
+    old, recent, kept = (needs.submit(numbered(i)) for i in range(3))
+    needs.review_many([old, recent], "rejected")
+    with sqlite3.connect(needs.path) as con:
+        con.execute("UPDATE needs SET reviewed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,))
+    assert needs.purge_rejected() == 1
+    assert sorted(n.id for n in needs.list()) == [recent, kept]
+    assert needs.delete_many([kept]) == 1
+    assert [n.id for n in needs.list()] == [recent]
+
+
+def test_stale_counters_are_deleted(throttle, clock):
+    rule = Backoff(free=3, base_s=2, max_delay_s=60, lock_after=10, lock_s=900)
+    throttle.attempt("t", {"ip:old": rule})
+    clock.now += 3601
+    throttle.attempt("t", {"ip:new": rule})
+    with sqlite3.connect(throttle.path) as con:
+        assert [k for (k,) in con.execute("SELECT key FROM failures")] == ["ip:new"]
