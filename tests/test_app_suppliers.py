@@ -22,6 +22,7 @@ from courtcircuit.needs import NeedStore
 from courtcircuit.staff import ENV_VAR, hash_password
 from courtcircuit.suppliers import Store, SupplierFilters, suppliers
 from courtcircuit.vocab import PRODUCTS
+from tests.markdown_check import plain
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/fournisseurs.py"
@@ -327,7 +328,7 @@ def test_the_need_form_stores_a_pending_need_not_shown_publicly(ambert, needs_pa
 def test_an_incomplete_need_is_refused_with_the_reasons(ambert, needs_path):
     fill_need_form(ambert, volume="", frequency="chaque semaine", name="", email="pas-une-adresse")
     assert not ambert.exception
-    (error,) = [e for e in texts(ambert.error) if e.startswith("Le besoin n'est pas enregistré")]
+    (error,) = [e for e in map(plain, texts(ambert.error)) if e.startswith("Le besoin n'est pas enregistré")]
     assert "indiquez le volume" in error and "nom du contact" in error and "adresse e-mail invalide" in error
     assert NeedStore(needs_path).list() == []
 

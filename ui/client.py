@@ -22,7 +22,7 @@ def client_key() -> str:
         ip = st.context.ip_address
     except Exception:  # outside a real server (AppTest) there may be no client context
         ip = None
-    if ip:
+    if isinstance(ip, str) and ip:  # AppTest's mock client hands back a MagicMock
         return f"ip:{ip}"
     if _SESSION_KEY not in st.session_state:
         st.session_state[_SESSION_KEY] = uuid.uuid4().hex

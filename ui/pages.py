@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -30,23 +32,41 @@ STAFF = st.Page(
     str(ROOT / "pages" / "equipe.py"), title="Espace équipe", icon=":material/lock:", url_path="equipe"
 )
 
-ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, STAFF]
+PRIVACY = st.Page(
+    str(ROOT / "pages" / "donnees.py"),
+    title="Données personnelles",
+    icon=":material/policy:",
+    url_path="donnees",
+)
+
+ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, STAFF, PRIVACY]
 
 
-ROUTING = "cc_routing"
+# Whether this thread is inside route(). Per thread, not in session_state: with Streamlit's
+# fast reruns a session's next run starts while the previous one is still unwinding, and the
+# two would share (and clear) one session flag.
+_routing = threading.local()
 
 
 def route() -> None:
-    """Set up the page config and the navigation, then run the page the URL asks for."""
+    """Set up the page config and the navigation, then run the page the URL asks for.
+
+    Each run hands st.navigation its own copies of the pages. st.navigation marks the page it
+    picks as callable and Page.run() clears that mark: on the shared module-level objects,
+    one session's run() cleared the mark another session had just been given, and 1 search
+    in 128 at 20 sessions ended in « This page cannot be called directly » (issue 8).
+    The module-level pages stay for st.page_link / st.switch_page, which only read them.
+    """
     st.set_page_config(
         page_title="Court-Circuit — circuits courts près de chez vous", page_icon="🥕", layout="wide"
     )
-    st.session_state[ROUTING] = True
+    outer = getattr(_routing, "active", False)
+    _routing.active = True
     try:
-        page = st.navigation(ALL)
+        page = st.navigation([copy.copy(p) for p in ALL])
         page.run()
     finally:
-        st.session_state.pop(ROUTING, None)
+        _routing.active = outer
     # Read by the listing page: a link from one listing to another only changes the query
     # string, which Streamlit's frontend does not show in the address bar unless the page writes it.
     st.session_state["cc_previous_page"] = page.url_path
@@ -56,10 +76,12 @@ def routed() -> None:
     """First line of every page: make sure it runs inside app.py's navigation.
 
     `pages/` next to app.py puts a fresh Streamlit server in its old pages-directory mode
-    until app.py has run once: a deep link (/fournisseurs) opened first would run the page
-    file alone, with raw file names in the menu and no page config. Such a run routes
-    itself (st.navigation also switches the server out of that mode) and stops.
+    (PagesManager.uses_pages_directory, decided when the first session starts, cleared by the
+    first st.navigation): until app.py has run once, a deep link (/fournisseurs) opened first
+    runs the page file alone, with raw file names in the menu and no page config. Such a run
+    routes itself (on copies of the pages, like any run) and stops. Nothing here is shared
+    between sessions or between two runs of one session.
     """
-    if not st.session_state.get(ROUTING):
+    if not getattr(_routing, "active", False):
         route()
         st.stop()
