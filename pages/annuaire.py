@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
-
 from courtcircuit.directory import departements_present, directory_summary, map_points
-from courtcircuit.mapview import listings_map
 from courtcircuit.vocab import KINDS
 from ui.chrome import credits, cursor, demo_banner, outlines
+from ui.mapview import listings_map, show_map
 from ui.pages import routed
 
 routed()
@@ -29,5 +27,5 @@ for column, (code, n) in zip(st.columns(max(len(kinds), 1)), kinds, strict=False
     column.metric(KINDS.label(code), n)
 
 m = listings_map(points, outlines=outlines(tuple(departements_present(con))))
-st_folium(m, height=560, use_container_width=True, returned_objects=[], key="overview-map")
+show_map(m, height=560, returned_objects=[], key="overview-map")
 credits(summary)

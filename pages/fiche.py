@@ -6,15 +6,13 @@ from datetime import datetime
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
-
 from courtcircuit.hours import open_state, week_ahead
 from courtcircuit.listing import get_listing
-from courtcircuit.mapview import listings_map
 from courtcircuit.search import PARIS
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, LABELS, PRODUCTS
 from ui.chrome import cursor, outlines
 from ui.listing_view import contact_lines, link_list, vocab_badges
+from ui.mapview import listings_map, show_map
 from ui.pages import SEARCH, routed
 from ui.search_form import WRITTEN
 from ui.text import md
@@ -89,12 +87,11 @@ with side:
     )
     insee = str(f["commune_insee"] or "")
     departement = insee[:3] if insee.startswith("97") else insee[:2]
-    st_folium(
+    show_map(
         listings_map(
             points, center=(f["lat"], f["lon"]), zoom=13, outlines=outlines((departement,)) if insee else None
         ),
         height=300,
-        use_container_width=True,
         returned_objects=[],
         key="cc_listing_map",
     )

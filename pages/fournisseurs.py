@@ -5,16 +5,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
-
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
-from courtcircuit.mapview import listings_map
 from courtcircuit.places import Place, find_places
 from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
+from ui.mapview import listings_map, show_map
 from ui.needs_view import need_form, public_needs
 from ui.pages import routed
 from ui.suppliers_view import supplier_table
@@ -181,7 +179,7 @@ left, right = st.columns([3, 2])
 with left:
     points = pd.concat([shown[["id", "name", "lat", "lon"]].assign(kind="producteur"), needs_points])
     insee = sorted({c[:2] for c in shown["commune_insee"].dropna()})
-    out = st_folium(
+    out = show_map(
         listings_map(
             points,
             center=(store.lat, store.lon),
@@ -189,7 +187,6 @@ with left:
             outlines=outlines(tuple(insee)) if insee else None,
         ),
         height=460,
-        use_container_width=True,
         returned_objects=["last_clicked"],
         key="cp_map",
     )

@@ -5,12 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import streamlit as st
-from streamlit_folium import st_folium
-
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import to_csv, to_geojson
 from courtcircuit.hours import DAYS_FR
-from courtcircuit.mapview import BASEMAPS, clicked_listing_id, listings_map
 from courtcircuit.places import Place, find_places
 from courtcircuit.search import PARIS, RADIUS_MAX_KM, RADIUS_MIN_KM, search, widen_hints
 from courtcircuit.search_state import RADIUS_PRESETS
@@ -18,6 +15,7 @@ from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
 from ui.geolocation import locate_button
+from ui.mapview import BASEMAPS, clicked_listing_id, listings_map, show_map
 from ui.pages import LISTING, routed
 from ui.results import result_list
 from ui.text import md
@@ -160,10 +158,9 @@ with map_col:
         outlines=outlines(tuple(departements)) if departements else None,
         basemap=state.basemap,
     )
-    out = st_folium(
+    out = show_map(
         fmap,
         height=540,
-        use_container_width=True,
         returned_objects=["last_clicked", "last_object_clicked_popup"],
         key="cc_map",
     )

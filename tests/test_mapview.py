@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import random
 import re
@@ -12,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from courtcircuit import mapview
 from courtcircuit.vocab import KINDS
+from ui import mapview
 
 REPO = Path(__file__).resolve().parents[1]
-STATIC_BASE = "/app/static/vendor"
+STATIC_ROOT = "/app/static"
 HOSTILE = ["</script><script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
 
@@ -63,9 +62,13 @@ def _parse(page: str) -> _Refs:
     return p
 
 
-def _js_strings_after(page: str, marker: str) -> list[str]:
-    """Decode the JSON string literals that follow `marker` in the page."""
-    return [json.loads(s) for s in re.findall(re.escape(marker) + r'\s*("(?:[^"\\]|\\.)*")', page)]
+def _rows(page: str) -> list[list]:
+    """The marker rows handed to the map's code, as the browser decodes them."""
+    return json.loads(re.search(r"addListings\(\s*\w+, (\[\[.*?\]\]), \[", page, re.S).group(1))
+
+
+def _map_name(page: str) -> str:
+    return re.search(r"var (map_\w+) = L\.map\(", page).group(1)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +88,7 @@ def page() -> str:
         ],
     }
     m = mapview.listings_map(
-        df, center=(45.55, 3.74), radius_km=20, outlines=outlines, static_base=STATIC_BASE
+        df, center=(45.55, 3.74), radius_km=20, outlines=outlines, static_root=STATIC_ROOT
     )
     return mapview.map_html(m)
 
@@ -93,7 +96,7 @@ def page() -> str:
 def test_only_vendored_assets_and_tiles_are_referenced(page: str) -> None:
     refs = _parse(page).refs
     assert refs, "the page loads scripts/styles"
-    assert all(r.startswith(STATIC_BASE + "/") for r in refs), refs
+    assert all(r.startswith(STATIC_ROOT + "/") for r in refs), refs
     # Any other absolute URL anywhere (inline JS included) must be the tile template or
     # the attribution link (a link the visitor may follow, not a fetch).
     allowed = {mapview.OSM_FR_TILES, "https://www.openstreetmap.org/copyright"}
@@ -108,15 +111,15 @@ def test_offline_map_has_no_external_url_at_all() -> None:
 
 def test_referenced_vendor_files_exist() -> None:
     page = mapview.map_html(mapview.listings_map(_points(5)))
-    refs = [r for r in _parse(page).refs if r.startswith(STATIC_BASE)]
-    assert set(mapview.asset_urls(STATIC_BASE)) <= set(refs)
-    for url in [*refs, *mapview.asset_urls(STATIC_BASE)]:
-        assert (REPO / "static/vendor" / url.removeprefix(STATIC_BASE + "/")).is_file(), url
+    refs = [r for r in _parse(page).refs if r.startswith(STATIC_ROOT)]
+    assert set(mapview.asset_urls(STATIC_ROOT)) <= set(refs)
+    for url in [*refs, *mapview.asset_urls(STATIC_ROOT)]:
+        assert (REPO / "static" / url.removeprefix(STATIC_ROOT + "/")).is_file(), url
     # Leaflet's CSS pulls images relative to itself, and the default icon path is set.
     css = (REPO / "static/vendor/leaflet/leaflet.css").read_text()
     for img in re.findall(r"url\((images/[^)]+)\)", css):
         assert (REPO / "static/vendor/leaflet" / img).is_file(), img
-    assert f'L.Icon.Default.imagePath = "{STATIC_BASE}/leaflet/images/"' in page
+    assert f'CourtCircuitMap.setup({_map_name(page)}, "{STATIC_ROOT}/vendor/leaflet/images/")' in page
     assert (REPO / "static/vendor/leaflet/images/marker-icon.png").is_file()
 
 
@@ -145,51 +148,37 @@ def test_hostile_names_stay_text() -> None:
     # The only </script> tags are the ones folium writes: one per <script>.
     assert page.count("</script>") == page.count("<script")
     # The names are still there, as JSON the browser decodes back to the exact text.
-    data = json.loads(re.search(r"var data = (\[.*?\]\]);", page).group(1))
+    data = _rows(page)
     assert [row[3] for row in data] == HOSTILE
     assert [row[4] for row in data] == [1, 2]
-    # The callback never feeds raw data to innerHTML: tooltip escaped, popup via textContent.
-    callback = page[page.index("var callback") : page.index("var data")]
-    assert "innerHTML" not in callback
-    assert "bindTooltip(esc(row[3]))" in callback
-    assert 'el("strong", "", row[3])' in callback
+    # The map's code never feeds data to innerHTML: tooltip escaped, popup and legend via textContent.
+    code = (REPO / "static/map/listings.js").read_text()
+    assert "innerHTML" not in code
+    assert "bindTooltip(esc(row[3]))" in code
+    assert 'el("strong", "", row[3])' in code
 
 
-def test_legend_lists_every_kind_present_with_escaped_labels() -> None:
+def _legend(page: str) -> tuple[str, list[dict[str, str]]]:
+    match = re.search(r'addLegend\(\w+, ("[^"]*"), (\[.*?\])\);', page, re.S)
+    assert match, "no legend"
+    return json.loads(match.group(1)), json.loads(match.group(2))
+
+
+def test_legend_lists_every_kind_present_as_text() -> None:
     df = _points(9 * 3)
     df.loc[0, "kind"] = "<b>inconnu</b>"  # a code the vocabulary lacks: legend says "Autre"
     page = mapview.map_html(mapview.listings_map(df, lang="fr"))
-    (legend,) = _js_strings_after(page, "div.innerHTML =")
-
-    class Items(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: list[str] = []
-            self._li = False
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag == "li":
-                self._li = True
-                self.items.append("")
-
-        def handle_endtag(self, tag: str) -> None:
-            self._li = self._li and tag != "li"
-
-        def handle_data(self, data: str) -> None:
-            if self._li:
-                self.items[-1] += data
-
-    parser = Items()
-    parser.feed(legend)
+    title, items = _legend(page)
+    assert title == "Types de lieu"
     expected = [mapview.KIND_STYLES[c].glyph + KINDS.label(c, "fr") for c in KINDS.codes()] + ["?Autre"]
-    assert parser.items == expected
-    assert "<b>" not in legend
+    assert [k["g"] + k["l"] for k in items] == expected
+    assert "<b>" not in page
 
 
-def test_legend_only_lists_kinds_present_and_escapes() -> None:
-    html_ = mapview.legend_html(["amap", "marche"], "en")
-    assert "AMAP / box scheme" in html_ and "Market" in html_ and "Producer" not in html_
-    assert html.escape("Producers' shop") in mapview.legend_html(["magasin_producteurs"], "en")
+def test_legend_only_lists_kinds_present() -> None:
+    items = mapview.legend_items(["amap", "marche"], "en")
+    assert [k["l"] for k in items] == ["AMAP / box scheme", "Market"]
+    assert mapview.legend_items(["magasin_producteurs"], "en")[0]["l"] == "Producers' shop"
 
 
 def test_every_kind_has_a_distinct_colour_and_glyph() -> None:
@@ -223,7 +212,7 @@ def test_rows_without_position_are_skipped() -> None:
     df["lat"] = df["lat"].astype(object)
     df.loc[1, "lat"] = None
     page = mapview.map_html(mapview.listings_map(df))
-    data = json.loads(re.search(r"var data = (\[.*?\]\]);", page).group(1))
+    data = _rows(page)
     assert [row[4] for row in data] == [1, 3]
 
 
@@ -235,10 +224,12 @@ def test_popup_text_round_trips_the_id() -> None:
     assert mapview.clicked_listing_id(None) is None
     assert mapview.clicked_listing_id("no reference here") is None
     page = mapview.map_html(mapview.listings_map(_points(2)))
-    assert _js_strings_after(page, "refPrefix =") == ["Réf. "]
+    assert re.search(r'\]\],\s*\[\{.*?\}\],\s*"Réf\. ",', page, re.S)  # addListings(…, rows, kinds, ref)
 
 
 def test_twenty_thousand_points_build_small() -> None:
     page = mapview.map_html(mapview.listings_map(_points(20_000), online_tiles=False))
     assert len(page.encode()) < 3_000_000
-    assert page.count("L.circleMarker(") == 1  # markers are made in the browser from rows
+    # Markers are made in the browser, from rows, by static/map/listings.js.
+    assert "circleMarker" not in page and page.count("CourtCircuitMap.addListings(") == 1
+    assert len(_rows(page)) == 20_000

@@ -7,16 +7,19 @@ and served by Streamlit at ``/app/static/vendor/`` (``[server] enableStaticServi
 The only external URLs left in the HTML are the optional OpenStreetMap tile template and
 its attribution link.
 
-Markers are drawn in the browser by ``FastMarkerCluster`` from compact rows
-``[lat, lon, kind index, name, id]`` (one marker object per row in Python costs
-~10x the HTML and ~100x the build time). Names come from partners' data and are
-never parsed as HTML: the tooltip is an escaped string, the popup is built with
-``textContent``, and the JSON embedded in ``<script>`` escapes ``<``, ``>``, ``&``
-and ``'`` so a ``</script>`` inside a name cannot close the script.
+**Text from the data never reaches a template**: read ``ui/map_safety.py`` before adding
+anything to a map. Data goes through the elements of ``ui/map_elements.py`` (encoded by
+``js_literal``), the JavaScript is ``static/map/listings.js``, and pages show maps only
+through :func:`show_map`, which checks the map before folium renders it.
+
+Markers are drawn in the browser from compact rows ``[lat, lon, kind index, name, id]``
+(one marker object per row in Python costs ~10x the HTML and ~100x the build time). Names
+are never parsed as HTML: the tooltip is an escaped string, the popup and the legend are
+built with ``textContent``.
 
 Knowing which listing was clicked, with ``streamlit_folium.st_folium``::
 
-    out = st_folium(m, returned_objects=["last_object_clicked_popup"])
+    out = show_map(m, key=..., height=..., returned_objects=["last_object_clicked_popup"])
     listing_id = clicked_listing_id(out["last_object_clicked_popup"])
 
 st_folium reports ``popup.getContent().innerText`` of the clicked marker, so each
@@ -30,19 +33,18 @@ neither trigger a rerun nor change the value.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from typing import Any
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
-from folium.plugins import FastMarkerCluster
-from folium.template import Template
-from jinja2.utils import htmlsafe_json_dumps
+import streamlit as st
+import streamlit_folium
 
 from courtcircuit.vocab import KINDS
+from ui.map_elements import FillWhenTilesFail, ListingCluster, MapScript, Outlines
+from ui.map_safety import UnsafeMapText, check_map
 
 
 @dataclass(frozen=True)
@@ -105,23 +107,29 @@ FIT_MAX_ZOOM = 14  # don't zoom to a single farmyard when fitting one point
 DEFAULT_CENTER = (46.6, 2.4)  # mainland France, when there is nothing to fit
 DEFAULT_ZOOM = 6
 
-# Vendored files, relative to ``static_base``: (folium resource name, path). Folium's
+# Files served from ``static/`` (URL ``static_root``): (folium resource name, path). Folium's
 # own names are reused so a plugin added later replaces ours instead of loading twice.
 MAP_JS: tuple[tuple[str, str], ...] = (
-    ("leaflet", "leaflet/leaflet.js"),
+    ("leaflet", "vendor/leaflet/leaflet.js"),
     # Folium's Popup and a few plugins call `$`; small, cached, and avoids a blank map later.
-    ("jquery", "jquery/jquery.min.js"),
+    ("jquery", "vendor/jquery/jquery.min.js"),
+    # Our own map code: a file, so that no code of ours passes through a template.
+    ("courtcircuit_map", "map/listings.js"),
 )
-MAP_CSS: tuple[tuple[str, str], ...] = (("leaflet_css", "leaflet/leaflet.css"),)
+MAP_CSS: tuple[tuple[str, str], ...] = (
+    ("leaflet_css", "vendor/leaflet/leaflet.css"),
+    ("courtcircuit_map_css", "map/listings.css"),
+)
 CLUSTER_JS: tuple[tuple[str, str], ...] = (
-    ("markerclusterjs", "leaflet.markercluster/leaflet.markercluster.js"),
+    ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
 )
 CLUSTER_CSS: tuple[tuple[str, str], ...] = (
-    ("markerclustercss", "leaflet.markercluster/MarkerCluster.css"),
-    ("markerclusterdefaultcss", "leaflet.markercluster/MarkerCluster.Default.css"),
+    ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
+    ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
 )
-# Everything the page may fetch from static/vendor/ (Leaflet's CSS also pulls images/).
+# Everything the page may fetch from static/ (Leaflet's CSS also pulls images/).
 ASSETS: tuple[str, ...] = tuple(path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS))
+STATIC_ROOT = "/app/static"  # where Streamlit serves static/ ([server] enableStaticServing)
 
 _TEXT = {
     "fr": {"legend": "Types de lieu", "ref": "Réf. "},
@@ -129,45 +137,10 @@ _TEXT = {
 }
 _REF_PREFIXES = tuple(t["ref"].strip() for t in _TEXT.values())
 
-_CSS = """
-<style>
-.cc-legend{background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;
-  box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.45 system-ui,sans-serif;color:#1f2a1c}
-.cc-legend-title{font-weight:600;margin-bottom:2px}
-.cc-legend ul{list-style:none;margin:0;padding:0}
-.cc-legend li{display:flex;align-items:center;gap:6px;margin:2px 0}
-.cc-glyph{display:inline-flex;align-items:center;justify-content:center;flex:none;width:16px;
-  height:16px;border-radius:50%;color:#fff;font:700 10px/1 system-ui,sans-serif;
-  box-shadow:0 0 0 1px #fff}
-.cc-popup{font:13px/1.4 system-ui,sans-serif;min-width:10em}
-.cc-popup .cc-kind{display:flex;align-items:center;gap:5px;margin-top:3px}
-.cc-popup .cc-ref{color:#666;font-size:11px;margin-top:3px}
-</style>
-"""
 
-
-# Leaflet focuses the map on the first mousedown; in st_folium's iframe the browser then
-# scrolls the app page to show the whole iframe, and the click lands ~a scroll lower on the
-# map (a marker click became "centre here"). Focus without scrolling.
-_FOCUS_WITHOUT_SCROLL = """(function () {
-    var kb = __MAP__.keyboard;
-    if (!kb) return;
-    L.DomEvent.off(__MAP__.getContainer(), "mousedown", kb._onMouseDown, kb);
-    kb._onMouseDown = function () {
-        if (!this._focused) this._map.getContainer().focus({preventScroll: true});
-    };
-    L.DomEvent.on(__MAP__.getContainer(), "mousedown", kb._onMouseDown, kb);
-})();"""
-
-
-def _json(obj: Any) -> str:
-    """JSON that is safe inside <script>: <, >, & and ' come out as \\u escapes."""
-    return str(htmlsafe_json_dumps(obj, ensure_ascii=False, separators=(",", ":")))
-
-
-def asset_urls(static_base: str = "/app/static/vendor") -> list[str]:
-    """The URLs of every vendored file the map references."""
-    return [f"{static_base.rstrip('/')}/{path}" for path in ASSETS]
+def asset_urls(static_root: str = STATIC_ROOT) -> list[str]:
+    """The URLs of every static file the map references."""
+    return [f"{static_root.rstrip('/')}/{path}" for path in ASSETS]
 
 
 def kind_label(code: str, lang: str = "fr") -> str:
@@ -181,14 +154,10 @@ def kind_style(code: str) -> KindStyle:
     return KIND_STYLES.get(code) or (EXTRA_KINDS[code][0] if code in EXTRA_KINDS else OTHER_STYLE)
 
 
-def legend_html(codes: list[str], lang: str = "fr") -> str:
-    """The legend's inner HTML: one line per kind code, labels escaped."""
-    items = "".join(
-        f'<li><span class="cc-glyph" style="background:{kind_style(c).color}">'
-        f"{html.escape(kind_style(c).glyph)}</span>{html.escape(kind_label(c, lang))}</li>"
-        for c in codes
-    )
-    return f'<div class="cc-legend-title">{html.escape(_TEXT[lang]["legend"])}</div><ul>{items}</ul>'
+def legend_items(codes: list[str], lang: str = "fr") -> list[dict[str, str]]:
+    """One ``{c, g, l}`` (colour, glyph, label) per kind code: the legend's lines and the
+    markers' styles. The browser sets them as text, never as HTML."""
+    return [{"c": kind_style(c).color, "g": kind_style(c).glyph, "l": kind_label(c, lang)} for c in codes]
 
 
 def clicked_listing_id(popup_text: str | None) -> str | None:
@@ -202,113 +171,8 @@ def clicked_listing_id(popup_text: str | None) -> str | None:
     return None
 
 
-def _links(static_base: str, links: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    return [(name, f"{static_base.rstrip('/')}/{path}") for name, path in links]
-
-
-class _Snippet(MacroElement):
-    """A bit of our own JS (run after the map exists) and optionally some header CSS."""
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}{{ this.css }}{% endmacro %}
-        {% macro script(this, kwargs) %}
-            {{ this.js.replace("__MAP__", this._parent.get_name()) }}
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, js: str, css: str = "") -> None:
-        super().__init__()
-        self._name = "Snippet"
-        self.js = js
-        self.css = css
-
-
-class _Outlines(MacroElement):
-    """Administrative outlines: no tooltip, not clickable, drawn under the markers."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {{ this.style|tojson }})
-                .addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, data: dict, fill: bool) -> None:
-        super().__init__()
-        self._name = "Outlines"
-        self.data = data
-        # With no tiles (offline), a pale land fill keeps France readable against
-        # Leaflet's grey; over tiles, the lines alone are enough.
-        self.style = {
-            "style": {
-                "color": "#7a8a6a",
-                "weight": 1,
-                "opacity": 0.7,
-                "fill": fill,
-                "fillColor": "#f4f1e4",
-                "fillOpacity": 0.8,
-            },
-            "interactive": False,
-            "smoothFactor": 1.5,
-        }
-
-
-class _ListingCluster(FastMarkerCluster):
-    """FastMarkerCluster loading markercluster from our vendored copy."""
-
-    def __init__(self, data: list[list[Any]], callback: str, static_base: str, **options: Any) -> None:
-        super().__init__(data, callback=callback, control=False, **options)
-        self.default_js = _links(static_base, CLUSTER_JS)
-        self.default_css = _links(static_base, CLUSTER_CSS)
-
-
-# Returns the per-row callback FastMarkerCluster calls. `kinds[i]` is {c, g, l}
-# (colour, glyph, label); rows are [lat, lon, kind index, name, id].
-_CALLBACK = """(function () {
-    var kinds = %(kinds)s, refPrefix = %(ref)s;
-    function esc(s) {
-        return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
-    }
-    function el(tag, cls, text) {
-        var e = document.createElement(tag);
-        if (cls) e.className = cls;
-        if (text !== undefined) e.textContent = text;
-        return e;
-    }
-    // Built on first click only: 20k popups' DOM up front would slow the first paint.
-    function popup(row) {
-        var k = kinds[row[2]], box = el("div", "cc-popup"), kind = el("div", "cc-kind");
-        box.appendChild(el("strong", "", row[3]));
-        var glyph = el("span", "cc-glyph", k.g);
-        glyph.style.background = k.c;
-        kind.appendChild(glyph);
-        kind.appendChild(document.createTextNode(" " + k.l));
-        box.appendChild(kind);
-        // Last line, read back by clicked_listing_id() from st_folium's popup text.
-        box.appendChild(el("div", "cc-ref", refPrefix + row[4]));
-        return box;
-    }
-    return function (row) {
-        var marker = L.circleMarker([row[0], row[1]], {
-            radius: 7, weight: 1.5, color: "#ffffff", fillColor: kinds[row[2]].c, fillOpacity: 0.95,
-            listing_id: row[4]
-        });
-        if (row[3]) marker.bindTooltip(esc(row[3]));  // Leaflet parses a string tooltip as HTML
-        // This listener runs before the click reaches the cluster group, where st_folium
-        // listens, so the popup exists by the time st_folium reads it.
-        marker.on("click", function () {
-            if (!marker.getPopup()) {
-                marker.bindPopup(popup(row));
-                marker.openPopup();
-            }
-        });
-        return marker;
-    };
-})()"""
+def _links(static_root: str, links: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return [(name, f"{static_root.rstrip('/')}/{path}") for name, path in links]
 
 
 def _rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
@@ -348,7 +212,7 @@ def listings_map(
     online_tiles: bool = True,
     basemap: str = "osmfr",
     lang: str = "fr",
-    static_base: str = "/app/static/vendor",
+    static_root: str = STATIC_ROOT,
 ) -> folium.Map:
     """A map of ``points`` (columns id, name, kind, lat, lon), clustered, with a legend.
 
@@ -361,15 +225,18 @@ def listings_map(
     - ``online_tiles``/``basemap``: tiles fetched by the visitor's browser, from
       :data:`BASEMAPS` (``"aucun"`` or ``online_tiles=False``: none). When tiles fail to
       load (offline), the outlines get a land fill, so the map never is a blank grey box.
-    - ``static_base``: URL where ``static/vendor/`` is served.
+    - ``static_root``: URL where ``static/`` is served.
 
     Rows without a valid position are skipped. See the module docstring for how a
-    clicked marker's id comes back through ``st_folium``.
+    clicked marker's id comes back through ``st_folium``. Every text from the data goes
+    through ``ui.map_elements`` (see ``ui/map_safety.py``).
     """
     if lang not in _TEXT:
         raise ValueError(f"lang must be one of {sorted(_TEXT)}, not {lang!r}")
     if radius_km is not None and center is None:
         raise ValueError("radius_km needs a center")
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {sorted(BASEMAPS)}, not {basemap!r}")
     rows, present = _rows(points)
 
     if center is not None:
@@ -388,34 +255,21 @@ def listings_map(
     )
     # Per instance, not on the class: other maps in the process keep folium's defaults.
     # Bootstrap, Font Awesome and awesome-markers are dropped: nothing here uses them.
-    m.default_js = _links(static_base, MAP_JS)
-    m.default_css = _links(static_base, MAP_CSS)
+    m.default_js = _links(static_root, MAP_JS)
+    m.default_css = _links(static_root, MAP_CSS)
     m.options["max_zoom"] = MAP_MAX_ZOOM
+    m.add_child(MapScript("setup", f"{static_root.rstrip('/')}/vendor/leaflet/images/"))
 
-    # L.Marker's default icon guesses its image folder from leaflet.css's URL, which
-    # fails when the CSS is injected as st_folium does; tell it.
-    image_path = f"{static_base.rstrip('/')}/leaflet/images/"
-    m.add_child(_Snippet(f"L.Icon.Default.imagePath = {_json(image_path)};", css=_CSS))
-    m.add_child(_Snippet(_FOCUS_WITHOUT_SCROLL))
-
-    if basemap not in BASEMAPS:
-        raise ValueError(f"basemap must be one of {sorted(BASEMAPS)}, not {basemap!r}")
     base = BASEMAPS[basemap] if online_tiles else BASEMAPS["aucun"]
     tiles = None
     if base.url is not None:
         tiles = folium.TileLayer(base.url, attr=base.attribution, name=base.label, max_zoom=base.max_zoom)
         tiles.add_to(m)
     if outlines is not None:
-        shapes = _Outlines(outlines, fill=tiles is None)
+        shapes = Outlines(outlines, fill=tiles is None)
         m.add_child(shapes)
         if tiles is not None:
-            # Offline the tiles fail one by one: fill the land once, at the first failure.
-            m.add_child(
-                _Snippet(
-                    f"{tiles.get_name()}.once('tileerror', function () {{"
-                    f" {shapes.get_name()}.setStyle({{fill: true}}); }});"
-                )
-            )
+            m.add_child(FillWhenTilesFail(tiles, shapes))
 
     if radius_km is not None and center is not None:
         circle = folium.Circle(
@@ -441,27 +295,42 @@ def listings_map(
         m.fit_bounds(_circle_bounds(center, radius_km), padding=(10, 10))
 
     if rows:
-        kinds = [
-            {"c": kind_style(c).color, "g": kind_style(c).glyph, "l": kind_label(c, lang)} for c in present
-        ]
-        callback = _CALLBACK % {"kinds": _json(kinds), "ref": _json(_TEXT[lang]["ref"])}
+        kinds = legend_items(present, lang)
         # chunkedLoading clusters in slices so 20k points don't freeze the page.
-        _ListingCluster(rows, callback, static_base, chunked_loading=True, max_cluster_radius=50).add_to(m)
-
-        legend = (
-            "(function () {"
-            " var legend = L.control({position: 'bottomright'});"
-            " legend.onAdd = function () {"
-            "  var div = L.DomUtil.create('div', 'cc-legend');"
-            f"  div.innerHTML = {_json(legend_html(present, lang))};"  # labels escaped in Python
-            "  L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);"
-            "  return div; };"
-            " legend.addTo(__MAP__); })();"
+        options = {"chunkedLoading": True, "maxClusterRadius": 50}
+        m.add_child(
+            ListingCluster(
+                rows,
+                kinds,
+                _TEXT[lang]["ref"],
+                options,
+                js=_links(static_root, CLUSTER_JS),
+                css=_links(static_root, CLUSTER_CSS),
+            )
         )
-        m.add_child(_Snippet(legend))
+        m.add_child(MapScript("addLegend", _TEXT[lang]["legend"], kinds))
     return m
 
 
 def map_html(m: folium.Map) -> str:
-    """The map as a standalone HTML page (what tests inspect; st_folium embeds the same parts)."""
+    """The map as a standalone HTML page (what tests inspect; st_folium embeds the same parts).
+
+    Checked first: see ``ui/map_safety.py``."""
+    check_map(m.get_root())
     return m.get_root().render()
+
+
+def show_map(m: folium.Map, *, key: str, height: int, returned_objects: list[str]) -> dict[str, Any]:
+    """The only way a page shows a map: checked (``ui/map_safety.py``), then ``st_folium``.
+
+    A map that would hand template syntax to folium's second render is not shown: the page
+    gets a French notice, the server runs nothing."""
+    try:
+        check_map(m.get_root())
+    except UnsafeMapText:
+        st.error("La carte ne peut pas être affichée : un texte des données n'a pas été protégé.")
+        return {}
+    # Looked up at call time, so tests can stand in for the component (AppTest cannot click it).
+    return streamlit_folium.st_folium(
+        m, height=height, use_container_width=True, returned_objects=returned_objects, key=key
+    )

@@ -1,0 +1,122 @@
+"""The folium elements that carry data onto our maps. Each takes its data already encoded by
+:func:`ui.map_safety.js_literal` and only calls functions of ``static/map/listings.js``.
+
+Their templates insert pre-encoded strings (``{{ this.rows_js }}``), never ``|tojson`` of raw
+values: see ``ui/map_safety.py`` for why, and add any new data-carrying element here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from ui.map_safety import js_literal
+
+
+class MapScript(MacroElement):
+    """One call of ``static/map/listings.js`` on the map (the map's own links load the file)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            CourtCircuitMap.{{ this.function }}({{ this._parent.get_name() }}{{ this.args_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, function: str, *args: Any) -> None:
+        super().__init__()
+        self._name = "MapScript"
+        if not function.isidentifier():
+            raise ValueError(f"not a function name: {function!r}")
+        self.function = function
+        self.args_js = "".join(f", {js_literal(a)}" for a in args)
+
+
+class Outlines(MacroElement):
+    """Administrative outlines (GeoJSON): no tooltip, not clickable, drawn under the markers."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = CourtCircuitMap.addOutlines(
+                {{ this._parent.get_name() }}, {{ this.data_js }}, {{ this.style_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, fill: bool) -> None:
+        super().__init__()
+        self._name = "Outlines"
+        self.data_js = js_literal(data)
+        # With no tiles (offline), a pale land fill keeps France readable against Leaflet's
+        # grey; over tiles, the lines alone are enough.
+        style = {
+            "style": {
+                "color": "#7a8a6a",
+                "weight": 1,
+                "opacity": 0.7,
+                "fill": fill,
+                "fillColor": "#f4f1e4",
+                "fillOpacity": 0.8,
+            },
+            "interactive": False,
+            "smoothFactor": 1.5,
+        }
+        self.style_js = js_literal(style)
+
+
+class FillWhenTilesFail(MacroElement):
+    """Offline the tiles fail one by one: fill the outlines' land at the first failure."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            CourtCircuitMap.fillWhenTilesFail({{ this.tiles.get_name() }}, {{ this.outlines.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: MacroElement, outlines: Outlines) -> None:
+        super().__init__()
+        self._name = "FillWhenTilesFail"
+        self.tiles = tiles
+        self.outlines = outlines
+
+
+class ListingCluster(JSCSSMixin, MacroElement):
+    """Listings drawn in the browser from compact rows ``[lat, lon, kind index, name, id]``,
+    clustered by leaflet.markercluster (one Python object per marker would cost ~10x the HTML
+    and ~100x the build time)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = CourtCircuitMap.addListings(
+                {{ this._parent.get_name() }}, {{ this.rows_js }}, {{ this.kinds_js }},
+                {{ this.ref_js }}, {{ this.options_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        kinds: list[dict[str, str]],
+        ref_prefix: str,
+        options: dict[str, Any],
+        *,
+        js: list[tuple[str, str]],
+        css: list[tuple[str, str]],
+    ) -> None:
+        super().__init__()
+        self._name = "ListingCluster"
+        self.rows_js = js_literal(rows)
+        self.kinds_js = js_literal(kinds)
+        self.ref_js = js_literal(ref_prefix)
+        self.options_js = js_literal(options)
+        self.default_js = js
+        self.default_css = css
