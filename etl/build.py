@@ -129,8 +129,9 @@ def read_source(
                     rec.note(field_name, value, reason)
                 records.append(rec)
             if time.monotonic() > deadline:
+                seconds = f"{lim.max_seconds:g}".replace(".", ",")
                 raise SourceFileError(
-                    f"lecture arrêtée après {lim.max_seconds:.0f} s, {read} lignes lues "
+                    f"lecture arrêtée après {seconds} s, {read} lignes lues "
                     "(limite COURT_CIRCUIT_MAX_SOURCE_SECONDS)"
                 )
     except SourceFileError as err:

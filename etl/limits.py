@@ -31,9 +31,9 @@ def _env_number(name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class ReaderLimits:
-    max_bytes: int = 64 * MB  # one source file on disk
+    max_bytes: int = 32 * MB  # one source file on disk (France's OSM farm shops: about 10 MB)
     max_unzipped_bytes: int = 256 * MB  # an XLSX once decompressed (zip bombs)
-    max_rows: int = 200_000  # rows (lines, sheet rows, Overpass elements) in one source
+    max_rows: int = 100_000  # rows (lines, sheet rows, Overpass elements) in one source
     max_columns: int = 500
     max_cell_chars: int = 20_000  # one cell or tag; a description is a few hundred
     max_seconds: float = 600.0  # reading and normalising one source

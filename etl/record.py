@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Literal
@@ -9,6 +10,12 @@ from typing import Literal
 
 class SourceFileError(ValueError):
     """A whole source file cannot be read; the message says why in French."""
+
+
+def toml_error(err: Exception) -> str:
+    """Where a TOML file is wrong, in French (tomllib's own message is English)."""
+    found = re.search(r"at line (\d+), column (\d+)", str(err))
+    return f"erreur de syntaxe ligne {found[1]}, colonne {found[2]}" if found else "erreur de syntaxe"
 
 
 class RejectRecord(Exception):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from courtcircuit.db import REPO_ROOT
 from etl.limits import limits, read_bytes_limited
-from etl.record import Record, SourceFileError
+from etl.record import Record, SourceFileError, toml_error
 
 DEFAULT_SOURCES = REPO_ROOT / "data" / "samples" / "sources.toml"
 FORMATS = ("osm-overpass", "producers-table", "amap-table", "markets-table")
@@ -127,7 +127,7 @@ def load_sources(path: Path | str = DEFAULT_SOURCES) -> list[SourceConfig]:
     try:
         data = tomllib.loads(_read_sources_text(path))
     except tomllib.TOMLDecodeError as err:
-        raise SourcesFileError(f"{path} n'est pas un TOML valide : {err}") from err
+        raise SourcesFileError(f"{path} n'est pas un TOML valide : {toml_error(err)}") from err
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise SourcesFileError(f"{path} ne déclare aucune source ([[source]])")

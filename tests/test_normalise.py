@@ -46,6 +46,48 @@ def test_a_name_with_a_less_than_sign_is_not_markup():
     require_name(rec(name="Prix < 5 € à la ferme"))
 
 
+@pytest.mark.parametrize(
+    "hidden", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066", "\u2069"]
+)
+def test_invisible_characters_are_stripped_with_a_note(hidden):
+    r = rec(name=f"Fer{hidden}me du Bois", description=f"Œufs{hidden} frais")
+    clean_text_fields(r)
+    assert (r.name, r.description) == ("Ferme du Bois", "Œufs frais")
+    assert {i.field for i in r.issues} == {"name", "description"}
+    assert all("invisibles retirés" in i.reason and f"U+{ord(hidden):04X}" in i.reason for i in r.issues)
+
+
+def test_a_name_made_only_of_invisible_characters_is_missing():
+    r = rec(name="\u200b\u202e\u200b")
+    clean_text_fields(r)
+    with pytest.raises(RejectRecord, match="nom manquant"):
+        require_name(r)
+
+
+@pytest.mark.parametrize(
+    "text", ["Ferme {{ 7*7 }}", "Ferme {% for x in range(3) %}x{% endfor %}", "Ferme {# c #}"]
+)
+def test_template_syntax_is_kept_as_text_and_flagged(text):
+    r = rec(name=text, description=f"Vente : {text}")
+    clean_text_fields(r)
+    require_name(r)  # not a rejection: the text stays as written
+    assert (r.name, r.description) == (text, f"Vente : {text}")
+    assert [(i.field, "gabarit" in i.reason) for i in r.issues] == [("name", True), ("description", True)]
+
+
+def test_a_single_brace_is_not_template_syntax():
+    r = rec(name="Ferme {bio}", description="Paniers de 5 { ou 6 } kg")
+    clean_text_fields(r)
+    assert r.issues == []
+
+
+def test_a_5000_character_name_is_cut_with_a_note():
+    r = rec(name="Ferme " + "x" * 5000)
+    clean_text_fields(r)
+    assert len(r.name) == 200 and r.name.endswith("…")
+    assert "5006 caractères coupé à 200" in r.issues[0].reason
+
+
 def test_missing_name_rejects():
     with pytest.raises(RejectRecord, match="nom manquant"):
         require_name(rec(name=None))
@@ -220,3 +262,12 @@ def test_the_chain_runs_in_order(communes):
         "63003",
         "Tu 08:00-13:00",
     )
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<b>x</b>.fr"]
+)
+def test_script_urls_never_become_a_website_even_with_a_dot(url):
+    r = rec(website=url)
+    normalise_website(r)
+    assert r.website is None and r.issues[0].field == "website"

@@ -57,8 +57,13 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
         raise SourceFileError(
             f"{name} : JSON imbriqué trop profondément pour être une réponse Overpass"
         ) from err
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise SourceFileError(f"{name} n'est pas un JSON Overpass valide : {err}") from err
+    except json.JSONDecodeError as err:
+        raise SourceFileError(
+            f"{name} n'est pas un JSON Overpass valide : texte interrompu ou mal formé ligne {err.lineno}, "
+            f"colonne {err.colno}"
+        ) from err
+    except UnicodeDecodeError as err:
+        raise SourceFileError(f"{name} n'est pas un JSON Overpass valide : encodage illisible") from err
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         raise SourceFileError(f"{name} : pas de liste « elements » (format Overpass JSON attendu)")
     elements = data["elements"]

@@ -25,7 +25,7 @@ from etl.adapters.tables import (
     read_table,
 )
 from etl.limits import limits, read_bytes_limited
-from etl.record import Record
+from etl.record import Record, toml_error
 from etl.sources import SourceConfig, record_of
 
 FIELDS = tuple(
@@ -61,7 +61,7 @@ def load_mapping(path: Path | None) -> Mapping:
     except UnicodeDecodeError as err:
         raise SourceFileError(f"correspondance {path.name} : ce n'est pas un texte UTF-8") from err
     except tomllib.TOMLDecodeError as err:
-        raise SourceFileError(f"correspondance illisible {path.name} : {err}") from err
+        raise SourceFileError(f"correspondance illisible {path.name} : {toml_error(err)}") from err
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
         raise SourceFileError(

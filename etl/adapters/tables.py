@@ -269,6 +269,8 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[RawRow]:
 
     lim = limits()
     head = read_bytes_limited(path, lim.max_bytes)[:4096]
+    if not head.strip():
+        raise SourceFileError(f"{path.name} est vide")
     if not head.startswith(b"PK"):
         if head and b"\x00" not in head:
             # A CSV saved with a .xlsx name: read it as what it is, and say so.

@@ -9,6 +9,8 @@ import phonenumbers
 
 from etl.record import Record
 
+# A host name: dot-separated labels of letters (any script), digits and hyphens.
+_HOST = re.compile(r"^(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
@@ -49,9 +51,15 @@ def normalise_website(rec: Record) -> None:
         return
     raw = rec.website.strip()
     url = raw if re.match(r"^https?://", raw, re.IGNORECASE) else f"https://{raw}"
-    parts = urlsplit(url)
-    # Only web addresses: a javascript: or data: URL must never become a link.
-    if parts.scheme.lower() not in ("http", "https") or "." not in parts.netloc or " " in url:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on "javascript:alert(1)" read as host:port
+    except ValueError:
+        host = ""
+    # Only web addresses: a javascript: or data: URL must never become a link, even once
+    # "https://" is put in front of it ("https://javascript:alert(document.cookie)").
+    if parts.scheme.lower() not in ("http", "https") or not _HOST.match(host) or " " in url:
         rec.website = None
         rec.note("website", raw, f"site web invalide : « {raw} »")
         return

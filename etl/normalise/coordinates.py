@@ -64,9 +64,17 @@ def check_coordinates(rec: Record) -> None:
         rec.lat = rec.lon = None
         return
     lat, lon = rec.lat, rec.lon
-    if not (math.isfinite(lat) and math.isfinite(lon)) or (lat == 0 and lon == 0):
+    if not (math.isfinite(lat) and math.isfinite(lon)):
         rec.lat = rec.lon = None
-        rec.note("coordinates", f"{lat}, {lon}", "coordonnées vides ou nulles (0, 0) : ignorées")
+        rec.note(
+            "coordinates",
+            f"{lat}, {lon}",
+            "coordonnées qui ne sont pas des nombres finis (NaN, infini) : ignorées",
+        )
+        return
+    if lat == 0 and lon == 0:
+        rec.lat = rec.lon = None
+        rec.note("coordinates", f"{lat}, {lon}", "coordonnées nulles (0, 0) : ignorées")
         return
     if in_france_box(lat, lon):
         return
@@ -76,5 +84,5 @@ def check_coordinates(rec: Record) -> None:
         return
     rec.lat = rec.lon = None
     rec.note(
-        "coordinates", f"{lat}, {lon}", f"point hors de France ({lat:.4f}, {lon:.4f}) : coordonnées ignorées"
+        "coordinates", f"{lat}, {lon}", f"point hors de France ({lat:.6g}, {lon:.6g}) : coordonnées ignorées"
     )
