@@ -16,6 +16,7 @@ from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS, Vocabul
 VIEWS = ("livrent", "proches", "couverture", "besoins")
 DEFAULT_NEAR_KM = NEAR_PRESETS_KM[0]
 MAX_NEAR_KM = 300
+MAX_PLACE = 100  # the place box's max_chars; a longer mlieu is cut
 LISTS: dict[str, tuple[str, Vocabulary]] = {"produit": ("products", PRODUCTS), "label": ("labels", LABELS),
                                             "bio": ("ab_status", AB_STATUS)}  # fmt: skip
 FLAGS = {"gtin": "gtin", "agrement": "sanitary", "siret": "siret", "volumes": "volumes"}
@@ -75,7 +76,7 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[ProspectState, list[st
     flags = {attr: get.get(name) == "1" for name, attr in FLAGS.items()}
     freqs = tuple(f for f in (get.get("freq") or "").split("|") if f.strip())[:10]
     filters = SupplierFilters(**lists, **flags, frequencies=freqs)
-    return ProspectState((get.get("mlieu") or "").strip()[:100], lat, lon, kind, near, filters), notices
+    return ProspectState((get.get("mlieu") or "").strip()[:MAX_PLACE], lat, lon, kind, near, filters), notices
 
 
 def to_params(state: ProspectState) -> dict[str, str]:

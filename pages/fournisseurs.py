@@ -5,9 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
+
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
 from courtcircuit.places import Place, find_places
+from courtcircuit.supplier_state import MAX_PLACE
 from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
@@ -32,11 +34,13 @@ st.caption(
 )
 demo_banner(summary)
 for notice in notices:
-    st.warning(notice, icon=":material/link:")
+    st.warning(md(notice), icon=":material/link:")  # echoes URL text: shown as text
 
 where, kind_box = st.columns([3, 2])
 with where:
-    typed = st.text_input("Adresse, commune ou code postal de l'établissement", key="cp_lieu")
+    typed = st.text_input(
+        "Adresse, commune ou code postal de l'établissement", key="cp_lieu", max_chars=MAX_PLACE
+    )
     store_pos = st.session_state.get(form.STORE)
     if typed and (store_pos is None or typed.strip() != store_pos["label"]):
         found = find_places(typed, communes())
@@ -91,7 +95,7 @@ if store is None:
 try:
     check_in_france(store, communes())
 except StoreOutsideFrance as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     form.write_url(state)
     st.stop()
 

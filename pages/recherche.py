@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import streamlit as st
+
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import to_csv, to_geojson
 from courtcircuit.hours import DAYS_FR
 from courtcircuit.places import Place, find_places
 from courtcircuit.search import PARIS, RADIUS_MAX_KM, RADIUS_MIN_KM, search, widen_hints
-from courtcircuit.search_state import RADIUS_PRESETS
+from courtcircuit.search_state import MAX_TEXT, RADIUS_PRESETS
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
@@ -34,7 +35,7 @@ st.title("Où acheter local près de chez moi ?")
 st.caption("Producteurs, marchés, AMAP, magasins de producteurs, drives et distributeurs en circuit court.")
 demo_banner(summary)
 for notice in notices:
-    st.warning(notice, icon=":material/link:")
+    st.warning(md(notice), icon=":material/link:")  # echoes URL text: shown as text
 
 # ------------------------------------------------------------------ where
 where, radius_box = st.columns([3, 2])
@@ -42,6 +43,7 @@ with where:
     typed = st.text_input(
         "Adresse, commune ou code postal",
         key="cc_lieu",
+        max_chars=MAX_TEXT,
         live=True,
         placeholder="ex. Ambert, 63600, St Anthème…",
         help="Les accents sont facultatifs ; « St » vaut « Saint ».",
@@ -52,7 +54,7 @@ with where:
     if typed and (place is None or typed.strip() != place["label"]):
         found = find_places(typed, communes())
         if found.notice:
-            st.info(found.notice)
+            st.info(md(found.notice))
         if found.places:
             st.caption("Suggestions :")
             cols = st.columns(min(len(found.places), 3))
@@ -111,7 +113,9 @@ with st.sidebar:
     options("channel", CHANNELS, "cc_vente", "Mode de vente")
     options("label", LABELS, "cc_label", "Label de qualité")
     options("product", PRODUCTS, "cc_produit", "Produits")
-    st.text_input("Nom ou produit", key="cc_texte", placeholder="ex. fromage, miel, Ferme du…")
+    st.text_input(
+        "Nom ou produit", key="cc_texte", placeholder="ex. fromage, miel, Ferme du…", max_chars=MAX_TEXT
+    )
     st.toggle(f"Ouvert maintenant ({result.open_now_count})", key="cc_ouvert")
     st.selectbox(
         "Ouvert le",

@@ -14,7 +14,7 @@ import streamlit as st
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.places import Place, find_places
 from courtcircuit.search import Filters
-from courtcircuit.search_state import LIST_PARAMS, SearchState, parse, to_params
+from courtcircuit.search_state import LIST_PARAMS, MAX_TEXT, SearchState, parse, to_params
 
 PLACE = "cc_place"  # dict(label, lat, lon, kind) or None: the chosen centre
 WRITTEN = "cc_written"  # the params this session last wrote to the URL
@@ -71,7 +71,7 @@ def form_state() -> SearchState:
     lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _) in LIST_PARAMS.items()}
     filters = Filters(
         **lists,
-        text=(ss.get("cc_texte") or "").strip(),
+        text=(ss.get("cc_texte") or "").strip()[:MAX_TEXT],  # max_chars is only the browser's
         open_now=bool(ss.get("cc_ouvert")),
         day=ss.get("cc_jour"),
         minute=None if heure is None else heure.hour * 60 + heure.minute,
