@@ -35,7 +35,8 @@ import pandas as pd
 
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import REPO_ROOT, connect
-from courtcircuit.search import EARTH_RADIUS_KM, PARIS, Area, Filters, _area_sql, search
+from courtcircuit.geo import EARTH_RADIUS_KM
+from courtcircuit.search import PARIS, Area, Filters, _area_sql, search
 
 MIX_RADII_KM = (5.0, 10.0, 30.0, 50.0)
 WARMUP = 3  # queries per method before timing, at their own centres

@@ -21,13 +21,11 @@ import numpy as np
 from bench.search import default_db
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import connect
-from courtcircuit.search import EARTH_RADIUS_KM
+from courtcircuit.geo import haversine_sql
 from courtcircuit.suppliers import RADIUS_TOLERANCE_KM, Store, SupplierFilters, prospect, suppliers
 
 FULL_SCAN = (
-    "SELECT id FROM (SELECT id, delivery_radius_km, "
-    f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(lat - ?) / 2), 2) + cos(radians(?)) * cos(radians(lat))"
-    " * pow(sin(radians(lon - ?) / 2), 2))) AS d FROM listings "
+    f"SELECT id FROM (SELECT id, delivery_radius_km, {haversine_sql()} AS d FROM listings "
     "WHERE status = 'active' AND kind = 'producteur' AND delivers AND delivery_radius_km IS NOT NULL) "
     "WHERE d <= delivery_radius_km + ?"
 )

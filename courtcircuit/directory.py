@@ -11,6 +11,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from courtcircuit.geo import departements_of
 from courtcircuit.vocab import KINDS
 
 
@@ -65,7 +66,6 @@ def map_points(con: duckdb.DuckDBPyConnection, limit: int = 50_000) -> pd.DataFr
 def departements_present(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Département codes of the listings (INSEE prefix; 3 digits overseas), for map outlines."""
     rows = con.execute(
-        "SELECT DISTINCT CASE WHEN commune_insee LIKE '97%' THEN left(commune_insee, 3) "
-        "ELSE left(commune_insee, 2) END FROM listings WHERE commune_insee IS NOT NULL ORDER BY 1"
+        "SELECT DISTINCT commune_insee FROM listings WHERE commune_insee IS NOT NULL"
     ).fetchall()
-    return [code for (code,) in rows]
+    return departements_of(code for (code,) in rows)

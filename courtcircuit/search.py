@@ -20,7 +20,6 @@ constants of this module.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,9 +29,11 @@ import duckdb
 import opening_hours
 import pandas as pd
 
+from courtcircuit.geo import EARTH_RADIUS_KM, Area, haversine_sql
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, fold
 
-EARTH_RADIUS_KM = 6371.0088
+__all__ = ["EARTH_RADIUS_KM", "Area"]  # re-exported: callers of search() build the Area here
+
 PARIS = ZoneInfo("Europe/Paris")
 RADIUS_MIN_KM, RADIUS_MAX_KM = 1.0, 100.0
 
@@ -50,28 +51,6 @@ FACETS = {
     "label": ("labels", True, LABELS),
     "product": ("products", True, PRODUCTS),
 }
-
-
-@dataclass(frozen=True)
-class Area:
-    """A search circle."""
-
-    lat: float
-    lon: float
-    radius_km: float
-
-    def __post_init__(self) -> None:
-        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
-            raise ValueError(f"position hors limites : {self.lat}, {self.lon}")
-        if not self.radius_km > 0:
-            raise ValueError(f"rayon invalide : {self.radius_km}")
-
-    def bbox(self) -> tuple[float, float, float, float]:
-        """(south, north, west, east) containing the circle, a little generous."""
-        dlat = math.degrees(self.radius_km / EARTH_RADIUS_KM) * 1.001
-        coslat = max(math.cos(math.radians(min(abs(self.lat) + dlat, 89.9))), 1e-6)
-        dlon = min(dlat / coslat, 180.0)
-        return self.lat - dlat, self.lat + dlat, self.lon - dlon, self.lon + dlon
 
 
 @dataclass(frozen=True)
@@ -121,11 +100,7 @@ class SearchResult:
 
 def _distance_sql() -> str:
     # Haversine on the sphere; parameters: lat, lat, lon (radians are computed in SQL).
-    return (
-        f"2 * {EARTH_RADIUS_KM} * asin(sqrt("
-        "pow(sin(radians(lat - ?) / 2), 2) + "
-        "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))"
-    )
+    return haversine_sql()
 
 
 def _area_sql(area: Area | None) -> tuple[str, list[object]]:

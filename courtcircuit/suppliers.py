@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from courtcircuit.communes import CommuneIndex
-from courtcircuit.search import EARTH_RADIUS_KM, Area
+from courtcircuit.geo import Area, haversine_sql
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 
 NEAR_PRESETS_KM = (30, 80, 150)  # what buyers call "local" (DOMAIN.md: 100, 150, 350 km)
@@ -81,10 +81,7 @@ class SupplierFilters:
 
 
 def _distance_sql() -> str:
-    return (
-        f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(lat - ?) / 2), 2) + "
-        "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))"
-    )
+    return haversine_sql()
 
 
 def _filter_sql(filters: SupplierFilters) -> tuple[str, list[object]]:

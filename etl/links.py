@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from courtcircuit.geo import haversine_km
 from etl.record import FieldIssue
-from etl.resolve import Listing, haversine_m, name_score
+from etl.resolve import Listing, name_score
 
 OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")
 MAX_KM = 80.0
@@ -31,7 +32,7 @@ class Link:
 
 def _km(a: Listing, b: Listing) -> float:
     la, lb = a.values, b.values
-    return haversine_m(float(la["lat"]), float(la["lon"]), float(lb["lat"]), float(lb["lon"])) / 1000  # type: ignore[arg-type]
+    return haversine_km(float(la["lat"]), float(la["lon"]), float(lb["lat"]), float(lb["lon"]))  # type: ignore[arg-type]
 
 
 def _cell(listing: Listing) -> tuple[int, int]:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
+from courtcircuit.geo import haversine_km
 from courtcircuit.vocab import fold
 from etl.record import LISTING_FIELDS, Record
 
@@ -86,15 +87,8 @@ def name_score(a: str | None, b: str | None) -> float:
     return max(fuzz.token_sort_ratio(ka, kb), fuzz.ratio(ka.replace(" ", ""), kb.replace(" ", "")))
 
 
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
 def distance_m(a: Record, b: Record) -> float:
-    return haversine_m(a.lat or 0, a.lon or 0, b.lat or 0, b.lon or 0)
+    return haversine_km(a.lat or 0, a.lon or 0, b.lat or 0, b.lon or 0) * 1000
 
 
 def _site(url: str | None) -> str | None:

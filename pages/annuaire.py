@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from courtcircuit.directory import departements_present, directory_summary, map_points
 from courtcircuit.vocab import KINDS
 from ui.chrome import credits, cursor, demo_banner, outlines

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import pandas as pd
 import streamlit as st
+
+from courtcircuit.geo import departements_of
 from courtcircuit.hours import open_state, week_ahead
 from courtcircuit.listing import get_listing
 from courtcircuit.search import PARIS
@@ -86,10 +88,9 @@ with side:
         [{"id": listing.id, "name": listing.name, "kind": f["kind"], "lat": f["lat"], "lon": f["lon"]}]
     )
     insee = str(f["commune_insee"] or "")
-    departement = insee[:3] if insee.startswith("97") else insee[:2]
     show_map(
         listings_map(
-            points, center=(f["lat"], f["lon"]), zoom=13, outlines=outlines((departement,)) if insee else None
+            points, center=(f["lat"], f["lon"]), zoom=13, outlines=outlines(tuple(departements_of([insee]))) if insee else None
         ),
         height=300,
         returned_objects=[],

@@ -8,6 +8,7 @@ import streamlit as st
 
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
+from courtcircuit.geo import departements_of
 from courtcircuit.places import Place, find_places
 from courtcircuit.supplier_state import MAX_PLACE
 from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
@@ -182,7 +183,7 @@ needs_points = pd.DataFrame(
 left, right = st.columns([3, 2])
 with left:
     points = pd.concat([shown[["id", "name", "lat", "lon"]].assign(kind="producteur"), needs_points])
-    insee = sorted({c[:2] for c in shown["commune_insee"].dropna()})
+    insee = departements_of(shown["commune_insee"])
     out = show_map(
         listings_map(
             points,

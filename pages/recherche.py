@@ -8,6 +8,7 @@ import streamlit as st
 
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import to_csv, to_geojson
+from courtcircuit.geo import departements_of
 from courtcircuit.hours import DAYS_FR
 from courtcircuit.places import Place, find_places
 from courtcircuit.search import PARIS, RADIUS_MAX_KM, RADIUS_MIN_KM, search, widen_hints
@@ -154,7 +155,7 @@ with map_col:
             f"La carte, la liste et les téléchargements donnent les {len(listings)} lieux les plus proches "
             f"sur {result.total} : réduisez le rayon ou ajoutez un filtre pour voir les autres."
         )
-    departements = sorted({c[:3] if c.startswith("97") else c[:2] for c in shown["commune_insee"].dropna()})
+    departements = departements_of(shown["commune_insee"])
     fmap = listings_map(
         shown[["id", "name", "kind", "lat", "lon"]],
         center=(state.lat, state.lon) if state.area else None,

@@ -33,7 +33,6 @@ neither trigger a rerun nor change the value.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +41,7 @@ import pandas as pd
 import streamlit as st
 import streamlit_folium
 
+from courtcircuit.geo import Area
 from courtcircuit.vocab import KINDS
 from ui.map_elements import FillWhenTilesFail, ListingCluster, MapScript, Outlines
 from ui.map_safety import UnsafeMapText, check_map
@@ -196,12 +196,6 @@ def _rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
     return rows, present
 
 
-def _circle_bounds(center: tuple[float, float], radius_km: float) -> list[list[float]]:
-    dlat = radius_km / 111.32
-    dlon = radius_km / (111.32 * max(math.cos(math.radians(center[0])), 0.01))
-    return [[center[0] - dlat, center[1] - dlon], [center[0] + dlat, center[1] + dlon]]
-
-
 def listings_map(
     points: pd.DataFrame,
     *,
@@ -292,7 +286,7 @@ def listings_map(
             max_zoom=min(zoom, FIT_MAX_ZOOM) if zoom else FIT_MAX_ZOOM,
         )
     elif center is not None and radius_km is not None and zoom is None:
-        m.fit_bounds(_circle_bounds(center, radius_km), padding=(10, 10))
+        m.fit_bounds(Area(*center, radius_km).bounds(), padding=(10, 10))
 
     if rows:
         kinds = legend_items(present, lang)

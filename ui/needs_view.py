@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from courtcircuit.geo import haversine_km
 from courtcircuit.needs import LIMITS, InvalidNeed, NeedDraft, NeedStore
 from courtcircuit.supplier_state import ProspectState
 from courtcircuit.suppliers import Store
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
-from etl.resolve import haversine_m
 from ui.client import client_key, throttle
 from ui.pages import PRIVACY
 from ui.text import md
@@ -17,7 +17,7 @@ from ui.text import md
 def _distance(store: Store | None, lat: float, lon: float) -> float | None:
     if store is None:
         return None
-    return haversine_m(store.lat, store.lon, lat, lon) / 1000
+    return haversine_km(store.lat, store.lon, lat, lon)
 
 
 def public_needs(needs: NeedStore, store: Store | None) -> None:
