@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import shapely
-from courtcircuit.vocab import fold
 from numpy.typing import ArrayLike
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -27,6 +26,7 @@ from courtcircuit.communes.names import (
     postcode_departements,
     without_articles,
 )
+from courtcircuit.vocab import fold
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / "data" / "cache"
 _FUZZY_MIN = 0.8  # Damerau similarity: one typo in a 5-letter name, "ambret" -> "ambert" (0.83)
