@@ -77,7 +77,19 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
         if isinstance(element, dict):
             kind, osm_id = element.get("type", "?"), element.get("id", f"#{i}")
             ref = f"{kind}/{osm_id}" if isinstance(kind, str) and isinstance(osm_id, int | str) else where
-            yield RawRow(ref=ref[:100], data=element, where=where)
+            row = RawRow(ref=ref[:100], data=element, where=where)
+            tags = element.get("tags")
+            longest = (
+                max((len(v) for v in tags.values() if isinstance(v, str)), default=0)
+                if isinstance(tags, dict)
+                else 0
+            )
+            if longest > lim.max_cell_chars:
+                row.problem = (
+                    f"étiquette de {longest} caractères, au-delà de la limite de {lim.max_cell_chars} "
+                    "(variable COURT_CIRCUIT_MAX_CELL_CHARS) : élément écarté"
+                )
+            yield row
         else:
             yield RawRow(
                 ref=where,

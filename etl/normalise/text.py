@@ -22,7 +22,10 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 # through a template twice (issue 8). The text is kept, since "{" is legitimate; staff see a note.
 _TEMPLATE = re.compile(r"\{\{|\{%|\{#")
 
-TEXT_FIELDS = ("name", "description", "street", "city", "postcode", "volumes", "delivery_frequency")
+TEXT_FIELDS = (
+    "name", "description", "street", "city", "postcode", "volumes", "delivery_frequency",
+    "opening_hours_text", "sanitary_approval",
+)  # fmt: skip
 # Longer texts are cut with a note: a 5,000-character name is an error or an attack, never a name.
 MAX_CHARS = {"name": 200, "description": 5000}
 MAX_OTHER_CHARS = 500
