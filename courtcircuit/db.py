@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -57,3 +58,89 @@ def connect(path: Path | str | None = None, *, read_only: bool = True, spatial: 
     if spatial:
         load_spatial(con)
     return con
+
+
+# ------------------------------------------------------------------ serving a file that is rebuilt
+
+
+FileIdentity = tuple[int, int, int, int]
+SNAPSHOT_CATALOG = "annuaire"  # the attached directory file, in a snapshot's instance
+
+
+def file_identity(path: Path) -> FileIdentity:
+    """(device, inode, mtime ns, size): the ETL swaps a new file in (os.replace), which changes
+    the inode; mtime alone misses a swap within the filesystem's timestamp resolution."""
+    st = path.stat()
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def open_snapshot(path: Path, *, spatial: bool = True) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the file at ``path`` as it is now, in a DuckDB instance of its own.
+
+    ``duckdb.connect(path)`` hands back the instance already open on that path in this process
+    (DuckDB's instance cache, keyed on the path), so after a rebuild it kept serving the
+    replaced file, held open though deleted. Here each call opens a new in-memory instance and
+    attaches the file read-only: nothing is shared with earlier opens, and the instance goes
+    (closing its file) once its connection and every cursor taken from it are gone.
+
+    A view in the instance's own catalog stands for each table of the file, so every cursor
+    (and a cursor's cursor, as the query modules take) names tables as usual: ``USE`` would
+    only hold for the connection that ran it.
+    """
+    if not path.exists():
+        raise DatabaseMissing(f"Base introuvable : {path}. Lancez « python -m etl build --db {path} ».")
+    con = duckdb.connect(":memory:", config=_config())
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS {SNAPSHOT_CATALOG} (READ_ONLY)")
+        names = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
+            "UNION SELECT view_name FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main'",
+            [SNAPSHOT_CATALOG, SNAPSHOT_CATALOG],
+        ).fetchall()
+        for (name,) in names:
+            ident = '"' + name.replace('"', '""') + '"'
+            con.execute(f"CREATE VIEW memory.main.{ident} AS SELECT * FROM {SNAPSHOT_CATALOG}.main.{ident}")  # noqa: S608
+        if spatial:
+            load_spatial(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+class Snapshots:
+    """The directory file for a long-running server: each caller gets a cursor on the newest file.
+
+    ``cursor()`` compares the file's identity with the one it opened; after a swap it opens the
+    new file and forgets the old connection without closing it: cursors already handed out
+    (a search under way) keep the old instance alive and finish on it, and the instance closes
+    the replaced file when the last of them is garbage. Closing it here would break them
+    (closing a DuckDB connection closes its cursors). Thread-safe: one lock around the swap.
+    """
+
+    def __init__(self, path: Path, *, spatial: bool = True) -> None:
+        self.path = Path(path)
+        self.spatial = spatial
+        self._lock = threading.Lock()
+        self._identity: FileIdentity | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self.opened = 0  # how many files were opened: a swap shows as one more
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current file, for one thread (a DuckDB connection is not thread-safe).
+
+        Raises DatabaseMissing (a FileNotFoundError) when the file is gone, duckdb.Error when
+        it cannot be read."""
+        try:
+            identity = file_identity(self.path)
+        except FileNotFoundError as err:
+            raise DatabaseMissing(
+                f"Base introuvable : {self.path}. Lancez « python -m etl build --db {self.path} »."
+            ) from err
+        with self._lock:
+            if identity != self._identity or self._con is None:
+                self._con = open_snapshot(self.path, spatial=self.spatial)
+                self._identity = identity
+                self.opened += 1
+            return self._con.cursor()

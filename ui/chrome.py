@@ -8,33 +8,47 @@ import duckdb
 import streamlit as st
 
 from courtcircuit.communes import CommuneIndex
-from courtcircuit.db import DatabaseMissing, connect, default_db_path
+from courtcircuit.db import DatabaseMissing, Snapshots, default_db_path
 from courtcircuit.directory import DirectorySummary
 from courtcircuit.needs import NeedStore, default_needs_path
+from courtcircuit.schema import SchemaOutdated, check_schema
 from ui.text import md
 
 OSM_CREDIT = "© les contributeurs d'OpenStreetMap (ODbL)"
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    # mtime in the key: a rebuild swaps a new file in, and the next rerun opens it.
-    return connect(Path(path), read_only=True)
+def _snapshots(path: str) -> Snapshots:
+    # One per file path for the whole server; it notices a rebuilt file by itself (inode, mtime,
+    # size), so a rebuild reaches every session at its next rerun without a restart.
+    return Snapshots(Path(path))
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor for this rerun (a DuckDB connection is not thread-safe); stops the page when
-    the database is missing, with the command that builds it."""
+    """A cursor for this rerun (a DuckDB connection is not thread-safe), on the newest file;
+    stops the page when the database is missing or unreadable, with the command that builds it."""
     path = default_db_path()
     try:
-        mtime = path.stat().st_mtime
-        return _connection(str(path), mtime).cursor()
+        cur = _snapshots(str(path)).cursor()
+        check_schema(cur, str(path))  # an older file would fail later on a missing column
+        return cur
+    except SchemaOutdated as exc:
+        st.error(md(exc))
+        st.stop()
+        raise
     except (FileNotFoundError, DatabaseMissing):
         st.error(
             f"L'annuaire n'est pas encore construit ({path}). Lancez `make run` ou `python -m etl build`."
         )
         st.stop()
         raise  # unreachable: st.stop() raises
+    except duckdb.Error:
+        st.error(
+            f"L'annuaire ({path}) ne peut pas être lu : le fichier n'est pas une base de l'annuaire. "
+            "Reconstruisez-le avec `python -m etl build`."
+        )
+        st.stop()
+        raise
 
 
 def demo_banner(summary: DirectorySummary) -> None:
