@@ -147,6 +147,24 @@ def _xlsx_zip_bomb(path: Path) -> None:
             sheet.write(b"</sheetData></worksheet>")
 
 
+def _xlsx_entity_bomb(path: Path) -> None:
+    """A sheet whose XML declares entities expanding a billion times ("billion laughs")."""
+    _workbook(path, 1)
+    levels = ['<!ENTITY l0 "lol">'] + [f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)]
+    doctype = f"<!DOCTYPE worksheet [{''.join(levels)}]>".encode()
+    _rewrite_sheet(
+        path,
+        lambda xml: xml.replace(b"<worksheet", doctype + b"<worksheet", 1).replace(
+            b"<t>Ferme n", b"<t>&l9;Ferme n", 1
+        ),
+    )
+
+
+def _xlsx_truncated(path: Path) -> None:
+    _workbook(path, 10)
+    path.write_bytes(path.read_bytes()[:3000])
+
+
 # --- cases --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Case:
@@ -226,6 +244,11 @@ CASES: tuple[Case, ...] = (
     # workbooks and mappings
     Case("producteurs-bombe.xlsx", "XLSX bombe de décompression (300 Mo)", STOPPED, "bombe de décompression",
          "producers-table", "mapping-simple.toml", make=_xlsx_zip_bomb),
+    Case("producteurs-entites-xml.xlsx", "XLSX dont la feuille déclare des entités XML en cascade "
+         "(« billion laughs »)", STOPPED, "feuille illisible", "producers-table", "mapping-simple.toml",
+         make=_xlsx_entity_bomb),
+    Case("producteurs-tronque.xlsx", "XLSX tronqué (archive incomplète)", STOPPED, "n'est pas un classeur XLSX",
+         "producers-table", "mapping-simple.toml", make=_xlsx_truncated),
     Case("producteurs-csv-renomme.xlsx", "CSV renommé en .xlsx", 0, "lu comme CSV", "producers-table",
          "mapping-simple.toml", rows=2, published={"loaded": 2}),
     Case("producteurs-dimension-enorme.xlsx", "XLSX déclarant une feuille A1:XFD1048576", 0, "",

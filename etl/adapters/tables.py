@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from courtcircuit.vocab import Vocabulary, fold
-from etl.limits import ReaderLimits, limits, megabytes, read_bytes_limited
+from etl.limits import ReaderLimits, check_readable_file, limits, megabytes, read_bytes_limited
 from etl.record import OutletRef, Record, SourceFileError
 
 __all__ = ["RawRow", "SourceFileError", "decode", "read_csv", "read_table", "read_xlsx"]
@@ -188,7 +188,7 @@ def read_csv(path: Path) -> Iterator[RawRow]:
     try:
         names = next(reader, None)
     except csv.Error as err:
-        raise SourceFileError(f"{path.name} : ligne d'en-tête illisible ({err})") from err
+        raise SourceFileError(f"{path.name} : ligne d'en-tête illisible") from err
     if not names or not any(n.strip() for n in names):
         raise SourceFileError(f"{path.name} est vide ou n'a pas de ligne d'en-tête")
     header = Header([n.strip() for n in names], path.name, lim)
@@ -221,7 +221,9 @@ def read_csv(path: Path) -> Iterator[RawRow]:
         except StopIteration:
             break
         except csv.Error as err:
-            raise SourceFileError(f"{path.name}, ligne {first} : CSV illisible ({err})") from err
+            raise SourceFileError(
+                f"{path.name}, ligne {first} : CSV illisible à partir de cette ligne"
+            ) from err
         last = reader.line_num
         if last > lim.max_rows:
             raise SourceFileError(
@@ -256,7 +258,7 @@ def _check_zip(path: Path, lim: ReaderLimits) -> None:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as err:
-        raise SourceFileError(f"{path.name} n'est pas un classeur XLSX lisible ({err})") from err
+        raise SourceFileError(f"{path.name} n'est pas un classeur XLSX lisible (archive abîmée)") from err
     if total > lim.max_unzipped_bytes:
         raise SourceFileError(
             f"{path.name} se décompresse en {megabytes(total)}, au-delà de la limite de "
@@ -268,7 +270,9 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[RawRow]:
     from openpyxl import load_workbook
 
     lim = limits()
-    head = read_bytes_limited(path, lim.max_bytes)[:4096]
+    check_readable_file(path, lim.max_bytes)
+    with path.open("rb") as fh:
+        head = fh.read(4096)
     if not head.strip():
         raise SourceFileError(f"{path.name} est vide")
     if not head.startswith(b"PK"):
@@ -286,7 +290,9 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[RawRow]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises several unrelated types on a bad file
-        raise SourceFileError(f"{path.name} n'est pas un classeur XLSX lisible : {err}") from err
+        raise SourceFileError(
+            f"{path.name} n'est pas un classeur XLSX lisible (parties manquantes ou abîmées : {type(err).__name__})"
+        ) from err
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise SourceFileError(
@@ -317,10 +323,13 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[RawRow]:
             yield row
         if file_notes:
             raise SourceFileError(f"{path.name} n'a aucune ligne de données ({file_notes[0][1]})")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        if isinstance(err, SourceFileError):
-            raise
-        raise SourceFileError(f"{path.name} : feuille illisible ({err})") from err
+    except SourceFileError:
+        raise
+    except Exception as err:  # openpyxl and expat raise many types on a damaged or hostile sheet
+        raise SourceFileError(
+            f"{path.name} : feuille illisible (XML abîmé, entités en cascade ou archive incomplète : "
+            f"{type(err).__name__})"
+        ) from err
     finally:
         book.close()
 
