@@ -26,6 +26,7 @@ import duckdb
 
 from bench.synthetic import make_directory
 from courtcircuit.db import REPO_ROOT
+from courtcircuit.schema import BUILD_INFO, LISTING_LINKS, SCHEMA_VERSION, SOURCES
 from tests.browser import chromium_page, streamlit_app
 
 CACHE = REPO_ROOT / "data" / "cache"
@@ -62,15 +63,11 @@ def app_database(n: int, seed: int = 7) -> Path:
     target = CACHE / f"bench-app-n{n}-s{seed}.duckdb"
     shutil.copyfile(base, target)
     con = duckdb.connect(str(target))
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS sources (name VARCHAR, format VARCHAR, label VARCHAR, precedence INTEGER, "
-        "demo BOOLEAN, date DATE, licence VARCHAR, read INTEGER, loaded INTEGER, merged INTEGER, rejected INTEGER)"
-    )
-    con.execute("CREATE TABLE IF NOT EXISTS build_info (built_at TIMESTAMP, listings INTEGER)")
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS listing_links (producer_id VARCHAR, outlet_id VARCHAR, days VARCHAR, "
-        "source VARCHAR, source_ref VARCHAR)"
-    )
+    for table in (SOURCES, LISTING_LINKS, BUILD_INFO):
+        con.execute(table.ddl())
+    (count,) = con.execute("SELECT count(*) FROM listings").fetchone()
+    con.execute("DELETE FROM build_info")
+    con.execute("INSERT INTO build_info VALUES (now(), ?, ?)", [count, SCHEMA_VERSION])
     con.close()
     return target
 

@@ -3,7 +3,7 @@
 ``make_directory(path, n, seed)`` writes the two tables the resident search reads, with the schema
 and the row order of etl/publish.py:
 
-* ``listings``: exactly ``etl.publish.LISTING_SCHEMA`` (imported, not copied) plus ``geom``,
+* ``listings``: exactly ``courtcircuit.schema.LISTINGS`` (imported, not copied) plus ``geom``,
   ordered by publish's own ``HILBERT`` expression, so that DuckDB's row-group min/max prune a
   bounding box as they do on a real build;
 * ``opening_slots``: publish's schema, computed with ``etl.publish.weekly_slots`` once per distinct
@@ -35,19 +35,14 @@ import pandas as pd
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import connect
+from courtcircuit.schema import LISTINGS, LISTINGS_GEOMETRY, OPENING_SLOTS
 from courtcircuit.vocab import AB_STATUS, CHANNELS, KINDS, LABELS, PRODUCTS
 from etl import generate_names as gn
 from etl.generate import sirets
-from etl.publish import HILBERT, LISTING_SCHEMA, weekly_slots
+from etl.publish import HILBERT, weekly_slots
 
 GENERATOR_VERSION = 1  # bump when the data drawn change, so that cached files are rebuilt
 SOURCE = "bench-synthetic"
-# etl/publish.py declares this schema inline in write_database (there is no constant to import):
-# keep the two in step.
-SLOT_SCHEMA = (
-    ("listing_id", "VARCHAR"), ("weekday", "INTEGER"), ("start_minute", "INTEGER"),
-    ("end_minute", "INTEGER"), ("weeks", "INTEGER"),
-)  # fmt: skip
 # Metropolitan France with Corsica (south, north, west, east), as etl.generate clips its points.
 FRANCE_BBOX = (41.3, 51.1, -5.2, 9.6)
 KM_PER_DEGREE = 111.195
@@ -348,7 +343,7 @@ COLUMN_SQL = {
     "field_provenance": f"json_object('lat', json_object('source', '{SOURCE}', 'ref', d.ident::VARCHAR, "
     "'date', '2026-10-15'))",
 }
-assert list(COLUMN_SQL) == [name for name, _ in LISTING_SCHEMA]
+assert tuple(COLUMN_SQL) == LISTINGS.names()
 
 
 def _write(con: duckdb.DuckDBPyConnection, n: int, seed: int) -> None:
@@ -362,10 +357,10 @@ def _write(con: duckdb.DuckDBPyConnection, n: int, seed: int) -> None:
         }
     )
     casts = ", ".join(
-        f"CAST({COLUMN_SQL[name]} AS {sql_type}) AS {name}" for name, sql_type in LISTING_SCHEMA
+        f"CAST({COLUMN_SQL[name]} AS {sql_type}) AS {name}" for name, sql_type in LISTINGS.columns
     )
     con.execute(
-        f"CREATE TABLE listings AS SELECT *, ST_Point(lon, lat) AS geom FROM (SELECT {casts} "  # noqa: S608 - our constants
+        f"CREATE TABLE listings AS SELECT *, {LISTINGS_GEOMETRY} FROM (SELECT {casts} "  # noqa: S608 - our constants
         f"FROM draws d JOIN places t USING (ci) LEFT JOIN hours h USING (hours)) ORDER BY {HILBERT}"
     )
     monday = date.today() - timedelta(days=date.today().weekday())  # as etl/publish.py does
@@ -373,8 +368,10 @@ def _write(con: duckdb.DuckDBPyConnection, n: int, seed: int) -> None:
         [(osm, *slot) for osm, _ in HOURS for slot in weekly_slots(osm, monday)],
         columns=["osm", "weekday", "start_minute", "end_minute", "weeks"],
     )
-    columns = {"listing_id": "l.id"} | {name: f"s.{name}" for name, _ in SLOT_SCHEMA[1:]}
-    casts = ", ".join(f"CAST({columns[name]} AS {sql_type}) AS {name}" for name, sql_type in SLOT_SCHEMA)
+    columns = {"listing_id": "l.id"} | {name: f"s.{name}" for name in OPENING_SLOTS.names()[1:]}
+    casts = ", ".join(
+        f"CAST({columns[name]} AS {sql_type}) AS {name}" for name, sql_type in OPENING_SLOTS.columns
+    )
     con.execute(
         f"CREATE TABLE opening_slots AS SELECT {casts} FROM listings l "  # noqa: S608 - our constants
         "JOIN slots s ON l.opening_hours = s.osm ORDER BY listing_id, weekday, start_minute"

@@ -30,6 +30,7 @@ import opening_hours
 import pandas as pd
 
 from courtcircuit.geo import EARTH_RADIUS_KM, Area, haversine_sql
+from courtcircuit.schema import RESULT_COLUMNS
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, fold
 
 __all__ = ["EARTH_RADIUS_KM", "Area"]  # re-exported: callers of search() build the Area here
@@ -37,12 +38,6 @@ __all__ = ["EARTH_RADIUS_KM", "Area"]  # re-exported: callers of search() build 
 PARIS = ZoneInfo("Europe/Paris")
 RADIUS_MIN_KM, RADIUS_MAX_KM = 1.0, 100.0
 
-# The columns a result row carries: enough for the map, the list and the export.
-RESULT_COLUMNS = (
-    "id", "kind", "name", "description", "street", "postcode", "city", "commune_insee", "lat", "lon",
-    "geo_precision", "phone", "email", "website", "opening_hours", "opening_hours_text", "channels",
-    "labels", "ab_status", "products", "is_demo", "last_verified", "sources",
-)  # fmt: skip
 
 # Facet name -> (listing column, is a list column, vocabulary).
 FACETS = {

@@ -18,6 +18,7 @@ import pandas as pd
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.geo import Area, haversine_sql
+from courtcircuit.schema import SUPPLIER_COLUMNS
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 
 NEAR_PRESETS_KM = (30, 80, 150)  # what buyers call "local" (DOMAIN.md: 100, 150, 350 km)
@@ -32,12 +33,6 @@ DELIVERY = {
     "ne_livre_pas": "Ne livre pas",
     "non_renseigne": "Livraison non renseignée",
 }
-
-SUPPLIER_COLUMNS = (
-    "id", "name", "street", "postcode", "city", "commune_insee", "lat", "lon", "phone", "email", "website",
-    "products", "labels", "ab_status", "delivers", "delivery_radius_km", "volumes", "delivery_frequency",
-    "gtin_available", "sanitary_approval", "siret", "is_demo", "last_verified", "sources",
-)  # fmt: skip
 
 
 class StoreOutsideFrance(ValueError):

@@ -16,24 +16,24 @@ import opening_hours
 import pandas as pd
 
 from courtcircuit.db import connect
+from courtcircuit.schema import (
+    BUILD_INFO,
+    KEPT_APART,
+    LISTING_LINKS,
+    LISTING_SOURCES,
+    LISTINGS,
+    LISTINGS_GEOMETRY,
+    MERGES,
+    OPENING_SLOTS,
+    REJECTED,
+    SCHEMA_VERSION,
+    SOURCES,
+    Table,
+)
 from etl.checks import run_checks
 from etl.links import Link
-from etl.record import REJECTION_COLUMNS
 from etl.resolve import Listing, MergeNote
 from etl.sources import SourceConfig
-
-LISTING_SCHEMA: tuple[tuple[str, str], ...] = (
-    ("id", "VARCHAR"), ("kind", "VARCHAR"), ("name", "VARCHAR"), ("description", "VARCHAR"),
-    ("street", "VARCHAR"), ("postcode", "VARCHAR"), ("city", "VARCHAR"), ("commune_insee", "VARCHAR"),
-    ("lat", "DOUBLE"), ("lon", "DOUBLE"), ("geo_precision", "VARCHAR"),
-    ("phone", "VARCHAR"), ("email", "VARCHAR"), ("website", "VARCHAR"),
-    ("opening_hours", "VARCHAR"), ("opening_hours_text", "VARCHAR"),
-    ("channels", "VARCHAR[]"), ("labels", "VARCHAR[]"), ("ab_status", "VARCHAR"), ("products", "VARCHAR[]"),
-    ("delivers", "BOOLEAN"), ("delivery_radius_km", "DOUBLE"), ("volumes", "VARCHAR"),
-    ("delivery_frequency", "VARCHAR"), ("gtin_available", "BOOLEAN"), ("sanitary_approval", "VARCHAR"),
-    ("siret", "VARCHAR"), ("last_verified", "DATE"), ("status", "VARCHAR"), ("is_demo", "BOOLEAN"),
-    ("sources", "VARCHAR[]"), ("field_provenance", "JSON"),
-)  # fmt: skip
 
 
 class BuildLocked(RuntimeError):
@@ -82,7 +82,7 @@ def _listing_rows(listings: list[Listing]) -> pd.DataFrame:
         row["sources"] = sorted({m.source for m in listing.members})
         row["field_provenance"] = json.dumps(listing.provenance, ensure_ascii=False)
         rows.append(row)
-    return pd.DataFrame(rows, columns=[name for name, _ in LISTING_SCHEMA])
+    return pd.DataFrame(rows, columns=list(LISTINGS.names()))
 
 
 SLOT_WEEKS = 52
@@ -118,32 +118,21 @@ def weekly_slots(expr: str, start: date) -> tuple[tuple[int, int, int, int], ...
 
 def _create(
     con: duckdb.DuckDBPyConnection,
-    table: str,
-    schema: tuple[tuple[str, str], ...],
+    table: Table,
     rows: pd.DataFrame | list[tuple],
     order_by: str | None = None,
     extra: str = "",
 ) -> None:
-    """CREATE TABLE … AS SELECT with explicit types, so an empty frame still has the right schema."""
-    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=[n for n, _ in schema])
+    """CREATE TABLE … AS SELECT with the schema's types, so an empty frame still has the right
+    columns."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=list(table.names()))
     frame = frame.astype(object)
-    casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in schema)
+    casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in table.columns)
     order = f" ORDER BY {order_by}" if order_by else ""
     extra = f", {extra}" if extra else ""
-    con.execute(f"CREATE TABLE {table} AS SELECT {casts}{extra} FROM frame{order}")  # noqa: S608 - our identifiers
+    con.execute(f"CREATE TABLE {table.name} AS SELECT {casts}{extra} FROM frame{order}")  # noqa: S608 - our identifiers
 
 
-NOTE_SCHEMA = (
-    ("source_a", "VARCHAR"), ("ref_a", "VARCHAR"), ("source_b", "VARCHAR"), ("ref_b", "VARCHAR"),
-    ("distance_m", "DOUBLE"), ("name_score", "DOUBLE"), ("reason", "VARCHAR"),
-)  # fmt: skip
-SOURCE_SCHEMA = (
-    ("name", "VARCHAR"), ("format", "VARCHAR"), ("label", "VARCHAR"), ("precedence", "INTEGER"),
-    ("demo", "BOOLEAN"), ("date", "DATE"), ("licence", "VARCHAR"), ("read", "INTEGER"), ("loaded", "INTEGER"),
-    ("merged", "INTEGER"), ("rejected", "INTEGER"),
-)  # fmt: skip
-# Every column of a rejection is text; the columns are the Rejection dataclass's fields.
-REJECTED_SCHEMA = tuple((name, "VARCHAR") for name in REJECTION_COLUMNS)
 # Rows in Hilbert order: a bbox prefilter then reads few row groups, and one CREATE … ORDER BY
 # makes a file half the size of one built with ALTER/UPDATE (STACK-NOTES.md).
 HILBERT = "ST_Hilbert(lon, lat, {'min_x': -180.0, 'min_y': -90.0, 'max_x': 180.0, 'max_y': 90.0}::BOX_2D)"
@@ -161,30 +150,12 @@ def write_database(
 ) -> None:
     con = connect(path, read_only=False)
     try:
-        _create(
-            con,
-            "listings",
-            LISTING_SCHEMA,
-            _listing_rows(listings),
-            order_by=HILBERT,
-            extra="ST_Point(lon, lat) AS geom",
-        )
+        _create(con, LISTINGS, _listing_rows(listings), order_by=HILBERT, extra=LISTINGS_GEOMETRY)
         members = [(x.id, m.source, m.ref, m.source_date, m.precedence) for x in listings for m in x.members]
+        _create(con, LISTING_SOURCES, members, order_by="listing_id, precedence")
         _create(
-            con,
-            "listing_sources",
-            (("listing_id", "VARCHAR"), ("source", "VARCHAR"), ("source_ref", "VARCHAR"),
-             ("source_date", "DATE"), ("precedence", "INTEGER")),
-            members,
-            order_by="listing_id, precedence",
-        )  # fmt: skip
-        _create(
-            con,
-            "listing_links",
-            (("producer_id", "VARCHAR"), ("outlet_id", "VARCHAR"), ("days", "VARCHAR"), ("source", "VARCHAR"),
-             ("source_ref", "VARCHAR")),
-            [(k.producer_id, k.outlet_id, k.days, k.source, k.source_ref) for k in links],
-        )  # fmt: skip
+            con, LISTING_LINKS, [(k.producer_id, k.outlet_id, k.days, k.source, k.source_ref) for k in links]
+        )
         monday = date.today() - timedelta(days=date.today().weekday())
         slots = [
             (x.id, *slot)
@@ -192,32 +163,22 @@ def write_database(
             if x.values.get("opening_hours")
             for slot in weekly_slots(str(x.values["opening_hours"]), monday)
         ]
-        _create(
-            con,
-            "opening_slots",
-            (("listing_id", "VARCHAR"), ("weekday", "INTEGER"), ("start_minute", "INTEGER"),
-             ("end_minute", "INTEGER"), ("weeks", "INTEGER")),
-            slots,
-            order_by="listing_id, weekday, start_minute",
-        )  # fmt: skip
-        _create(con, "rejected", REJECTED_SCHEMA, rejected)
-        for table, notes in (("merges", merges), ("kept_apart", kept_apart)):
+        _create(con, OPENING_SLOTS, slots, order_by="listing_id, weekday, start_minute")
+        _create(con, REJECTED, rejected)
+        for table, notes in ((MERGES, merges), (KEPT_APART, kept_apart)):
             rows = [
                 (n.kept[0], n.kept[1], n.merged[0], n.merged[1], n.distance_m, n.name_score, n.reason)
                 for n in notes
             ]
-            _create(con, table, NOTE_SCHEMA, rows)
+            _create(con, table, rows)
         counts = ("read", "loaded", "merged", "rejected")
         source_rows = [
             (s.name, s.format, s.label or s.name, s.precedence, s.demo, s.date, s.licence,
              *(stats[s.name][k] for k in counts))
             for s in sources
         ]  # fmt: skip
-        _create(con, "sources", SOURCE_SCHEMA, source_rows)
-        con.execute(
-            "CREATE TABLE build_info AS SELECT CAST(now() AS TIMESTAMP) AS built_at, ? AS listings",
-            [len(listings)],
-        )
+        _create(con, SOURCES, source_rows)
+        _create(con, BUILD_INFO, [(datetime.now(), len(listings), SCHEMA_VERSION)])
         run_checks(con)
         con.execute("CHECKPOINT")
     finally:

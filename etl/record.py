@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Literal
 
+from courtcircuit.schema import RECORD_FIELDS
+
 
 class SourceFileError(ValueError):
     """A whole source file cannot be read; the message says why in French."""
@@ -143,33 +145,4 @@ class Record:
 
 
 # Fields copied into the golden record, in the order the listing table shows them.
-LISTING_FIELDS: tuple[str, ...] = (
-    "kind",
-    "name",
-    "description",
-    "street",
-    "postcode",
-    "city",
-    "commune_insee",
-    "lat",
-    "lon",
-    "geo_precision",
-    "phone",
-    "email",
-    "website",
-    "opening_hours",
-    "opening_hours_text",
-    "channels",
-    "labels",
-    "ab_status",
-    "products",
-    "delivers",
-    "delivery_radius_km",
-    "volumes",
-    "delivery_frequency",
-    "gtin_available",
-    "sanitary_approval",
-    "siret",
-    "last_verified",
-    "status",
-)
+LISTING_FIELDS: tuple[str, ...] = RECORD_FIELDS

@@ -1,0 +1,146 @@
+"""The directory database's schema, in one place: every published table, its columns and their
+types, the column selections the readers use, and the schema version.
+
+The ETL writes the tables from here (``etl/publish.py``), the queries read the column lists from
+here (``search``, ``suppliers``, ``listing``, ``export``), and the benchmarks build their synthetic
+directories from here. A change of columns bumps :data:`SCHEMA_VERSION`: the app then refuses an
+older file with the command that rebuilds it, instead of failing on a missing column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+# 1: the first published layout (no version stored). 2: build_info.schema_version.
+SCHEMA_VERSION = 2
+REBUILD_COMMAND = "python -m etl build"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (name, DuckDB type)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    def ddl(self) -> str:
+        """CREATE TABLE IF NOT EXISTS with these columns (for tables written row by row)."""
+        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in self.columns)
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({columns})"
+
+    def pick(self, *names: str) -> tuple[str, ...]:
+        """``names``, checked against this table: a reader's column list cannot drift from it."""
+        unknown = set(names) - set(self.names())
+        if unknown:
+            raise KeyError(f"{self.name} has no column {sorted(unknown)}")
+        return names
+
+
+LISTINGS = Table(
+    "listings",
+    (
+        ("id", "VARCHAR"), ("kind", "VARCHAR"), ("name", "VARCHAR"), ("description", "VARCHAR"),
+        ("street", "VARCHAR"), ("postcode", "VARCHAR"), ("city", "VARCHAR"), ("commune_insee", "VARCHAR"),
+        ("lat", "DOUBLE"), ("lon", "DOUBLE"), ("geo_precision", "VARCHAR"),
+        ("phone", "VARCHAR"), ("email", "VARCHAR"), ("website", "VARCHAR"),
+        ("opening_hours", "VARCHAR"), ("opening_hours_text", "VARCHAR"),
+        ("channels", "VARCHAR[]"), ("labels", "VARCHAR[]"), ("ab_status", "VARCHAR"), ("products", "VARCHAR[]"),
+        ("delivers", "BOOLEAN"), ("delivery_radius_km", "DOUBLE"), ("volumes", "VARCHAR"),
+        ("delivery_frequency", "VARCHAR"), ("gtin_available", "BOOLEAN"), ("sanitary_approval", "VARCHAR"),
+        ("siret", "VARCHAR"), ("last_verified", "DATE"), ("status", "VARCHAR"), ("is_demo", "BOOLEAN"),
+        ("sources", "VARCHAR[]"), ("field_provenance", "JSON"),
+    ),
+)  # fmt: skip
+# Written besides the columns above: the point, for spatial SQL.
+LISTINGS_GEOMETRY = "ST_Point(lon, lat) AS geom"
+# What a source record carries into its listing: every column but the id and what publishing
+# adds (demo flag, sources, provenance), in the table's order.
+RECORD_FIELDS: tuple[str, ...] = LISTINGS.names()[1 : LISTINGS.names().index("status") + 1]
+
+LISTING_SOURCES = Table(
+    "listing_sources",
+    (("listing_id", "VARCHAR"), ("source", "VARCHAR"), ("source_ref", "VARCHAR"), ("source_date", "DATE"),
+     ("precedence", "INTEGER")),
+)  # fmt: skip
+LISTING_LINKS = Table(
+    "listing_links",
+    (("producer_id", "VARCHAR"), ("outlet_id", "VARCHAR"), ("days", "VARCHAR"), ("source", "VARCHAR"),
+     ("source_ref", "VARCHAR")),
+)  # fmt: skip
+OPENING_SLOTS = Table(
+    "opening_slots",
+    (("listing_id", "VARCHAR"), ("weekday", "INTEGER"), ("start_minute", "INTEGER"), ("end_minute", "INTEGER"),
+     ("weeks", "INTEGER")),
+)  # fmt: skip
+REJECTED = Table(
+    "rejected",
+    (("source", "VARCHAR"), ("record_ref", "VARCHAR"), ("scope", "VARCHAR"), ("field", "VARCHAR"),
+     ("value", "VARCHAR"), ("reason", "VARCHAR")),
+)  # fmt: skip
+_MERGE_NOTE = (
+    ("source_a", "VARCHAR"), ("ref_a", "VARCHAR"), ("source_b", "VARCHAR"), ("ref_b", "VARCHAR"),
+    ("distance_m", "DOUBLE"), ("name_score", "DOUBLE"), ("reason", "VARCHAR"),
+)  # fmt: skip
+MERGES = Table("merges", _MERGE_NOTE)
+KEPT_APART = Table("kept_apart", _MERGE_NOTE)
+SOURCES = Table(
+    "sources",
+    (("name", "VARCHAR"), ("format", "VARCHAR"), ("label", "VARCHAR"), ("precedence", "INTEGER"),
+     ("demo", "BOOLEAN"), ("date", "DATE"), ("licence", "VARCHAR"), ("read", "INTEGER"), ("loaded", "INTEGER"),
+     ("merged", "INTEGER"), ("rejected", "INTEGER")),
+)  # fmt: skip
+BUILD_INFO = Table(
+    "build_info", (("built_at", "TIMESTAMP"), ("listings", "INTEGER"), ("schema_version", "INTEGER"))
+)
+
+TABLES = (LISTINGS, LISTING_SOURCES, LISTING_LINKS, OPENING_SLOTS, REJECTED, MERGES, KEPT_APART, SOURCES,
+          BUILD_INFO)  # fmt: skip
+
+# The columns a search result row carries: enough for the map, the list and the exports.
+RESULT_COLUMNS = LISTINGS.pick(
+    "id", "kind", "name", "description", "street", "postcode", "city", "commune_insee", "lat", "lon",
+    "geo_precision", "phone", "email", "website", "opening_hours", "opening_hours_text", "channels",
+    "labels", "ab_status", "products", "is_demo", "last_verified", "sources",
+)  # fmt: skip
+# The columns a buyer's supplier list carries.
+SUPPLIER_COLUMNS = LISTINGS.pick(
+    "id", "name", "street", "postcode", "city", "commune_insee", "lat", "lon", "phone", "email", "website",
+    "products", "labels", "ab_status", "delivers", "delivery_radius_km", "volumes", "delivery_frequency",
+    "gtin_available", "sanitary_approval", "siret", "is_demo", "last_verified", "sources",
+)  # fmt: skip
+
+
+class SchemaOutdated(RuntimeError):
+    """The database file was written by another version of the ETL."""
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version a database was written with (1 for files from before versions were stored)."""
+    columns = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'build_info'"
+        ).fetchall()
+    }
+    if "schema_version" not in columns:
+        return 1
+    row = con.execute("SELECT max(schema_version) FROM build_info").fetchone()
+    return int(row[0]) if row and row[0] is not None else 1
+
+
+def check_schema(con: duckdb.DuckDBPyConnection, where: str = "") -> None:
+    """Raise :class:`SchemaOutdated`, in French with the rebuild command, unless the database
+    has this code's schema."""
+    found = schema_version(con)
+    if found == SCHEMA_VERSION:
+        return
+    db = f" --db {where}" if where else ""
+    age = "plus ancienne" if found < SCHEMA_VERSION else "plus récente"
+    raise SchemaOutdated(
+        f"La base de l'annuaire{f' ({where})' if where else ''} a été construite par une version {age} "
+        f"de Court-Circuit (schéma {found}, attendu {SCHEMA_VERSION}). "
+        f"Reconstruisez-la : « {REBUILD_COMMAND}{db} »."
+    )
