@@ -82,6 +82,16 @@ def _integer(entry: dict, key: str, default: int, where: str) -> int:
     return value
 
 
+def _boolean(entry: dict, key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        # "false" in quotes is a non-empty text, which Python would take as true
+        raise SourcesFileError(
+            f"{where} : « {key} » doit valoir true ou false (sans guillemets), pas {value!r}"
+        )
+    return value
+
+
 def _date(entry: dict, where: str) -> date | None:
     value = entry.get("date")
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
@@ -153,7 +163,7 @@ def load_sources(path: Path | str = DEFAULT_SOURCES) -> list[SourceConfig]:
                 format=entry["format"],
                 path=_confined(base, entry["path"], "path", where, roots),
                 precedence=_integer(entry, "precedence", 100, where),
-                demo=bool(entry.get("demo", False)),
+                demo=_boolean(entry, "demo", where),
                 date=_date(entry, where),
                 mapping=_confined(base, mapping, "mapping", where, roots) if mapping is not None else None,
                 label=_text(entry, "label", where),

@@ -267,6 +267,8 @@ CASES: tuple[Case, ...] = (
     # the sources file itself
     Case("sources-precedence-texte.toml", '`precedence = "haut"`', REFUSED, "doit être un nombre entier"),
     Case("sources-date-texte.toml", '`date = "hier"`', REFUSED, "doit être une date AAAA-MM-JJ"),
+    Case("sources-demo-texte.toml", '`demo = "false"` (un texte, que Python prendrait pour vrai)', REFUSED,
+         "doit valoir true ou false"),
     Case("sources-chemin-nombre.toml", "`path = 3`", REFUSED, "doit être un chemin entre guillemets"),
     Case("sources-nom-nombre.toml", "`name = 12`", REFUSED, "doit être un texte"),
     Case("sources-entree-pas-table.toml", "une entrée qui n'est pas une table", REFUSED,
