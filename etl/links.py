@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from courtcircuit.geo import haversine_km
 from etl.record import FieldIssue
-from etl.resolve import Listing, name_score
+from etl.resolve import GoldenListing, name_score
 
 OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")
 MAX_KM = 80.0
@@ -30,23 +30,20 @@ class Link:
     source_ref: str
 
 
-def _km(a: Listing, b: Listing) -> float:
-    la, lb = a.values, b.values
-    return haversine_km(float(la["lat"]), float(la["lon"]), float(lb["lat"]), float(lb["lon"]))  # type: ignore[arg-type]
+def _km(a: GoldenListing, b: GoldenListing) -> float:
+    return haversine_km(*a.position, *b.position)
 
 
-def _cell(listing: Listing) -> tuple[int, int]:
-    return (
-        math.floor(float(listing.values["lat"]) / CELL_DEG[0]),  # type: ignore[arg-type]
-        math.floor(float(listing.values["lon"]) / CELL_DEG[1]),  # type: ignore[arg-type]
-    )
+def _cell(listing: GoldenListing) -> tuple[int, int]:
+    lat, lon = listing.position
+    return math.floor(lat / CELL_DEG[0]), math.floor(lon / CELL_DEG[1])
 
 
-def resolve_links(listings: list[Listing]) -> tuple[list[Link], list[tuple[str, str, FieldIssue]]]:
+def resolve_links(listings: list[GoldenListing]) -> tuple[list[Link], list[tuple[str, str, FieldIssue]]]:
     """Links found, and (source, ref, issue) for each name that matched no listing."""
-    grid: dict[tuple[str, int, int], list[Listing]] = {}
+    grid: dict[tuple[str, int, int], list[GoldenListing]] = {}
     for listing in listings:
-        grid.setdefault((str(listing.values["kind"]), *_cell(listing)), []).append(listing)
+        grid.setdefault((str(listing.fields.kind), *_cell(listing)), []).append(listing)
     links: dict[tuple[str, str], Link] = {}
     unresolved: list[tuple[str, str, FieldIssue]] = []
     for listing in listings:

@@ -25,6 +25,7 @@ from courtcircuit.schema import (
     LISTINGS_GEOMETRY,
     MERGES,
     OPENING_SLOTS,
+    RECORD_FIELDS,
     REJECTED,
     SCHEMA_VERSION,
     SOURCES,
@@ -32,7 +33,7 @@ from courtcircuit.schema import (
 )
 from etl.checks import run_checks
 from etl.links import Link
-from etl.resolve import Listing, MergeNote
+from etl.resolve import GoldenListing, MergeNote
 from etl.sources import SourceConfig
 
 
@@ -73,10 +74,10 @@ def previous_ids(db: Path) -> dict[tuple[str, str], str]:
     return {(s, r): i for s, r, i in rows}
 
 
-def _listing_rows(listings: list[Listing]) -> pd.DataFrame:
+def _listing_rows(listings: list[GoldenListing]) -> pd.DataFrame:
     rows = []
     for listing in listings:
-        row = dict(listing.values)
+        row = {name: getattr(listing.fields, name) for name in RECORD_FIELDS}
         row["id"] = listing.id
         row["is_demo"] = all(m.is_demo for m in listing.members)
         row["sources"] = sorted({m.source for m in listing.members})
@@ -140,7 +141,7 @@ HILBERT = "ST_Hilbert(lon, lat, {'min_x': -180.0, 'min_y': -90.0, 'max_x': 180.0
 
 def write_database(
     path: Path,
-    listings: list[Listing],
+    listings: list[GoldenListing],
     links: list[Link],
     rejected: pd.DataFrame,
     merges: list[MergeNote],
@@ -160,8 +161,8 @@ def write_database(
         slots = [
             (x.id, *slot)
             for x in listings
-            if x.values.get("opening_hours")
-            for slot in weekly_slots(str(x.values["opening_hours"]), monday)
+            if x.fields.opening_hours
+            for slot in weekly_slots(x.fields.opening_hours, monday)
         ]
         _create(con, OPENING_SLOTS, slots, order_by="listing_id, weekday, start_minute")
         _create(con, REJECTED, rejected)

@@ -87,12 +87,10 @@ class OutletRef:
 
 
 @dataclass
-class Record:
-    source: str
-    ref: str
-    source_date: date | None = None
-    is_demo: bool = False
-    precedence: int = 100
+class ListingFields:
+    """What a listing says about a place: the published fields, typed, in the listing table's
+    order (courtcircuit.schema.RECORD_FIELDS; a test keeps the two in step). A source's record
+    carries them, and so does the golden listing merged from several records."""
 
     kind: str | None = None
     name: str | None = None
@@ -105,9 +103,6 @@ class Record:
 
     lat: float | None = None
     lon: float | None = None
-    # Lambert-93 (EPSG:2154) coordinates as given by a source, converted by a step.
-    x_l93: float | None = None
-    y_l93: float | None = None
     geo_precision: str | None = None
 
     phone: str | None = None
@@ -133,6 +128,21 @@ class Record:
     last_verified: date | None = None
     status: str = "active"
 
+
+@dataclass(kw_only=True)
+class Record(ListingFields):
+    """One row of one source, on its way through the normalisation steps."""
+
+    source: str
+    ref: str
+    source_date: date | None = None
+    is_demo: bool = False
+    precedence: int = 100
+
+    # Lambert-93 (EPSG:2154) coordinates as given by a source, converted by a step.
+    x_l93: float | None = None
+    y_l93: float | None = None
+
     outlets: list[OutletRef] = field(default_factory=list)
     issues: list[FieldIssue] = field(default_factory=list)
 
@@ -144,5 +154,5 @@ class Record:
         return (self.source, self.ref)
 
 
-# Fields copied into the golden record, in the order the listing table shows them.
+# Fields copied into the golden listing, in the order the listing table shows them.
 LISTING_FIELDS: tuple[str, ...] = RECORD_FIELDS

@@ -20,13 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
 from courtcircuit.geo import haversine_km
 from courtcircuit.vocab import fold
-from etl.record import LISTING_FIELDS, Record
+from etl.record import LISTING_FIELDS, ListingFields, Record
 
 NEAR_M = 200.0
 # Kinds that can describe the same place in two sources.
@@ -57,11 +58,20 @@ class MergeNote:
 
 
 @dataclass
-class Listing:
+class GoldenListing:
+    """One place, merged from the records of every source that describes it."""
+
     id: str
     members: list[Record]
-    values: dict[str, object] = field(default_factory=dict)
-    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    fields: ListingFields
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> source, ref, date
+
+    @property
+    def position(self) -> tuple[float, float]:
+        """(lat, lon): every published listing has one (records without are rejected)."""
+        if self.fields.lat is None or self.fields.lon is None:
+            raise ValueError(f"fiche {self.id} sans position")
+        return self.fields.lat, self.fields.lon
 
 
 def load_decisions(path: Path | None) -> dict[frozenset[tuple[str, str]], bool]:
@@ -197,9 +207,12 @@ def _order(rec: Record) -> tuple[int, str, str]:
     return (rec.precedence, rec.source, rec.ref)
 
 
-def golden(members: list[Record], listing_id: str) -> Listing:
+def golden(members: list[Record], listing_id: str) -> GoldenListing:
+    """The listing the members make: list fields united, every other field from the member
+    that ranks first for it (precedence; the most precise position; the latest verification)."""
     members = sorted(members, key=_order)
-    listing = Listing(listing_id, members)
+    values: dict[str, Any] = {}  # typed by ListingFields below
+    provenance: dict[str, dict[str, str]] = {}
     for name in LISTING_FIELDS:
         if name in LIST_FIELDS:
             merged: list[str] = []
@@ -207,7 +220,7 @@ def golden(members: list[Record], listing_id: str) -> Listing:
                 for code in getattr(rec, name):
                     if code not in merged:
                         merged.append(code)
-            listing.values[name] = merged
+            values[name] = merged
             continue
         ranked = members
         if name in ("lat", "lon", "geo_precision", "commune_insee"):
@@ -217,21 +230,21 @@ def golden(members: list[Record], listing_id: str) -> Listing:
         for rec in ranked:
             value = getattr(rec, name)
             if value not in (None, ""):
-                listing.values[name] = value
-                listing.provenance[name] = {
+                values[name] = value
+                provenance[name] = {
                     "source": rec.source,
                     "ref": rec.ref,
                     "date": rec.source_date.isoformat() if rec.source_date else "",
                 }
                 break
         else:
-            listing.values[name] = None
-    return listing
+            values[name] = None
+    return GoldenListing(listing_id, members, ListingFields(**values), provenance)
 
 
 @dataclass
 class Resolution:
-    listings: list[Listing]
+    listings: list[GoldenListing]
     merges: list[MergeNote]
     kept_apart: list[MergeNote]
 

@@ -48,7 +48,7 @@ def test_commune_level_record_merges_within_its_commune():
     a = rec("chambre", "1", "GAEC des Combes", 45.5562, 3.7522)
     b = rec("pnr", "7", "Gaec des Combes", 45.549, 3.743, geo_precision="commune")
     (listing,) = resolve([a, b]).listings
-    assert listing.values["geo_precision"] == "exact" and listing.values["lat"] == 45.5562
+    assert listing.fields.geo_precision == "exact" and listing.fields.lat == 45.5562
 
 
 def test_identifiers_decide_different_sirets_never_merge():
@@ -89,9 +89,9 @@ def test_golden_record_field_by_field_by_precedence_with_provenance():
     b = rec("osm", "node/1", "Gaec Combes", 45.5501, 3.7401, precedence=50, phone="+33473821234")
     b.products, b.last_verified = ["lait", "fromages"], date(2026, 5, 2)
     listing = golden([b, a], "x")
-    assert listing.values["name"] == "GAEC des Combes"
-    assert listing.values["phone"] == "+33473821234"
-    assert listing.values["products"] == ["fromages", "lait"]
+    assert listing.fields.name == "GAEC des Combes"
+    assert listing.fields.phone == "+33473821234"
+    assert listing.fields.products == ["fromages", "lait"]
     assert listing.provenance["name"] == {"source": "chambre", "ref": "1", "date": "2026-09-01"}
     assert listing.provenance["phone"]["source"] == "osm"
 
