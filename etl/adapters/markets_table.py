@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from etl.adapters.cells import parse_names
 from etl.adapters.outlet_tables import outlet_record, outlet_rows
-from etl.adapters.tables import RawRow, parse_names
+from etl.adapters.tables import RawRow
 from etl.normalise.hours_fr import UnparsedHours, parse_french_hours
 from etl.record import Record
 from etl.sources import SourceConfig

@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterator
 
 from courtcircuit.vocab import PRODUCTS
-from etl.adapters.tables import RawRow, SourceFileError, parse_date
+from etl.adapters.cells import parse_date
+from etl.adapters.tables import RawRow, SourceFileError
 from etl.limits import limits, read_bytes_limited
 from etl.record import Record, RejectRecord
 from etl.sources import SourceConfig, record_of

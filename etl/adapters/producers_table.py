@@ -12,16 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from courtcircuit.vocab import AB_STATUS, CHANNELS, KINDS, LABELS, PRODUCTS, STATUS, fold
+from etl.adapters.cells import parse_bool, parse_codes, parse_date, parse_float, parse_names, parse_term
 from etl.adapters.tables import (
     RawRow,
     SourceFileError,
     header_lookup,
-    parse_bool,
-    parse_codes,
-    parse_date,
-    parse_float,
-    parse_names,
-    parse_term,
     read_table,
 )
 from etl.limits import limits, read_bytes_limited

@@ -1,0 +1,70 @@
+"""Parsing the cells of partners' tables: yes/no, numbers, dates, vocabulary codes, and names
+of linked places. A value that cannot be read becomes a note on the record, never an error."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from courtcircuit.vocab import Vocabulary, fold
+from etl.record import OutletRef, Record
+
+_TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
+_FALSE = {"non", "n", "no", "false", "faux", "0"}
+
+
+def parse_bool(rec: Record, field_name: str, value: str | None) -> bool | None:
+    if not value:
+        return None
+    folded = fold(value)
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    rec.note(field_name, value, f"valeur oui/non non comprise : « {value} »")
+    return None
+
+
+def parse_float(rec: Record, field_name: str, value: str | None) -> float | None:
+    if not value:
+        return None
+    text = re.sub(r"\s|km|kilom[eè]tres?", "", value, flags=re.IGNORECASE).replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        rec.note(field_name, value, f"nombre non compris : « {value} »")
+        return None
+
+
+def parse_date(rec: Record, field_name: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value.strip()[:10], fmt).date()
+        except ValueError:
+            continue
+    rec.note(field_name, value, f"date non comprise : « {value} » (attendu JJ/MM/AAAA)")
+    return None
+
+
+def parse_codes(rec: Record, field_name: str, value: str | None, vocabulary: Vocabulary) -> list[str]:
+    codes, unknown = vocabulary.parse_list(value)
+    for item in unknown:
+        rec.note(field_name, item, f"valeur inconnue du vocabulaire « {vocabulary.name} » : « {item} »")
+    return codes
+
+
+def parse_term(rec: Record, field_name: str, value: str | None, vocabulary: Vocabulary) -> str | None:
+    """The code of one vocabulary value, or None with a note when not understood."""
+    if not value:
+        return None
+    term = vocabulary.lookup(value)
+    if term is None:
+        rec.note(field_name, value, f"valeur inconnue du vocabulaire « {vocabulary.name} » : « {value} »")
+        return None
+    return term.code
+
+
+def parse_names(value: str | None, kind: str | None = None, days: str | None = None) -> list[OutletRef]:
+    return [OutletRef(name.strip(), kind, days) for name in re.split(r"[|\n]", value or "") if name.strip()]
