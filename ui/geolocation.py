@@ -7,6 +7,7 @@ value (it is not kept across reruns), or the reason it failed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -17,36 +18,11 @@ _HTML = (
     'stroke="currentColor" stroke-width="2"/></svg> Ma position</button><span class="cc-locate-msg" '
     'role="status"></span>'
 )
-_CSS = """
-.cc-locate{display:inline-flex;align-items:center;gap:.4rem;font:inherit;padding:.35rem .8rem;border-radius:.5rem;border:1px solid rgba(49,51,63,.2);
-  background:var(--st-secondary-background-color, #f0f2f6);color:inherit;cursor:pointer;min-height:2.5rem}
-.cc-locate:focus-visible{outline:2px solid var(--st-primary-color, #2e7d32)}
-.cc-locate-msg{margin-left:.5rem;font-size:.85rem}
-"""
-_JS = """
-export default function (component) {
-    const { setTriggerValue, parentElement } = component;
-    const button = parentElement.querySelector(".cc-locate");
-    const msg = parentElement.querySelector(".cc-locate-msg");
-    button.onclick = () => {
-        if (!navigator.geolocation) {
-            setTriggerValue("error", "unsupported");
-            return;
-        }
-        msg.textContent = "…";
-        navigator.geolocation.getCurrentPosition(
-            (pos) => {
-                msg.textContent = "";
-                setTriggerValue("position", {
-                    lat: pos.coords.latitude, lon: pos.coords.longitude, accuracy: pos.coords.accuracy
-                });
-            },
-            (err) => { msg.textContent = ""; setTriggerValue("error", String(err.code)); },
-            { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 }
-        );
-    };
-}
-"""
+# The component's code lives in static/geolocation/ (linted and reviewed as files); components v2
+# takes it as text, since paths would need a packaged asset directory.
+_ASSETS = Path(__file__).resolve().parents[1] / "static" / "geolocation"
+_CSS = (_ASSETS / "locate.css").read_text(encoding="utf-8")
+_JS = (_ASSETS / "locate.js").read_text(encoding="utf-8")
 
 _component = st.components.v2.component("court_circuit.geolocation", html=_HTML, css=_CSS, js=_JS)
 
