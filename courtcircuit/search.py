@@ -200,12 +200,6 @@ def open_expressions(expressions: Sequence[str | None], when: datetime) -> list[
     return found
 
 
-def open_at(expressions: Sequence[tuple[str, str | None]], when: datetime) -> list[str]:
-    """Ids whose OSM opening_hours say open at ``when`` (local time); unknown hours are not open."""
-    open_exprs = set(open_expressions([expr for _, expr in expressions], when))
-    return [listing_id for listing_id, expr in expressions if expr in open_exprs]
-
-
 def search(
     con: duckdb.DuckDBPyConnection,
     area: Area | None,

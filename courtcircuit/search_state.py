@@ -19,7 +19,6 @@ from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary, fo
 DEFAULT_RADIUS_KM = 10
 RADIUS_PRESETS = (5, 10, 30, 50)
 BASEMAPS = ("osmfr", "ign", "aucun")
-LANGS = ("fr", "en")
 MAX_TEXT = 100
 
 # URL parameter -> (Filters field, vocabulary)
@@ -40,7 +39,6 @@ class SearchState:
     filters: Filters = field(default_factory=Filters)
     page: int = 1
     basemap: str = "osmfr"
-    lang: str = "fr"
 
     @property
     def area(self) -> Area | None:
@@ -137,14 +135,10 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[SearchState, list[str]
     if basemap not in BASEMAPS:
         notices.append(f"Fond de carte « {basemap[:20]} » inconnu : OpenStreetMap France retenu.")
         basemap = "osmfr"
-    lang = get.get("lang") or "fr"
-    if lang not in LANGS:
-        notices.append(f"Langue « {lang[:10]} » non disponible : français.")
-        lang = "fr"
 
     place = (get.get("lieu") or "").strip()[:MAX_TEXT]
     filters = Filters(**lists, text=text, open_now=open_now, day=day, minute=minute)
-    state = SearchState(place, lat, lon, radius, filters, page, basemap, lang)
+    state = SearchState(place, lat, lon, radius, filters, page, basemap)
     return state, notices
 
 
@@ -174,6 +168,4 @@ def to_params(state: SearchState) -> dict[str, str]:
         out["page"] = str(state.page)
     if state.basemap != "osmfr":
         out["fond"] = state.basemap
-    if state.lang != "fr":
-        out["lang"] = state.lang
     return out

@@ -14,7 +14,6 @@ from courtcircuit.search import Filters
 from courtcircuit.search_state import (
     BASEMAPS,
     DEFAULT_RADIUS_KM,
-    LANGS,
     MAX_TEXT,
     SearchState,
     parse,
@@ -60,7 +59,6 @@ def states(draw) -> SearchState:
         filters=draw(filters),
         page=draw(st.integers(1, 100_000)),
         basemap=draw(st.sampled_from(BASEMAPS)),
-        lang=draw(st.sampled_from(LANGS)),
     )
 
 
@@ -90,14 +88,14 @@ def test_a_full_url_reads_as_expected():
             "lieu": "Ambert (63600)", "lat": "45,5498", "lon": "3.7431", "rayon": "30",
             "type": "marche,amap", "vente": "vente_ferme", "label": "ab", "produit": "fromages,oeufs",
             "texte": "  fromage  ", "ouvert": "oui", "jour": "Samedi", "heure": "9h30", "page": "2",
-            "fond": "ign", "lang": "en",
+            "fond": "ign",
         }
     )  # fmt: skip
     assert notices == []
     assert state == SearchState(
         "Ambert (63600)", 45.5498, 3.7431, 30,
         Filters(("marche", "amap"), ("vente_ferme",), ("ab",), ("fromages", "oeufs"), "fromage", True, 5, 570),
-        2, "ign", "en",
+        2, "ign",
     )  # fmt: skip
     area = state.area
     assert (area.lat, area.lon, area.radius_km) == (45.5498, 3.7431, 30.0)
@@ -130,7 +128,6 @@ MALFORMED = [
     ({"page": "deux"}, "page", "Page"),
     ({"page": "9" * 40}, "page", "Page"),
     ({"fond": "x"}, "basemap", "Fond"),
-    ({"lang": "de"}, "lang", "Langue"),
 ]
 
 
@@ -149,7 +146,7 @@ def test_a_malformed_parameter_gives_the_default_and_one_french_notice(params, p
 GOOD = {
     "lieu": "Ambert", "lat": "45.5", "lon": "3.7", "rayon": "30", "type": "marche", "vente": "amap",
     "label": "ab", "produit": "miel", "texte": "ferme", "ouvert": "1", "jour": "lundi", "heure": "10:00",
-    "page": "3", "fond": "ign", "lang": "en",
+    "page": "3", "fond": "ign",
 }  # fmt: skip
 
 
@@ -179,11 +176,11 @@ def test_known_and_unknown_codes_mixed_keep_the_known():
 
 def test_lists_take_the_last_value():
     state, notices = parse(
-        {"rayon": ["5", "30"], "lang": ["de", "en"], "type": ["amap", "marche"], "lat": ["1", "45.5"],
+        {"rayon": ["5", "30"], "fond": ["x", "ign"], "type": ["amap", "marche"], "lat": ["1", "45.5"],
          "lon": ["2", "3.7"], "texte": []}
     )  # fmt: skip
     assert notices == []
-    assert (state.radius_km, state.lang, state.filters.kinds) == (30, "en", ("marche",))
+    assert (state.radius_km, state.basemap, state.filters.kinds) == (30, "ign", ("marche",))
     assert (state.lat, state.lon, state.filters.text) == (45.5, 3.7, "")
     _, notices = parse({"rayon": ["30", "abc"]})  # the last one counts, even when it is wrong
     assert len(notices) == 1
