@@ -32,7 +32,7 @@ class LinkedListing:
 
 
 @dataclass(frozen=True)
-class Listing:
+class ListingDetail:
     fields: dict[str, object]  # every column of the listings table but geom
     sources: list[SourceRef]
     sells_at: list[LinkedListing]  # for a producer: markets, AMAPs, shops where it sells
@@ -83,7 +83,7 @@ _LINKED = (
 )
 
 
-def get_listing(con: duckdb.DuckDBPyConnection, listing_id: str) -> Listing | None:
+def get_listing(con: duckdb.DuckDBPyConnection, listing_id: str) -> ListingDetail | None:
     """The listing with this id (closed ones too: a shared link must say it closed), or None."""
     cur = con.cursor()
     try:
@@ -115,7 +115,7 @@ def get_listing(con: duckdb.DuckDBPyConnection, listing_id: str) -> Listing | No
         ]
     finally:
         cur.close()
-    return Listing(fields, sources, _dedupe(sells_at), _dedupe(sellers))
+    return ListingDetail(fields, sources, _dedupe(sells_at), _dedupe(sellers))
 
 
 def _dedupe(links: list[LinkedListing]) -> list[LinkedListing]:

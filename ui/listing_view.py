@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 import streamlit as st
 
 from courtcircuit.export import readable_phone
-from courtcircuit.listing import LinkedListing, Listing, directions
+from courtcircuit.listing import LinkedListing, ListingDetail, directions
 from courtcircuit.vocab import KINDS, Vocabulary
 from ui.pages import LISTING
 from ui.text import md
@@ -27,7 +27,7 @@ def web_link(raw: str | None) -> str | None:
     return parts.geturl() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def contact_lines(listing: Listing) -> None:
+def contact_lines(listing: ListingDetail) -> None:
     f = listing.fields
     st.subheader("Contact")
     lines = []
