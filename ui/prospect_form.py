@@ -10,6 +10,7 @@ from courtcircuit.suppliers import SupplierFilters
 
 STORE = "cp_store"  # dict(label, lat, lon) or None
 WRITTEN = "cp_written"
+NOTICES = "cp_notices"  # the URL's notices until a run shows them (see sync_from_url)
 PENDING = "cp_pending"
 WIDGET = {"produit": "cp_produit", "label": "cp_label", "bio": "cp_bio"}
 FLAG_WIDGET = {name: f"cp_{name}" for name in FLAGS}
@@ -19,7 +20,7 @@ def sync_from_url() -> list[str]:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     current = {k: v[-1] for k, v in params.items() if v}
     if st.session_state.get(WRITTEN) == current:
-        return []
+        return st.session_state.get(NOTICES, [])
     state, notices = parse(params)
     ss = st.session_state
     ss[STORE] = (
@@ -36,6 +37,9 @@ def sync_from_url() -> list[str]:
         ss[FLAG_WIDGET[name]] = getattr(state.filters, attr)
     ss["cp_freq"] = list(state.filters.frequencies)
     ss[WRITTEN] = current
+    # Kept until write_url: a link naming a place reruns the page at once (the place is looked
+    # up), and that rerun must still say what in the link was ignored.
+    ss[NOTICES] = notices
     return notices
 
 
@@ -73,3 +77,4 @@ def write_url(state: ProspectState) -> None:
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state[WRITTEN] = params
+    st.session_state.pop(NOTICES, None)  # shown by this run

@@ -32,10 +32,11 @@ def sync_from_url() -> list[str]:
     # session wrote, but the radius and the filters must be read from it again.
     widgets_kept = "cc_rayon" in st.session_state
     if st.session_state.get(WRITTEN) == current and widgets_kept:
-        return st.session_state.pop(NOTICES, [])
+        return st.session_state.get(NOTICES, [])
     state, notices = parse(params)
     set_form(state)
     st.session_state[WRITTEN] = current
+    st.session_state[NOTICES] = notices  # kept until write_url, for a rerun started before they show
     return notices
 
 
@@ -129,3 +130,4 @@ def write_url(state: SearchState) -> None:
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state[WRITTEN] = params
+    st.session_state.pop(NOTICES, None)  # shown by this run
