@@ -66,6 +66,36 @@ CREATE INDEX IF NOT EXISTS needs_status ON needs (status);
 """
 
 
+# A writer waits this long for another writer, then the person is told. It was 10 s, and a
+# locked file kept the page blocked 11-12 s before a traceback (issue 8).
+BUSY_TIMEOUT_S = 2.0
+_UNAVAILABLE = {
+    "readonly": "le registre des besoins est en lecture seule sur le serveur",
+    "busy": "le registre des besoins est occupé par une autre opération",
+    "broken": "le registre des besoins est indisponible sur le serveur",
+}
+
+
+class NeedsUnavailable(RuntimeError):
+    """The needs file cannot be used now; ``reason`` is ``readonly``, ``busy`` or ``broken``.
+
+    The message is French and for the public: no path, no SQLite wording."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(_UNAVAILABLE[reason])
+        self.reason = reason
+
+    @classmethod
+    def from_sqlite(cls, exc: sqlite3.Error) -> NeedsUnavailable:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        text = str(exc).lower()
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+            return cls("busy")
+        if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")) or "readonly" in text:
+            return cls("readonly")
+        return cls("broken")
+
+
 class InvalidNeed(ValueError):
     """A submitted need is incomplete or wrong; ``problems`` lists each issue in French."""
 
@@ -177,23 +207,50 @@ def validate(draft: NeedDraft) -> NeedDraft:
 
 
 class NeedStore:
+    """The needs file. Every method raises :class:`NeedsUnavailable` (French, nothing half
+    written) when the file cannot be used: the page says so and keeps what was typed."""
+
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else default_needs_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.executescript(_SCHEMA)
-            columns = {row[1] for row in con.execute("PRAGMA table_info(needs)")}
-            if "public_contact" not in columns:  # a store created before the public contact existed
-                con.execute("ALTER TABLE needs ADD COLUMN public_contact TEXT")
+        self._ready = False  # schema created; retried by every call until it is
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect():
+                pass
+        except (NeedsUnavailable, OSError):
+            # A store that cannot be opened now (read-only, locked) must not break the page
+            # that shows it: each call says so, and the first one that can creates the schema.
+            pass
+
+    def _prepare(self, con: sqlite3.Connection) -> None:
+        con.executescript(_SCHEMA)
+        columns = {row[1] for row in con.execute("PRAGMA table_info(needs)")}
+        if "public_contact" not in columns:  # a store created before the public contact existed
+            con.execute("ALTER TABLE needs ADD COLUMN public_contact TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=10)
         try:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.row_factory = sqlite3.Row
-            with con:  # one transaction, committed or rolled back
-                yield con
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error as exc:
+            raise NeedsUnavailable.from_sqlite(exc) from exc
+        try:
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.row_factory = sqlite3.Row
+                if not self._ready:
+                    try:
+                        with con:
+                            self._prepare(con)
+                        self._ready = True
+                    except sqlite3.OperationalError as exc:
+                        if NeedsUnavailable.from_sqlite(exc).reason != "readonly":
+                            raise
+                        # Read-only: an existing store can still be read; a write says why not.
+                with con:  # one transaction, committed or rolled back
+                    yield con
+            except sqlite3.Error as exc:  # rolled back by `with con`: nothing half written
+                raise NeedsUnavailable.from_sqlite(exc) from exc
         finally:
             con.close()
 

@@ -16,7 +16,7 @@ from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
 from ui.mapview import listings_map, show_map
-from ui.needs_view import need_form, public_needs
+from ui.needs_view import need_form, public_needs, published_needs
 from ui.pages import routed
 from ui.suppliers_view import supplier_table
 from ui.text import md
@@ -176,7 +176,7 @@ pool = pd.concat([result.deliverers, result.nearby]).drop_duplicates("id")
 needs_points = pd.DataFrame(
     [
         {"id": f"besoin-{n.id}", "name": n.title, "kind": "besoin", "lat": n.lat, "lon": n.lon}
-        for n in needs_store().public()
+        for n in published_needs(needs_store())
     ],
     columns=["id", "name", "kind", "lat", "lon"],
 )

@@ -5,13 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from courtcircuit.geo import haversine_km
-from courtcircuit.needs import LIMITS, InvalidNeed, NeedDraft, NeedStore
+from courtcircuit.needs import LIMITS, InvalidNeed, Need, NeedDraft, NeedStore, NeedsUnavailable
 from courtcircuit.supplier_state import ProspectState
 from courtcircuit.suppliers import Store
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 from ui.client import client_key, throttle
 from ui.pages import PRIVACY
 from ui.text import md
+
+_STORED = "cp_need_stored"  # the number of the need just stored, shown once after the rerun
+_FIELDS = tuple(
+    f"cp_need_{f}"
+    for f in ("product", "volume", "frequency", "constraints", "public", "name", "email", "phone")
+)
 
 
 def _distance(store: Store | None, lat: float, lon: float) -> float | None:
@@ -20,8 +26,22 @@ def _distance(store: Store | None, lat: float, lon: float) -> float | None:
     return haversine_km(store.lat, store.lon, lat, lon)
 
 
+def published_needs(needs: NeedStore) -> list[Need]:
+    """Accepted needs for the map, or none while the store cannot be read (the needs tab says why)."""
+    try:
+        return needs.public()
+    except NeedsUnavailable:
+        return []
+
+
 def public_needs(needs: NeedStore, store: Store | None) -> None:
-    published = needs.public()
+    try:
+        published = needs.public()
+    except NeedsUnavailable as exc:
+        st.warning(
+            f"Les besoins publiés ne peuvent pas être lus pour le moment : {exc}. Réessayez plus tard."
+        )
+        return
     if not published:
         st.caption("Aucun besoin publié pour l'instant.")
         return
@@ -45,18 +65,35 @@ def need_form(needs: NeedStore, state: ProspectState | None, store_kind: str) ->
     if state is None or state.lat is None or state.lon is None:
         st.caption("Indiquez d'abord où se trouve votre établissement.")
         return
-    with st.form("cp_need", clear_on_submit=True):
-        product = st.selectbox("Famille de produits", PRODUCTS.codes(), format_func=PRODUCTS.label)
-        volume = st.text_input(
-            "Volume recherché", placeholder="ex. 200 douzaines d'œufs", max_chars=LIMITS["volume"]
+    # The form is emptied only once the need is stored (its fields dropped before they are
+    # drawn again, after a rerun), never with clear_on_submit, which emptied it on a refusal
+    # or a fault as well: what was typed must survive a store that is read-only or busy.
+    if (stored := st.session_state.pop(_STORED, None)) is not None:
+        for key in _FIELDS:
+            st.session_state.pop(key, None)
+        st.success(
+            f"Besoin n° {stored} enregistré. Il sera visible par les producteurs une fois validé "
+            "par l'équipe du territoire."
         )
+    with st.form("cp_need"):
+        product = st.selectbox(
+            "Famille de produits", PRODUCTS.codes(), format_func=PRODUCTS.label, key="cp_need_product"
+        )
+        volume = st.text_input(
+            "Volume recherché", placeholder="ex. 200 douzaines d'œufs", max_chars=LIMITS["volume"],
+            key="cp_need_volume",
+        )  # fmt: skip
         frequency = st.text_input(
-            "Fréquence", placeholder="ex. chaque semaine", max_chars=LIMITS["frequency"]
+            "Fréquence",
+            placeholder="ex. chaque semaine",
+            max_chars=LIMITS["frequency"],
+            key="cp_need_frequency",
         )
         constraints = st.text_area(
             "Contraintes de livraison",
             placeholder="ex. livraison avant 9 h, quai",
             max_chars=LIMITS["constraints"],
+            key="cp_need_constraints",
         )
         st.markdown("**Contact publié** : visible par tous une fois le besoin validé.")
         public = st.text_input(
@@ -65,11 +102,12 @@ def need_form(needs: NeedStore, state: ProspectState | None, store_kind: str) ->
             max_chars=LIMITS["public_contact"],
             help="Choisissez un contact qui peut être public : adresse du service achats, standard. "
             "Laissé vide, les producteurs passent par l'équipe du territoire.",
+            key="cp_need_public",
         )
         st.markdown("**Votre contact** : vu seulement par l'équipe du territoire, jamais publié.")
-        name = st.text_input("Nom du contact", max_chars=LIMITS["contact_name"])
-        email = st.text_input("E-mail", max_chars=LIMITS["contact_email"])
-        phone = st.text_input("Téléphone", max_chars=LIMITS["contact_phone"])
+        name = st.text_input("Nom du contact", max_chars=LIMITS["contact_name"], key="cp_need_name")
+        email = st.text_input("E-mail", max_chars=LIMITS["contact_email"], key="cp_need_email")
+        phone = st.text_input("Téléphone", max_chars=LIMITS["contact_phone"], key="cp_need_phone")
         st.info(
             "Une fois validé par l'équipe du territoire, le besoin est affiché à tous avec le contact "
             "publié ci-dessus (ni votre nom, ni votre e-mail, ni votre téléphone).",
@@ -87,8 +125,11 @@ def need_form(needs: NeedStore, state: ProspectState | None, store_kind: str) ->
             number = needs.submit(draft, throttle=throttle(), client=client_key())
         except InvalidNeed as exc:
             st.error(md("Le besoin n'est pas enregistré : " + " ; ".join(exc.problems) + "."))
-        else:
-            st.success(
-                f"Besoin n° {number} enregistré. Il sera visible par les producteurs une fois validé "
-                "par l'équipe du territoire."
+        except NeedsUnavailable as exc:
+            st.error(
+                f"Le besoin n'est pas enregistré : {exc}. Votre saisie est conservée ci-dessus : "
+                "réessayez dans un moment."
             )
+        else:
+            st.session_state[_STORED] = number
+            st.rerun()
