@@ -21,7 +21,7 @@ from pyproj import Transformer
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
-from etl.generate import Manifest, generate
+from etl.demo import Manifest, generate
 
 FORMATS = (Path(__file__).resolve().parents[1] / "docs" / "FORMATS.md").read_text(encoding="utf-8")
 Row = dict[str, str]

@@ -1,4 +1,4 @@
-"""Word lists and small text helpers for `etl.generate`: the vocabulary of the fictional demo.
+"""Word lists and small text helpers for `etl.demo`: the vocabulary of the fictional demo.
 
 Everything here is invented except the commune codes (real communes of the Livradois-Forez,
 read through `courtcircuit.communes`) and `REAL_INITIATIVES` (facts from shared/DOMAIN.md).
@@ -9,8 +9,9 @@ one of them is understood by `courtcircuit.vocab` unless a bad row says otherwis
 from __future__ import annotations
 
 import random
-import re
 import unicodedata
+
+from courtcircuit.vocab import fold
 
 # Communes within ~25 km of Ambert (Puy-de-Dôme 63, a few in Haute-Loire 43).
 TERRITORY = (
@@ -225,24 +226,6 @@ REAL_INITIATIVES: tuple[tuple[str, ...], ...] = (
      "régional du Perche (placé à Perche en Nocé, siège du Parc, faute de lieu précis).", "", "61340",
      "Perche en Nocé", "", "Plateforme logistique", "", ""),
 )  # fmt: skip
-
-# As coarse as the build's own name comparison (etl/resolve.py): words that say what, not which.
-STOPWORDS = frozenset(
-    "gaec earl scea sarl sas eurl ferme la le les l du de des d chez et au aux famille domaine exploitation "
-    "marche magasin producteurs boutique".split()
-)
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
-    return re.sub(
-        r"[^a-z0-9]+", " ", "".join(c for c in text if not unicodedata.combining(c)).lower()
-    ).strip()
-
-
-def name_key(name: str) -> str:
-    """What tells two names apart once legal forms and articles are gone ('GAEC du Fau' -> 'fau')."""
-    return " ".join(w for w in fold(name).split() if w not in STOPWORDS)
 
 
 def of(place: str) -> str:

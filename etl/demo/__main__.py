@@ -1,0 +1,3 @@
+from etl.demo.cli import main
+
+main()
