@@ -65,12 +65,12 @@ def need_form(needs: NeedStore, state: ProspectState | None, store_kind: str) ->
     if state is None or state.lat is None or state.lon is None:
         st.caption("Indiquez d'abord où se trouve votre établissement.")
         return
-    # The form is emptied only once the need is stored (its fields dropped before they are
+    # The form is emptied only once the need is stored (its fields reset before they are
     # drawn again, after a rerun), never with clear_on_submit, which emptied it on a refusal
     # or a fault as well: what was typed must survive a store that is read-only or busy.
     if (stored := st.session_state.pop(_STORED, None)) is not None:
-        for key in _FIELDS:
-            st.session_state.pop(key, None)
+        for key in _FIELDS:  # set, not deleted: a deleted key would get the browser's value back
+            st.session_state[key] = PRODUCTS.codes()[0] if key == "cp_need_product" else ""
         st.success(
             f"Besoin n° {stored} enregistré. Il sera visible par les producteurs une fois validé "
             "par l'équipe du territoire."
