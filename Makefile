@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/court-circuit.duckdb
 PORT ?= 8501
 
-.PHONY: run test build lint format bench clean browser-deps
+.PHONY: run test build lint format bench clean browser-deps postgres-deps
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ run: $(VENV)/.installed $(DB)
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test: $(VENV)/.installed-dev browser-deps
+# Debian's PostgreSQL: the workspace store's tests start a private server of it (tests/postgres.py).
+postgres-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
+
+test: $(VENV)/.installed-dev browser-deps postgres-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -n 2 -q

@@ -13,6 +13,7 @@ import getpass
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -72,6 +73,44 @@ def check_password(password: str, stored_hash: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    checked: bool  # False: refused before any hashing (throttled, too long, no free slot)
+    message: str = ""  # in French, for the person signing in
+
+
+def guarded_check(
+    password: str,
+    stored_hash: Callable[[], str],
+    throttle: Throttle,
+    client: str,
+    account: str,
+    scope: str = THROTTLE_SCOPE,
+) -> Outcome:
+    """Check a password behind the throttle and the hashing slots.
+
+    Everything that can refuse does so before Argon2 runs: the throttle (which counts this
+    attempt, per client and per account), the length cap, then a free hashing slot.
+    """
+    keys = {f"client:{client}": PER_CLIENT, f"account:{account}": PER_ACCOUNT}
+    verdict = throttle.attempt(scope, keys)
+    if not verdict.allowed:
+        return Outcome(False, False, verdict.message())
+    if not password or len(password) > MAX_LENGTH:
+        return Outcome(False, False, "Mot de passe incorrect.")
+    if not _hash_slots.acquire(timeout=HASH_WAIT_S):
+        return Outcome(False, False, "Trop de connexions en cours : réessayez dans quelques secondes.")
+    try:
+        ok = check_password(password, stored_hash())
+    finally:
+        _hash_slots.release()
+    if ok:
+        throttle.succeeded(scope, list(keys))
+        return Outcome(True, True)
+    return Outcome(False, True, "Mot de passe incorrect.")
+
+
+@dataclass(frozen=True)
 class SignIn:
     ok: bool
     message: str = ""  # in French, for the person signing in
@@ -80,27 +119,9 @@ class SignIn:
 def sign_in(
     password: str, stored_hash: str, throttle: Throttle, client: str, account: str = SHARED_ACCOUNT
 ) -> SignIn:
-    """Check a staff password behind the throttle and the hashing slots.
-
-    Everything that can refuse does so before Argon2 runs: the throttle (which counts this
-    attempt), the length cap, then a free hashing slot.
-    """
-    keys = {f"client:{client}": PER_CLIENT, f"account:{account}": PER_ACCOUNT}
-    verdict = throttle.attempt(THROTTLE_SCOPE, keys)
-    if not verdict.allowed:
-        return SignIn(False, verdict.message())
-    if not password or len(password) > MAX_LENGTH:
-        return SignIn(False, "Mot de passe incorrect.")
-    if not _hash_slots.acquire(timeout=HASH_WAIT_S):
-        return SignIn(False, "Trop de connexions en cours : réessayez dans quelques secondes.")
-    try:
-        ok = check_password(password, stored_hash)
-    finally:
-        _hash_slots.release()
-    if ok:
-        throttle.succeeded(THROTTLE_SCOPE, list(keys))
-        return SignIn(True)
-    return SignIn(False, "Mot de passe incorrect.")
+    """The shared team password, checked behind the throttle (see guarded_check)."""
+    outcome = guarded_check(password, lambda: stored_hash, throttle, client, account)
+    return SignIn(outcome.ok, outcome.message)
 
 
 def main() -> int:

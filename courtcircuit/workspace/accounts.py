@@ -1,0 +1,219 @@
+"""Personal staff accounts: roles, territories, Argon2id passwords, throttled sign-in, the log.
+
+Roles: ``admin`` (everything, accounts included), ``editor`` (edits listings inside a
+territory), ``moderator`` (handles public suggestions and buyers' needs). Everyone can read.
+No account and no password ship with the code: the first admin is created with
+``python -m courtcircuit.staff add-user EMAIL --role admin``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from courtcircuit.staff import MAX_LENGTH, MIN_LENGTH, check_password, guarded_check, hash_password
+from courtcircuit.throttle import Throttle
+from courtcircuit.workspace.models import Account, AccountEvent
+from courtcircuit.workspace.store import Store
+
+ROLES = {"admin": "Administrateur", "editor": "Éditeur", "moderator": "Modérateur"}
+_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+THROTTLE_SCOPE = "staff-accounts"
+# Checked against when the e-mail is unknown, so that a wrong e-mail costs the same time as a
+# wrong password (no account enumeration by timing). A hash of a random text, made once.
+_UNKNOWN_ACCOUNT_HASH = hash_password("compte inconnu : ce mot de passe n'est celui de personne")
+
+
+class AccountError(ValueError):
+    """A refused account operation; the message is in French."""
+
+
+@dataclass(frozen=True)
+class Territory:
+    """Where an editor may edit: départements and communes, by INSEE code."""
+
+    codes: tuple[str, ...] = ()
+    name: str = ""
+
+    @classmethod
+    def parse(cls, text: str, name: str = "") -> Territory:
+        """ "63, 42" or "63003 63004": each code a département or a commune; anything else is
+        refused with the code named."""
+        codes = []
+        for raw in re.split(r"[\s,;]+", text.strip()):
+            code = raw.strip().upper()
+            if not code:
+                continue
+            if not (_DEPARTEMENT.match(code) or _COMMUNE.match(code)):
+                raise AccountError(
+                    f"« {raw[:20]} » n'est ni un département (63, 2A, 974) ni une commune (63003)"
+                )
+            codes.append(code)
+        return cls(tuple(dict.fromkeys(codes)), name)
+
+    @classmethod
+    def from_file(cls, path: Path, name: str = "") -> Territory:
+        """A perimeter given as a list of communes (a Parc's charter): one INSEE code per line,
+        or the first column of a CSV; a header line and blank lines are skipped."""
+        codes = []
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
+            first = re.split(r"[;,\t]", line.strip())[0].strip().strip('"')
+            if _COMMUNE.match(first.upper()):
+                codes.append(first.upper())
+        if not codes:
+            raise AccountError(f"aucun code commune (INSEE, 5 caractères) dans {path.name}")
+        return cls(tuple(dict.fromkeys(codes)), name or path.stem)
+
+    def covers(self, insee: str | None) -> bool:
+        if not insee:
+            return False
+        code = insee.upper()
+        departement = code[:3] if code.startswith(("97", "98")) else code[:2]
+        return code in self.codes or departement in self.codes
+
+    def describe(self) -> str:
+        shown = ", ".join(self.codes[:12]) + (
+            f" et {len(self.codes) - 12} autres" if len(self.codes) > 12 else ""
+        )
+        return f"{self.name} ({shown})" if self.name else shown
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A signed-in person, as the pages see them."""
+
+    email: str
+    role: str
+    territory: Territory
+
+    def can_edit(self, insee: str | None) -> bool:
+        if self.role == "admin":
+            return True
+        return self.role == "editor" and self.territory.covers(insee)
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.role in ("admin", "moderator")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _member(account: Account) -> StaffMember:
+    return StaffMember(
+        account.email, account.role, Territory(tuple(account.territory), account.territory_name)
+    )
+
+
+def _clean_email(email: str) -> str:
+    value = email.strip().lower()
+    if not _EMAIL.match(value) or len(value) > 254:
+        raise AccountError(f"adresse e-mail invalide : « {email[:60]} »")
+    return value
+
+
+def log(store: Store, email: str, event: str, client: str = "", detail: str = "") -> None:
+    with store.session() as s:
+        s.add(
+            AccountEvent(at=_now(), email=email[:254], event=event, client=client[:100], detail=detail[:500])
+        )
+
+
+def add_account(
+    store: Store, email: str, role: str, password: str, territory: Territory = Territory()
+) -> StaffMember:
+    email = _clean_email(email)
+    if role not in ROLES:
+        raise AccountError(f"rôle inconnu : « {role} » (admin, editor ou moderator)")
+    if role == "editor" and not territory.codes:
+        raise AccountError("un éditeur a un territoire : --territory 63,42 ou --communes FICHIER")
+    if len(password) > MAX_LENGTH:
+        raise AccountError(f"mot de passe trop long ({MAX_LENGTH} caractères au plus)")
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from exc
+    with store.session() as s:
+        if s.scalar(select(Account).where(Account.email == email)) is not None:
+            raise AccountError(f"le compte {email} existe déjà")
+        account = Account(
+            email=email, role=role, territory=list(territory.codes), territory_name=territory.name,
+            password_hash=password_hash, created_at=_now(), disabled=False,
+        )  # fmt: skip
+        s.add(account)
+        s.add(AccountEvent(at=_now(), email=email, event="account_created", detail=role))
+        return _member(account)
+
+
+def has_accounts(store: Store) -> bool:
+    with store.session() as s:
+        return bool(s.scalar(select(func.count()).select_from(Account)))
+
+
+def members(store: Store) -> list[StaffMember]:
+    with store.session() as s:
+        return [
+            _member(a) for a in s.scalars(select(Account).where(~Account.disabled).order_by(Account.email))
+        ]
+
+
+@dataclass(frozen=True)
+class SignIn:
+    member: StaffMember | None
+    message: str = ""  # in French, for the person signing in
+
+
+def sign_in(store: Store, email: str, password: str, throttle: Throttle, client: str) -> SignIn:
+    """Check e-mail and password behind the throttle (per client and per account) and the
+    bounded hashing slots: a throttled attempt is refused before Argon2 runs."""
+    key = email.strip().lower()[:254]
+    outcome = guarded_check(
+        password, lambda: _stored_hash(store, key), throttle, client, account=key, scope=THROTTLE_SCOPE
+    )
+    if outcome.ok:
+        with store.session() as s:
+            account = s.scalar(select(Account).where(Account.email == key, ~Account.disabled))
+            if account is not None:
+                s.add(AccountEvent(at=_now(), email=key, event="sign_in", client=client[:100]))
+                return SignIn(_member(account))
+    log(store, key, "sign_in_failed", client, outcome.message)
+    return SignIn(None, "E-mail ou mot de passe incorrect." if outcome.checked else outcome.message)
+
+
+def _stored_hash(store: Store, email: str) -> str:
+    with store.session() as s:
+        account = s.scalar(select(Account).where(Account.email == email, ~Account.disabled))
+        return account.password_hash if account is not None else _UNKNOWN_ACCOUNT_HASH
+
+
+def change_password(store: Store, email: str, old: str, new: str) -> None:
+    if len(new) < MIN_LENGTH:
+        raise AccountError(f"le nouveau mot de passe doit avoir au moins {MIN_LENGTH} caractères")
+    with store.session() as s:
+        account = s.scalar(select(Account).where(Account.email == email))
+        if account is None or not check_password(old, account.password_hash):
+            raise AccountError("mot de passe actuel incorrect")
+        account.password_hash = hash_password(new)
+        s.add(AccountEvent(at=_now(), email=email, event="password_changed"))
+
+
+def unlock(store: Store, throttle: Throttle, admin: str, email: str) -> None:
+    """Lift the sign-in lock of an account (an admin's decision, logged)."""
+    throttle.succeeded(THROTTLE_SCOPE, [f"account:{email.strip().lower()}"])
+    log(store, email, "unlocked", detail=f"par {admin}")
+
+
+def recent_events(store: Store, limit: int = 200) -> list[AccountEvent]:
+    with store.session() as s:
+        return list(s.scalars(select(AccountEvent).order_by(AccountEvent.at.desc()).limit(limit)))

@@ -1,0 +1,94 @@
+"""Opening the workspace store: ``COURT_CIRCUIT_WORKSPACE`` is a SQLAlchemy URL, by default a
+SQLite file under ``data/`` (the embedded default); a ``postgresql://…`` URL lets several app
+servers share it. Opening runs the Alembic migrations up to the newest, so a fresh or older
+store is brought to this code's tables before use."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from courtcircuit.db import REPO_ROOT
+
+ENV_VAR = "COURT_CIRCUIT_WORKSPACE"
+DEFAULT_PATH = REPO_ROOT / "data" / "workspace.sqlite3"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreUnavailable(RuntimeError):
+    """The workspace store cannot be reached or written: a French message says why."""
+
+
+def default_url() -> str:
+    return os.environ.get(ENV_VAR) or f"sqlite:///{DEFAULT_PATH}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+    cur.execute("PRAGMA busy_timeout=3000")  # a short wait, then a French message, never 11 s
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the store's tables to this code's version (Alembic upgrade to head)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Store:
+    """The workspace store: an engine, migrated, and its sessions."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = make_engine(self.url)
+        try:
+            migrate(self.engine)
+        except Exception as exc:  # driver errors differ per backend; people need one message
+            raise StoreUnavailable(
+                f"L'espace équipe est indisponible : la base de travail ({_redacted(self.url)}) ne peut "
+                f"pas être ouverte ({type(exc).__name__})."
+            ) from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed at the end, rolled back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return url
+
+
+@functools.cache
+def default_store() -> Store:
+    return Store(default_url())
