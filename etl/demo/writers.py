@@ -18,10 +18,9 @@ from etl.demo.model import Manifest, Table
 
 FIXED_TIME = (2026, 10, 15, 0, 0, 0)  # zip entry dates: same seed, same bytes
 LATIN1 = str.maketrans({"œ": "oe", "Œ": "Oe", "–": "-", "’": "'"})  # not in Latin-1: as people type them
-# The files committed under data/samples name the generator's old path: these two texts stay as
-# they are so that the move to etl.demo changes no byte of the samples.
-OVERPASS_NOTE = "Données FICTIVES écrites par Court-Circuit (etl/generate.py) au format de l'API Overpass."
-COMMAND = "python -m etl.generate"
+# Written into the sample files, so that a reader of data/samples knows where they come from.
+OVERPASS_NOTE = "Données FICTIVES écrites par Court-Circuit (etl/demo/) au format de l'API Overpass."
+COMMAND = "python -m etl.demo"
 
 
 def write_tables(out: Path, tables: list[Table], manifest: Manifest, xlsx_max_rows: int = 5000) -> None:
