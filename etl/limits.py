@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.record import SourceFileError
+from courtcircuit.record import SourceFileError
 
 MB = 1024 * 1024
 

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from courtcircuit.geo import haversine_km
-from etl.record import FieldIssue
+from courtcircuit.record import FieldIssue
 from etl.resolve import GoldenListing, name_score
 
 OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz
 
 from courtcircuit.geo import haversine_km
+from courtcircuit.record import LISTING_FIELDS, ListingFields, Record
 from courtcircuit.vocab import fold
-from etl.record import LISTING_FIELDS, ListingFields, Record
 
 NEAR_M = 200.0
 # Kinds that can describe the same place in two sources.

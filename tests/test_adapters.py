@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from courtcircuit.record import RejectRecord
 from etl.adapters import amap_table, markets_table, osm_overpass, producers_table
 from etl.adapters.tables import SourceFileError, decode, read_csv
-from etl.record import RejectRecord
 from etl.sources import SourceConfig, SourcesFileError, load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures"

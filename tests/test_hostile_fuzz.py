@@ -11,11 +11,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from courtcircuit.normalise import normalise
+from courtcircuit.normalise.text import clean_text_fields, require_name
+from courtcircuit.record import RejectRecord
 from etl.adapters import osm_overpass, producers_table
 from etl.adapters.tables import SourceFileError, read_csv
-from etl.normalise import normalise
-from etl.normalise.text import clean_text_fields, require_name
-from etl.record import RejectRecord
 from etl.sources import SourceConfig, SourcesFileError, load_sources
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,7 +7,7 @@ from datetime import datetime
 import opening_hours
 import pytest
 
-from etl.normalise.hours_fr import ParsedHours, UnparsedHours, parse_french_hours
+from courtcircuit.normalise.hours_fr import ParsedHours, UnparsedHours, parse_french_hours
 
 # (French text, expected OSM, assumed_times)
 CASES = [

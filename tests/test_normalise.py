@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from etl.normalise import build_steps, normalise, require_kind
-from etl.normalise.contacts import normalise_email, normalise_phone, normalise_siret, normalise_website
-from etl.normalise.coordinates import check_coordinates, lambert93_to_wgs84, project_lambert93
-from etl.normalise.hours import normalise_opening_hours, repair_osm_hours
-from etl.normalise.place import locate_commune
-from etl.normalise.text import clean, clean_text_fields, require_name
-from etl.record import Record, RejectRecord
+from courtcircuit.normalise import build_steps, normalise, require_kind
+from courtcircuit.normalise.contacts import (
+    normalise_email,
+    normalise_phone,
+    normalise_siret,
+    normalise_website,
+)
+from courtcircuit.normalise.coordinates import check_coordinates, lambert93_to_wgs84, project_lambert93
+from courtcircuit.normalise.hours import normalise_opening_hours, repair_osm_hours
+from courtcircuit.normalise.place import locate_commune
+from courtcircuit.normalise.text import clean, clean_text_fields, require_name
+from courtcircuit.record import Record, RejectRecord
 
 
 def rec(**values) -> Record:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from etl.record import Record
+from courtcircuit.record import Record
 from etl.resolve import golden, name_score, resolve, stable_id
 
 

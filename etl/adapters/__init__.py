@@ -2,7 +2,7 @@
 
 An adapter module exposes `rows(source) -> Iterator[RawRow]` (reading the file) and
 `to_record(row, source) -> Record` (mapping one row; raises RejectRecord when the row
-cannot be read as a listing).  Validation and clean-up belong to `etl.normalise`.
+cannot be read as a listing).  Validation and clean-up belong to `courtcircuit.normalise`.
 """
 
 from __future__ import annotations

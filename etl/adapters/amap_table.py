@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from courtcircuit.record import Record
 from etl.adapters.cells import parse_names
 from etl.adapters.outlet_tables import outlet_record, outlet_rows
 from etl.adapters.tables import RawRow
-from etl.record import Record
 from etl.sources import SourceConfig
 
 __all__ = ["rows", "to_record"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from courtcircuit.record import OutletRef, Record
 from courtcircuit.vocab import Vocabulary, fold
-from etl.record import OutletRef, Record
 
 _TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
 _FALSE = {"non", "n", "no", "false", "faux", "0"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from courtcircuit.record import Record, RejectRecord
 from courtcircuit.vocab import PRODUCTS
 from etl.adapters.cells import parse_date
 from etl.adapters.tables import RawRow, SourceFileError
 from etl.limits import limits, read_bytes_limited
-from etl.record import Record, RejectRecord
 from etl.sources import SourceConfig, record_of
 
 # shop=* values that sell local food through one intermediary.

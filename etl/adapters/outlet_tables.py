@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from courtcircuit.record import Record, RejectRecord
 from courtcircuit.vocab import PRODUCTS
 from etl.adapters.cells import parse_codes, parse_float
 from etl.adapters.tables import RawRow, SourceFileError, read_table
-from etl.record import Record, RejectRecord
 from etl.sources import SourceConfig, record_of
 
 

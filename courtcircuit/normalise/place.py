@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from courtcircuit.communes import AmbiguousCommune, Commune, CommuneIndex, CommuneNotFound
-from etl.record import Record, RejectRecord
+from courtcircuit.record import Record, RejectRecord
 
 
 def _address_commune(rec: Record, communes: CommuneIndex) -> tuple[Commune | None, str | None]:

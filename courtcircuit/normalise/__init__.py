@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from courtcircuit.communes import CommuneIndex
+from courtcircuit.normalise.contacts import (
+    normalise_email,
+    normalise_phone,
+    normalise_siret,
+    normalise_website,
+)
+from courtcircuit.normalise.coordinates import check_coordinates, project_lambert93
+from courtcircuit.normalise.hours import normalise_opening_hours
+from courtcircuit.normalise.place import locate_commune
+from courtcircuit.normalise.text import clean_text_fields, require_name
+from courtcircuit.record import Record, RejectRecord
 from courtcircuit.vocab import KINDS
-from etl.normalise.contacts import normalise_email, normalise_phone, normalise_siret, normalise_website
-from etl.normalise.coordinates import check_coordinates, project_lambert93
-from etl.normalise.hours import normalise_opening_hours
-from etl.normalise.place import locate_commune
-from etl.normalise.text import clean_text_fields, require_name
-from etl.record import Record, RejectRecord
 
 Step = Callable[[Record], None]
 

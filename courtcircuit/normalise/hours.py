@@ -6,8 +6,8 @@ import re
 
 import opening_hours
 
-from etl.normalise.hours_fr import UnparsedHours, parse_french_hours
-from etl.record import Record
+from courtcircuit.normalise.hours_fr import UnparsedHours, parse_french_hours
+from courtcircuit.record import Record
 
 
 def is_valid_osm_hours(expr: str) -> bool:

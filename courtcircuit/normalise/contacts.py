@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from etl.record import Record
+from courtcircuit.record import Record
 
 # A host name: dot-separated labels of letters (any script), digits and hyphens.
 _HOST = re.compile(r"^(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")

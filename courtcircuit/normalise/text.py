@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 
-from etl.record import Record, RejectRecord
+from courtcircuit.record import Record, RejectRecord
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u202f]+")

@@ -11,7 +11,7 @@ from functools import cache
 
 from pyproj import Transformer
 
-from etl.record import Record
+from courtcircuit.record import Record
 
 # (min_lat, max_lat, min_lon, max_lon): metropolitan France with Corsica, then the DROM.
 FRANCE_BOXES: tuple[tuple[float, float, float, float], ...] = (
