@@ -1,17 +1,14 @@
-"""The staff password that guards the review of buyers' needs, until the staff workspace exists.
+"""Staff passwords: Argon2 hashing, and the check behind the throttle and the hashing slots that
+every sign-in goes through (personal accounts: ``courtcircuit.workspace.accounts``).
 
-No password ships with the code: the deployer sets an Argon2 hash in
-``COURT_CIRCUIT_STAFF_PASSWORD_HASH`` (environment) or ``staff_password_hash`` in
-``.streamlit/secrets.toml``. Without it the review is closed. Make a hash with::
-
-    python -m courtcircuit.staff
+The commands (``add-user``, ``list-users``, ``unlock``, ``backup``, ``restore``, ``hash``) are
+in ``courtcircuit/staff_cli.py`` and run as ``python -m courtcircuit.staff``. The old shared
+password (``COURT_CIRCUIT_STAFF_PASSWORD_HASH``) is kept for its tests and its hash tool.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,18 +121,8 @@ def sign_in(
     return SignIn(outcome.ok, outcome.message)
 
 
-def main() -> int:
-    password = getpass.getpass("Mot de passe de l'équipe : ")
-    if password != getpass.getpass("Encore une fois : "):
-        print("Les deux saisies diffèrent.", file=sys.stderr)
-        return 1
-    try:
-        print(hash_password(password))
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
+    # The commands (accounts, backup, and the hash tool above) live in courtcircuit/staff_cli.py.
+    from courtcircuit.staff_cli import main
+
     raise SystemExit(main())
