@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
 from courtcircuit.geo import departements_of
-from courtcircuit.places import Place, find_places
 from courtcircuit.supplier_state import MAX_PLACE
 from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
+from ui.coverage_view import coverage_view
 from ui.mapview import listings_map, show_map
 from ui.needs_view import need_form, public_needs, published_needs
 from ui.pages import routed
+from ui.place_picker import clicked_place, suggestions
 from ui.suppliers_view import supplier_table
 from ui.text import md
 
@@ -40,27 +40,17 @@ for notice in notices:
 where, kind_box = st.columns([3, 2])
 with where:
     typed = st.text_input(
-        "Adresse, commune ou code postal de l'établissement", key="cp_lieu", max_chars=MAX_PLACE
+        "Adresse, commune ou code postal de l'établissement", key=form.PLACE_BOX, max_chars=MAX_PLACE
     )
     store_pos = st.session_state.get(form.STORE)
-    if typed and (store_pos is None or typed.strip() != store_pos["label"]):
-        found = find_places(typed, communes())
-        if found.exact is not None:
-            form.choose_store(found.exact)
-            st.rerun()
-        if found.places:
-            st.caption("Suggestions :")
-            cols = st.columns(min(len(found.places), 3))
-            for i, suggestion in enumerate(found.places[:6]):
-                cols[i % len(cols)].button(
-                    md(suggestion.label), key=f"cp_sugg_{i}", on_click=form.choose_store, args=(suggestion,)
-                )
-        else:
-            st.error(
-                f"Lieu introuvable : « {md(typed.strip())} ». Essayez le nom de la commune ou son code postal."
-            )
+    suggestions(
+        typed, store_pos["label"] if store_pos else None, communes(), key_prefix="cp", on_choose=form.choose_store,
+        take_exact=True, not_found_hint="Essayez le nom de la commune ou son code postal.",
+    )  # fmt: skip
 with kind_box:
-    st.selectbox("Type d'établissement", STORE_KINDS.codes(), key="cp_etab", format_func=STORE_KINDS.label)
+    st.selectbox(
+        "Type d'établissement", STORE_KINDS.codes(), key=form.STORE_KIND, format_func=STORE_KINDS.label
+    )
 
 with st.sidebar:
     st.header("Filtres")
@@ -80,7 +70,7 @@ with st.sidebar:
     st.checkbox("Agrément sanitaire (CE) indiqué", key="cp_agrement")
     st.checkbox("SIRET connu", key="cp_siret")
     st.checkbox("Volumes indiqués", key="cp_volumes")
-    st.multiselect("Fréquence de livraison", frequencies(con), key="cp_freq", placeholder="Toutes")
+    st.multiselect("Fréquence de livraison", frequencies(con), key=form.FREQUENCIES, placeholder="Toutes")
 
 state = form.form_state()
 store = state.store
@@ -118,7 +108,7 @@ with deliver_tab:
     )
     supplier_table(result.deliverers, "cp_table_livrent")
 with near_tab:
-    st.slider("Distance (km)", 1, 300, key="cp_km")
+    st.slider("Distance (km)", 1, 300, key=form.NEAR_KM)
     presets = st.columns(len(NEAR_PRESETS_KM))
     for col, km in zip(presets, NEAR_PRESETS_KM, strict=True):
         col.button(f"{km} km", key=f"cp_preset_{km}", on_click=form.set_near, args=(km,), width="stretch")
@@ -129,42 +119,7 @@ with near_tab:
         )
     supplier_table(result.nearby, "cp_table_proches")
 with coverage_tab:
-    cov = result.coverage
-    st.caption(
-        "Nombre de producteurs par famille de produits et par distance (chaque tranche inclut les plus proches). "
-        "Les cases rouges sont des manques : aucun producteur."
-    )
-    cov = cov.assign(band=cov["band_km"].map(lambda b: f"≤ {b} km"))
-    base = alt.Chart(cov).encode(
-        x=alt.X("band:N", title="Distance", sort=[f"≤ {b} km" for b in sorted(cov["band_km"].unique())]),
-        y=alt.Y(
-            "product_label:N",
-            title="Famille de produits",
-            sort=list(PRODUCTS.label(c) for c in PRODUCTS.codes()),
-        ),
-    )
-    heat = base.mark_rect().encode(
-        color=alt.condition(
-            "datum.suppliers == 0",
-            alt.value("#e57373"),
-            alt.Color("suppliers:Q", title="Producteurs", scale=alt.Scale(scheme="greens")),
-        ),
-        tooltip=[
-            alt.Tooltip("product_label:N", title="Produits"),
-            alt.Tooltip("band:N", title="Distance"),
-            alt.Tooltip("suppliers:Q", title="Producteurs"),
-            alt.Tooltip("delivering:Q", title="dont livrent ici"),
-        ],
-    )
-    text = base.mark_text().encode(text="suppliers:Q")
-    st.altair_chart((heat + text).properties(height=28 * len(PRODUCTS.codes())), width="stretch")
-    table = cov.pivot(index="product_label", columns="band", values="suppliers").reindex(
-        [PRODUCTS.label(c) for c in PRODUCTS.codes()]
-    )
-    st.dataframe(
-        table.style.map(lambda v: "background-color: #ffcdd2" if v == 0 else ""),
-        width="stretch",
-    )
+    coverage_view(result.coverage)
 with needs_tab:
     public_needs(needs_store(), store)
     with st.expander("Publier un besoin de mon établissement"):
@@ -196,12 +151,8 @@ with left:
         key="cp_map",
     )
     st.caption("Un clic sur la carte y déplace votre établissement.")
-    click = (out or {}).get("last_clicked")
-    if click and click != st.session_state.get("cp_last_click"):
-        st.session_state["cp_last_click"] = click
-        commune = communes().containing(click["lat"], click["lng"])
-        label = f"Point choisi ({commune.name})" if commune else "Point choisi sur la carte"
-        form.choose_store(Place(label, click["lat"], click["lng"], "carte"))
+    if chosen_place := clicked_place((out or {}).get("last_clicked"), "cp_last_click", communes()):
+        form.choose_store(chosen_place)
         st.rerun()
 with right:
     st.subheader("Ma sélection")

@@ -10,7 +10,7 @@ from courtcircuit.directory import directory_summary
 from courtcircuit.export import to_csv, to_geojson
 from courtcircuit.geo import departements_of
 from courtcircuit.hours import DAYS_FR
-from courtcircuit.places import Place, find_places
+from courtcircuit.places import Place
 from courtcircuit.search import PARIS, RADIUS_MAX_KM, RADIUS_MIN_KM, search, widen_hints
 from courtcircuit.search_state import MAX_TEXT, RADIUS_PRESETS
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
@@ -19,6 +19,7 @@ from ui.chrome import communes, credits, cursor, demo_banner, outlines
 from ui.geolocation import locate_button
 from ui.mapview import BASEMAPS, clicked_listing_id, listings_map, show_map
 from ui.pages import LISTING, routed
+from ui.place_picker import clicked_place, suggestions
 from ui.results import result_list
 from ui.text import md
 
@@ -43,7 +44,7 @@ where, radius_box = st.columns([3, 2])
 with where:
     typed = st.text_input(
         "Adresse, commune ou code postal",
-        key="cc_lieu",
+        key=form.PLACE_BOX,
         max_chars=MAX_TEXT,
         live=True,
         placeholder="ex. Ambert, 63600, St Anthème…",
@@ -52,22 +53,9 @@ with where:
         args=(communes(),),
     )
     place = st.session_state.get(form.PLACE)
-    if typed and (place is None or typed.strip() != place["label"]):
-        found = find_places(typed, communes())
-        if found.notice:
-            st.info(md(found.notice))
-        if found.places:
-            st.caption("Suggestions :")
-            cols = st.columns(min(len(found.places), 3))
-            for i, suggestion in enumerate(found.places[:6]):
-                cols[i % len(cols)].button(
-                    md(suggestion.label), key=f"cc_sugg_{i}", on_click=form.choose_place, args=(suggestion,)
-                )
-        else:
-            st.error(
-                f"Lieu introuvable : « {md(typed.strip())} ». Vérifiez l'orthographe, "
-                "ou tapez un code postal (5 chiffres)."
-            )
+    suggestions(
+        typed, place["label"] if place else None, communes(), key_prefix="cc", on_choose=form.choose_place
+    )
     position, geo_error = locate_button("cc_locate")
     if position is not None:
         form.choose_place(Place("Ma position", position.lat, position.lon, "position"))
@@ -77,7 +65,7 @@ with where:
 
 with radius_box:
     st.slider(
-        "Rayon (km)", min_value=int(RADIUS_MIN_KM), max_value=int(RADIUS_MAX_KM), step=1, key="cc_rayon"
+        "Rayon (km)", min_value=int(RADIUS_MIN_KM), max_value=int(RADIUS_MAX_KM), step=1, key=form.RADIUS
     )
     presets = st.columns(len(RADIUS_PRESETS))
     for col, km in zip(presets, RADIUS_PRESETS, strict=True):
@@ -115,20 +103,20 @@ with st.sidebar:
     options("label", LABELS, "cc_label", "Label de qualité")
     options("product", PRODUCTS, "cc_produit", "Produits")
     st.text_input(
-        "Nom ou produit", key="cc_texte", placeholder="ex. fromage, miel, Ferme du…", max_chars=MAX_TEXT
+        "Nom ou produit", key=form.TEXT, placeholder="ex. fromage, miel, Ferme du…", max_chars=MAX_TEXT
     )
-    st.toggle(f"Ouvert maintenant ({result.open_now_count})", key="cc_ouvert")
+    st.toggle(f"Ouvert maintenant ({result.open_now_count})", key=form.OPEN_NOW)
     st.selectbox(
         "Ouvert le",
         [None, *range(7)],
-        key="cc_jour",
+        key=form.DAY,
         format_func=lambda d: "N'importe quel jour" if d is None else DAYS_FR[d].capitalize(),
         placeholder="N'importe quel jour",
     )
-    st.time_input("À l'heure", value=None, key="cc_heure", step=900)
+    st.time_input("À l'heure", value=None, key=form.HOUR, step=900)
     if not state.filters.is_empty:
         st.button("Effacer les filtres", on_click=form.clear_filters, key="cc_clear")
-    st.selectbox("Fond de carte", list(BASEMAPS), key="cc_fond", format_func=lambda b: BASEMAPS[b].label)
+    st.selectbox("Fond de carte", list(BASEMAPS), key=form.BASEMAP, format_func=lambda b: BASEMAPS[b].label)
 
 # ------------------------------------------------------------------ answer
 listings = result.listings
@@ -178,22 +166,18 @@ if clicked_id and clicked_id != st.session_state.get("cc_last_popup"):
     st.session_state["cc_last_popup"] = clicked_id
     form.write_url(state)
     st.switch_page(LISTING, query_params={"id": clicked_id})
-click = (out or {}).get("last_clicked")
-if click and click != st.session_state.get("cc_last_click"):
-    st.session_state["cc_last_click"] = click
-    commune = communes().containing(click["lat"], click["lng"])
-    label = f"Point choisi ({commune.name})" if commune else "Point choisi sur la carte"
-    form.choose_place(Place(label, click["lat"], click["lng"], "carte"))
+if chosen := clicked_place((out or {}).get("last_clicked"), "cc_last_click", communes()):
+    form.choose_place(chosen)
     st.rerun()
 
 with list_col:
     pages = max(1, -(-len(listings) // PAGE_SIZE))
-    if st.session_state.get("cc_page", 1) > pages:
-        st.session_state["cc_page"] = 1
-    start = (int(st.session_state.get("cc_page", 1)) - 1) * PAGE_SIZE
+    if st.session_state.get(form.PAGE, 1) > pages:
+        st.session_state[form.PAGE] = 1
+    start = (int(st.session_state.get(form.PAGE, 1)) - 1) * PAGE_SIZE
     result_list(listings.iloc[start : start + PAGE_SIZE], now)
     if pages > 1:
-        st.pagination(pages, key="cc_page", max_visible_pages=5)
+        st.pagination(pages, key=form.PAGE, max_visible_pages=5)
 
     if result.total:
         sources = [s.label for s in summary.sources]

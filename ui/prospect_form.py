@@ -14,6 +14,12 @@ NOTICES = "cp_notices"  # the URL's notices until a run shows them (see sync_fro
 PENDING = "cp_pending"
 WIDGET = {"produit": "cp_produit", "label": "cp_label", "bio": "cp_bio"}
 FLAG_WIDGET = {name: f"cp_{name}" for name in FLAGS}
+# The widgets' keys, shared by the page that draws them and this module that fills them.
+PLACE_BOX = "cp_lieu"
+STORE_KIND = "cp_etab"
+NEAR_KM = "cp_km"
+FREQUENCIES = "cp_freq"
+DEFAULTS = ProspectState()  # the defaults of an empty page: one place for them
 
 
 def sync_from_url() -> list[str]:
@@ -28,14 +34,14 @@ def sync_from_url() -> list[str]:
         if state.lat is not None and state.lon is not None
         else None
     )
-    ss["cp_lieu"] = state.place
-    ss["cp_etab"] = state.store_kind
-    ss["cp_km"] = state.near_km
+    ss[PLACE_BOX] = state.place
+    ss[STORE_KIND] = state.store_kind
+    ss[NEAR_KM] = state.near_km
     for name, (attr, _) in LISTS.items():
         ss[WIDGET[name]] = list(getattr(state.filters, attr))
     for name, attr in FLAGS.items():
         ss[FLAG_WIDGET[name]] = getattr(state.filters, attr)
-    ss["cp_freq"] = list(state.filters.frequencies)
+    ss[FREQUENCIES] = list(state.filters.frequencies)
     ss[WRITTEN] = current
     # Kept until write_url: a link naming a place reruns the page at once (the place is looked
     # up), and that rerun must still say what in the link was ignored.
@@ -49,11 +55,11 @@ def apply_pending() -> None:
 
 def choose_store(place: Place) -> None:
     st.session_state[STORE] = {"label": place.label, "lat": place.lat, "lon": place.lon}
-    st.session_state[PENDING] = {"cp_lieu": place.label}
+    st.session_state[PENDING] = {PLACE_BOX: place.label}
 
 
 def set_near(km: int) -> None:
-    st.session_state["cp_km"] = km
+    st.session_state[NEAR_KM] = km
 
 
 def form_state() -> ProspectState:
@@ -61,13 +67,13 @@ def form_state() -> ProspectState:
     store = ss.get(STORE)
     lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _) in LISTS.items()}
     flags = {attr: bool(ss.get(FLAG_WIDGET[name])) for name, attr in FLAGS.items()}
-    filters = SupplierFilters(**lists, **flags, frequencies=tuple(ss.get("cp_freq") or ()))
+    filters = SupplierFilters(**lists, **flags, frequencies=tuple(ss.get(FREQUENCIES) or ()))
     return ProspectState(
         place=store["label"] if store else "",
         lat=store["lat"] if store else None,
         lon=store["lon"] if store else None,
-        store_kind=ss.get("cp_etab") or "supermarche",
-        near_km=int(ss.get("cp_km") or 30),
+        store_kind=ss.get(STORE_KIND) or DEFAULTS.store_kind,
+        near_km=int(ss.get(NEAR_KM) or DEFAULTS.near_km),
         filters=filters,
     )
 

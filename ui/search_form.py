@@ -21,6 +21,16 @@ WRITTEN = "cc_written"  # the params this session last wrote to the URL
 NOTICES = "cc_notices"
 PENDING = "cc_pending"
 WIDGET = {"type": "cc_type", "vente": "cc_vente", "label": "cc_label", "produit": "cc_produit"}
+# The widgets' keys, shared by the page that draws them and this module that fills them.
+PLACE_BOX = "cc_lieu"
+RADIUS = "cc_rayon"
+TEXT = "cc_texte"
+OPEN_NOW = "cc_ouvert"
+DAY = "cc_jour"
+HOUR = "cc_heure"
+PAGE = "cc_page"
+BASEMAP = "cc_fond"
+DEFAULTS = SearchState()  # the defaults of an empty search: one place for them
 
 
 def sync_from_url() -> list[str]:
@@ -30,7 +40,7 @@ def sync_from_url() -> list[str]:
     # Streamlit drops a widget's state once a run of another page (a listing) goes without it:
     # back from a listing (« Retour à la recherche », the back button), the URL is what this
     # session wrote, but the radius and the filters must be read from it again.
-    widgets_kept = "cc_rayon" in st.session_state
+    widgets_kept = RADIUS in st.session_state
     if st.session_state.get(WRITTEN) == current and widgets_kept:
         return st.session_state.get(NOTICES, [])
     state, notices = parse(params)
@@ -51,40 +61,40 @@ def set_form(state: SearchState) -> None:
         }
     else:
         ss[PLACE] = None
-    ss["cc_lieu"] = state.place
-    ss["cc_rayon"] = state.radius_km
+    ss[PLACE_BOX] = state.place
+    ss[RADIUS] = state.radius_km
     f = state.filters
     for name, (attr, _) in LIST_PARAMS.items():
         ss[WIDGET[name]] = list(getattr(f, attr))
-    ss["cc_texte"] = f.text
-    ss["cc_ouvert"] = f.open_now
-    ss["cc_jour"] = f.day
-    ss["cc_heure"] = None if f.minute is None else time(f.minute // 60, f.minute % 60)
-    ss["cc_page"] = state.page
-    ss["cc_fond"] = state.basemap
+    ss[TEXT] = f.text
+    ss[OPEN_NOW] = f.open_now
+    ss[DAY] = f.day
+    ss[HOUR] = None if f.minute is None else time(f.minute // 60, f.minute % 60)
+    ss[PAGE] = state.page
+    ss[BASEMAP] = state.basemap
 
 
 def form_state() -> SearchState:
     """The search the widgets describe (read before they are drawn: Streamlit has their values)."""
     ss = st.session_state
     place = ss.get(PLACE)
-    heure: time | None = ss.get("cc_heure")
+    heure: time | None = ss.get(HOUR)
     lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _) in LIST_PARAMS.items()}
     filters = Filters(
         **lists,
-        text=(ss.get("cc_texte") or "").strip()[:MAX_TEXT],  # max_chars is only the browser's
-        open_now=bool(ss.get("cc_ouvert")),
-        day=ss.get("cc_jour"),
+        text=(ss.get(TEXT) or "").strip()[:MAX_TEXT],  # max_chars is only the browser's
+        open_now=bool(ss.get(OPEN_NOW)),
+        day=ss.get(DAY),
         minute=None if heure is None else heure.hour * 60 + heure.minute,
     )
     return SearchState(
         place=place["label"] if place else "",
         lat=place["lat"] if place else None,
         lon=place["lon"] if place else None,
-        radius_km=int(ss.get("cc_rayon") or 10),
+        radius_km=int(ss.get(RADIUS) or DEFAULTS.radius_km),
         filters=filters,
-        page=int(ss.get("cc_page") or 1),
-        basemap=ss.get("cc_fond") or "osmfr",
+        page=int(ss.get(PAGE) or DEFAULTS.page),
+        basemap=ss.get(BASEMAP) or DEFAULTS.basemap,
     )
 
 
@@ -95,7 +105,7 @@ def choose_place(place: Place) -> None:
     widgets' own keys are only written by :func:`apply_pending`, before they are drawn.
     """
     st.session_state[PLACE] = {"label": place.label, "lat": place.lat, "lon": place.lon, "kind": place.kind}
-    st.session_state[PENDING] = {"cc_lieu": place.label, "cc_page": 1}
+    st.session_state[PENDING] = {PLACE_BOX: place.label, PAGE: 1}
 
 
 def apply_pending() -> None:
@@ -105,7 +115,7 @@ def apply_pending() -> None:
 
 def place_typed(communes: CommuneIndex) -> None:
     """Callback of the place box: a text naming one commune or postcode moves the search at once."""
-    typed = (st.session_state.get("cc_lieu") or "").strip()
+    typed = (st.session_state.get(PLACE_BOX) or "").strip()
     place = st.session_state.get(PLACE)
     if typed and (place is None or typed != place["label"]):
         found = find_places(typed, communes)
@@ -115,14 +125,14 @@ def place_typed(communes: CommuneIndex) -> None:
 
 
 def set_radius(km: int) -> None:
-    st.session_state["cc_rayon"] = km
-    st.session_state["cc_page"] = 1
+    st.session_state[RADIUS] = km
+    st.session_state[PAGE] = 1
 
 
 def clear_filters() -> None:
     for key in WIDGET.values():
         st.session_state[key] = []
-    st.session_state.update(cc_texte="", cc_ouvert=False, cc_jour=None, cc_heure=None, cc_page=1)
+    st.session_state.update({TEXT: "", OPEN_NOW: False, DAY: None, HOUR: None, PAGE: 1})
 
 
 def write_url(state: SearchState) -> None:

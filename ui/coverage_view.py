@@ -1,0 +1,48 @@
+"""Where local supply is missing: product families × distance bands, as a heat map and a table."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from courtcircuit.vocab import PRODUCTS
+
+
+def coverage_view(cov: pd.DataFrame) -> None:
+    """``cov``: one row per product family and distance band (suppliers, delivering)."""
+    st.caption(
+        "Nombre de producteurs par famille de produits et par distance (chaque tranche inclut les plus proches). "
+        "Les cases rouges sont des manques : aucun producteur."
+    )
+    cov = cov.assign(band=cov["band_km"].map(lambda b: f"≤ {b} km"))
+    base = alt.Chart(cov).encode(
+        x=alt.X("band:N", title="Distance", sort=[f"≤ {b} km" for b in sorted(cov["band_km"].unique())]),
+        y=alt.Y(
+            "product_label:N",
+            title="Famille de produits",
+            sort=list(PRODUCTS.label(c) for c in PRODUCTS.codes()),
+        ),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.condition(
+            "datum.suppliers == 0",
+            alt.value("#e57373"),
+            alt.Color("suppliers:Q", title="Producteurs", scale=alt.Scale(scheme="greens")),
+        ),
+        tooltip=[
+            alt.Tooltip("product_label:N", title="Produits"),
+            alt.Tooltip("band:N", title="Distance"),
+            alt.Tooltip("suppliers:Q", title="Producteurs"),
+            alt.Tooltip("delivering:Q", title="dont livrent ici"),
+        ],
+    )
+    text = base.mark_text().encode(text="suppliers:Q")
+    st.altair_chart((heat + text).properties(height=28 * len(PRODUCTS.codes())), width="stretch")
+    table = cov.pivot(index="product_label", columns="band", values="suppliers").reindex(
+        [PRODUCTS.label(c) for c in PRODUCTS.codes()]
+    )
+    st.dataframe(
+        table.style.map(lambda v: "background-color: #ffcdd2" if v == 0 else ""),
+        width="stretch",
+    )

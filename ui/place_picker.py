@@ -1,0 +1,58 @@
+"""Choosing a place, the same way on every page: suggestions under the place box, the notice
+when an address is searched at the commune's level, "Lieu introuvable", and a click on the map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from courtcircuit.communes import CommuneIndex
+from courtcircuit.places import Place, find_places
+from ui.text import md
+
+MAX_SUGGESTIONS = 6
+
+
+def suggestions(
+    typed: str,
+    chosen_label: str | None,
+    communes: CommuneIndex,
+    *,
+    key_prefix: str,
+    on_choose: Callable[[Place], None],
+    take_exact: bool = False,
+    not_found_hint: str = "Vérifiez l'orthographe, ou tapez un code postal (5 chiffres).",
+) -> None:
+    """Under a place box holding ``typed``: nothing when it is the chosen place; else the places
+    it may mean as buttons, or a French "not found". With ``take_exact``, a text naming exactly
+    one commune or postcode is chosen at once (the page reruns)."""
+    text = (typed or "").strip()
+    if not text or text == chosen_label:
+        return
+    found = find_places(text, communes)
+    if take_exact and found.exact is not None:
+        on_choose(found.exact)
+        st.rerun()
+    if found.notice:
+        st.info(md(found.notice))
+    if not found.places:
+        st.error(f"Lieu introuvable : « {md(text)} ». {not_found_hint}")
+        return
+    st.caption("Suggestions :")
+    cols = st.columns(min(len(found.places), 3))
+    for i, suggestion in enumerate(found.places[:MAX_SUGGESTIONS]):
+        cols[i % len(cols)].button(
+            md(suggestion.label), key=f"{key_prefix}_sugg_{i}", on_click=on_choose, args=(suggestion,)
+        )
+
+
+def clicked_place(click: dict | None, seen_key: str, communes: CommuneIndex) -> Place | None:
+    """The place a new click on the map points at ("Point choisi (commune)"), or None when the
+    map reports no click or the same click as last run (st_folium repeats its last value)."""
+    if not click or click == st.session_state.get(seen_key):
+        return None
+    st.session_state[seen_key] = click
+    commune = communes.containing(click["lat"], click["lng"])
+    label = f"Point choisi ({commune.name})" if commune else "Point choisi sur la carte"
+    return Place(label, click["lat"], click["lng"], "carte")
