@@ -15,13 +15,14 @@ from tqdm import tqdm
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import REPO_ROOT
 from courtcircuit.normalise import Step, build_steps, normalise
-from courtcircuit.record import REJECTION_COLUMNS, Record, Rejection, RejectRecord
+from courtcircuit.record import Record, RejectRecord
 from etl.adapters import ADAPTERS
 from etl.adapters.tables import RawRow, SourceFileError
 from etl.checks import DataCheckFailed
 from etl.limits import limits
 from etl.links import resolve_links
 from etl.publish import build_lock, previous_ids, swap_in, write_database
+from etl.record import REJECTION_COLUMNS, Rejection
 from etl.resolve import load_decisions, resolve
 from etl.sources import SourceConfig
 

@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from courtcircuit.record import SourceFileError
+from etl.record import SourceFileError
 
 MB = 1024 * 1024
 

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from courtcircuit.db import REPO_ROOT
-from courtcircuit.record import Record, SourceFileError, toml_error
+from courtcircuit.record import Record
 from etl.limits import limits, read_bytes_limited
+from etl.record import SourceFileError, toml_error
 
 DEFAULT_SOURCES = REPO_ROOT / "data" / "samples" / "sources.toml"
 FORMATS = ("osm-overpass", "producers-table", "amap-table", "markets-table")

@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from courtcircuit import schema
 from courtcircuit.db import connect
 from courtcircuit.export import EXPORT_COLUMNS
-from courtcircuit.record import LISTING_FIELDS, REJECTION_COLUMNS, ListingFields, Record
+from courtcircuit.record import LISTING_FIELDS, ListingFields, Record
+from etl.record import REJECTION_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from courtcircuit.record import Record, toml_error
+from courtcircuit.record import Record
 from courtcircuit.vocab import AB_STATUS, CHANNELS, KINDS, LABELS, PRODUCTS, STATUS, fold
 from etl.adapters.cells import parse_bool, parse_codes, parse_date, parse_float, parse_names, parse_term
 from etl.adapters.tables import (
@@ -21,6 +21,7 @@ from etl.adapters.tables import (
     read_table,
 )
 from etl.limits import limits, read_bytes_limited
+from etl.record import toml_error
 from etl.sources import SourceConfig, record_of
 
 FIELDS = tuple(

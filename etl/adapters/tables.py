@@ -16,9 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from courtcircuit.record import SourceFileError
 from courtcircuit.vocab import fold
 from etl.limits import ReaderLimits, check_readable_file, limits, megabytes, read_bytes_limited
+from etl.record import SourceFileError
 
 __all__ = ["RawRow", "SourceFileError", "decode", "read_csv", "read_table", "read_xlsx"]
 
