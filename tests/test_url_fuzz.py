@@ -133,11 +133,14 @@ def check_echoes_are_text(at: AppTest, params: dict[str, str | list[str]]) -> No
     for values in as_lists(params).values():
         for value in values:
             shown = " ".join(value.split())[:20]  # notices echo at most the first 20 characters
-            if not HARMFUL & set(active_markdown(shown)):
+            kinds = HARMFUL & set(active_markdown(shown))
+            # Short values ("`", "$x") also occur by chance in our own text (a command in
+            # backquotes): only a value long enough to be recognised is followed.
+            if not kinds or len(shown) < 5:
                 continue
             for source in sources:
                 if shown in plain(source):
-                    assert not HARMFUL & set(active_markdown(source)), (value, source)
+                    assert not kinds & set(active_markdown(source)), (value, source)
 
 
 def check_notices(at: AppTest, expected: list[str]) -> None:
