@@ -6,7 +6,7 @@ and the row order of etl/publish.py:
 * ``listings``: exactly ``courtcircuit.schema.LISTINGS`` (imported, not copied) plus ``geom``,
   ordered by publish's own ``HILBERT`` expression, so that DuckDB's row-group min/max prune a
   bounding box as they do on a real build;
-* ``opening_slots``: publish's schema, computed with ``etl.publish.weekly_slots`` once per distinct
+* ``opening_slots``: publish's schema, computed with ``courtcircuit.hours.weekly_slots`` once per distinct
   opening_hours expression and expanded to the listings by a join;
 * ``bench_meta``: n, seed, generator version and build time; a file whose meta match is reused.
 
@@ -34,9 +34,10 @@ import pandas as pd
 
 from bench.synthetic_draws import HOURS, draw_listings, sample_points, towns
 from courtcircuit.db import connect
+from courtcircuit.hours import weekly_slots
 from courtcircuit.schema import LISTINGS, LISTINGS_GEOMETRY, OPENING_SLOTS
 from courtcircuit.vocab import CHANNELS, LABELS, PRODUCTS
-from etl.publish import HILBERT, weekly_slots
+from etl.publish import HILBERT
 
 __all__ = ["BuildInfo", "make_directory", "read_meta", "sample_points", "towns"]
 

@@ -7,8 +7,9 @@ season is answered for the actual dates, not for a typical week.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import opening_hours
 
@@ -91,3 +92,48 @@ def week_ahead(expr: str | None, now: datetime) -> list[DayHours]:
                 days[index].append((f"{lo:%H:%M}", "24:00" if end == midnight else f"{end:%H:%M}"))
             lo = end
     return [DayHours(start + timedelta(days=i), tuple(days[i]), i == 0) for i in range(7)]
+
+
+def typical_week(expr: str | None, today: date) -> list[str]:
+    """The week an expression means, Monday to Sunday from the Monday of ``today``'s week, in
+    French ("mardi : 17:00–19:00"); empty when it cannot be read. Staff see it beside the hours
+    they typed, so "mardi et vendredi 17h-19h" shows back as the days it became."""
+    monday = datetime.combine(today - timedelta(days=today.weekday()), time.min)
+    return [f"{DAYS_FR[d.day.weekday()]} : {d.text()}" for d in week_ahead(expr, monday)]
+
+
+SLOT_WEEKS = 52
+
+
+@functools.lru_cache(maxsize=4096)  # a directory repeats a few hundred distinct expressions
+def weekly_slots(expr: str, start: date) -> tuple[tuple[int, int, int, int], ...]:
+    """(weekday 0=Monday, start minute, end minute, weeks out of 52) over a year from `start`.
+
+    A precomputed week lets SQL answer "open Saturday morning" without parsing in the query,
+    and is the pre-filter of "open now" (search then evaluates the real rules on the few
+    candidates). A whole year, so seasonal hours ("Jun-Sep") and monthly markets ("Su[1]")
+    have their slots whatever the build date; "weeks" says how regular a slot is (a
+    first-Sunday market counts 12 of 52). The build and staff edits (courtcircuit.edits) both
+    write the `opening_slots` table with it.
+    """
+    begin = datetime.combine(start, time.min)
+    counts: dict[tuple[int, int, int], int] = {}
+    try:
+        spans = opening_hours.OpeningHours(expr).intervals(begin, begin + timedelta(weeks=SLOT_WEEKS))
+        for lo, hi, state, _comment in spans:
+            if state == opening_hours.State.OPEN and hi is not None:
+                while lo < hi:  # split at midnight
+                    end = min(hi, datetime.combine(lo.date() + timedelta(days=1), time.min))
+                    key = (lo.weekday(), lo.hour * 60 + lo.minute, (end - lo).seconds // 60 or 1440)
+                    counts[key] = counts.get(key, 0) + 1
+                    lo = end
+    except (
+        Exception
+    ):  # expressions were validated at normalisation; a library edge case must not stop a build
+        return ()
+    return tuple((d, s, s + length, n) for (d, s, length), n in sorted(counts.items()))
+
+
+def slot_monday(today: date) -> date:
+    """The Monday the slots count from: the build and a later staff edit agree on it."""
+    return today - timedelta(days=today.weekday())

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import duckdb
 
 # 1: the first published layout (no version stored). 2: build_info.schema_version.
-SCHEMA_VERSION = 2
+# 3: arbitrations (a source changed a field staff edited).
+SCHEMA_VERSION = 3
 REBUILD_COMMAND = "python -m etl build"
 
 
@@ -96,8 +97,17 @@ BUILD_INFO = Table(
     "build_info", (("built_at", "TIMESTAMP"), ("listings", "INTEGER"), ("schema_version", "INTEGER"))
 )
 
+# "À arbitrer": a source now gives another value for a field staff edited. The staff value stays
+# published; both are kept here (as JSON) until someone keeps theirs or takes the source's
+# (courtcircuit/edits.py).
+ARBITRATIONS = Table(
+    "arbitrations",
+    (("listing_id", "VARCHAR"), ("field", "VARCHAR"), ("staff_value", "JSON"), ("source_value", "JSON"),
+     ("source", "VARCHAR"), ("found_at", "TIMESTAMP")),
+)  # fmt: skip
+
 TABLES = (LISTINGS, LISTING_SOURCES, LISTING_LINKS, OPENING_SLOTS, REJECTED, MERGES, KEPT_APART, SOURCES,
-          BUILD_INFO)  # fmt: skip
+          BUILD_INFO, ARBITRATIONS)  # fmt: skip
 
 # The columns a search result row carries: enough for the map, the list and the exports.
 RESULT_COLUMNS = LISTINGS.pick(

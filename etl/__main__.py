@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 
 from courtcircuit.db import default_db_path
+from courtcircuit.workspace.store import StoreUnavailable
 from etl.adapters.tables import SourceFileError
 from etl.build import DEFAULT_DECISIONS, SourcesFailed, build
 from etl.checks import DataCheckFailed
-from etl.publish import BuildLocked
+from etl.publish import BuildLocked, default_workspace
 from etl.sources import DEFAULT_SOURCES, SourcesFileError, load_sources
 
 
@@ -44,6 +45,11 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--quiet", action="store_true", help="sans barre de progression")
     b.add_argument(
+        "--no-workspace",
+        action="store_true",
+        help="sans les modifications de l'espace équipe (COURT_CIRCUIT_WORKSPACE)",
+    )
+    b.add_argument(
         "--skip-failed-sources",
         action="store_true",
         help="publie même si une source échoue entière (ses fiches disparaissent ; code de sortie 3)",
@@ -65,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             decisions=args.decisions,
             progress=not args.quiet,
             allow_failed_sources=args.skip_failed_sources,
+            workspace=None if args.no_workspace else default_workspace(),
         )
     except SourcesFailed as err:
         print(f"\n*** ÉCHEC DE LA CONSTRUCTION ***\n{err}", file=sys.stderr)
@@ -73,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_SOURCE_FAILED
-    except (SourcesFileError, SourceFileError, DataCheckFailed, BuildLocked) as err:
+    except (SourcesFileError, SourceFileError, DataCheckFailed, BuildLocked, StoreUnavailable) as err:
         print(f"Échec de la construction : {err}\nLa base précédente est conservée.", file=sys.stderr)
         return EXIT_NOT_BUILT
     except KeyboardInterrupt:

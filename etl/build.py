@@ -16,12 +16,13 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import REPO_ROOT
 from courtcircuit.normalise import Step, build_steps, normalise
 from courtcircuit.record import Record, RejectRecord
+from courtcircuit.workspace.store import Store
 from etl.adapters import ADAPTERS
 from etl.adapters.tables import RawRow, SourceFileError
 from etl.checks import DataCheckFailed
 from etl.limits import limits
 from etl.links import resolve_links
-from etl.publish import build_lock, previous_ids, swap_in, write_database
+from etl.publish import apply_workspace_edits, build_lock, previous_ids, swap_in, write_database
 from etl.record import REJECTION_COLUMNS, Rejection
 from etl.resolve import load_decisions, resolve
 from etl.sources import SourceConfig
@@ -188,11 +189,14 @@ def build(
     communes: CommuneIndex | None = None,
     before_swap: Callable[[Path], None] | None = None,
     allow_failed_sources: bool = False,
+    workspace: Store | None = None,
 ) -> BuildReport:
     """Build the directory into `db`, replacing it whole only once everything succeeded.
 
     A source that fails whole stops the build (SourcesFailed) and the previous database stays,
     unless `allow_failed_sources`: then the others are published and the report names it.
+    With a `workspace`, the staff edits are applied to the new file before it is swapped in
+    (the command line passes etl.publish.default_workspace()).
     """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -240,6 +244,8 @@ def build(
                 sources,
                 stats,
             )
+            if workspace is not None:
+                messages.append(apply_workspace_edits(tmp, workspace))
             if before_swap is not None:
                 before_swap(tmp)
             swap_in(tmp, db)

@@ -1,22 +1,24 @@
-"""Writing the directory database: a new file, checked, then swapped in whole."""
+"""Writing the directory database: a new file, checked, then swapped in whole.
+
+The lock and the swap live in courtcircuit/db_swap.py: staff edits are published the same way.
+"""
 
 from __future__ import annotations
 
-import fcntl
-import functools
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import opening_hours
 import pandas as pd
 
 from courtcircuit.db import connect
+from courtcircuit.db_swap import BuildLocked, build_lock, swap_in
+from courtcircuit.edits_apply import apply_staff_edits, staff_edits
+from courtcircuit.hours import slot_monday, weekly_slots
 from courtcircuit.schema import (
+    ARBITRATIONS,
     BUILD_INFO,
     KEPT_APART,
     LISTING_LINKS,
@@ -31,30 +33,11 @@ from courtcircuit.schema import (
     SOURCES,
     Table,
 )
+from courtcircuit.workspace.store import DEFAULT_PATH, ENV_VAR, Store
 from etl.checks import run_checks
 from etl.links import Link
 from etl.resolve import GoldenListing, MergeNote
 from etl.sources import SourceConfig
-
-
-class BuildLocked(RuntimeError):
-    pass
-
-
-@contextmanager
-def build_lock(db: Path, wait: bool = True) -> Iterator[None]:
-    """One build per database file at a time; a second one waits (or fails fast)."""
-    lock_path = db.with_name(db.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError as err:
-            raise BuildLocked(f"une autre construction de {db.name} est en cours") from err
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def previous_ids(db: Path) -> dict[tuple[str, str], str]:
@@ -84,37 +67,6 @@ def _listing_rows(listings: list[GoldenListing]) -> pd.DataFrame:
         row["field_provenance"] = json.dumps(listing.provenance, ensure_ascii=False)
         rows.append(row)
     return pd.DataFrame(rows, columns=list(LISTINGS.names()))
-
-
-SLOT_WEEKS = 52
-
-
-@functools.lru_cache(maxsize=4096)  # a directory repeats a few hundred distinct expressions
-def weekly_slots(expr: str, start: date) -> tuple[tuple[int, int, int, int], ...]:
-    """(weekday 0=Monday, start minute, end minute, weeks out of 52) over a year from `start`.
-
-    A precomputed week lets SQL answer "open Saturday morning" without parsing in the query,
-    and is the pre-filter of "open now" (search then evaluates the real rules on the few
-    candidates). A whole year, so seasonal hours ("Jun-Sep") and monthly markets ("Su[1]")
-    have their slots whatever the build date; "weeks" says how regular a slot is (a
-    first-Sunday market counts 12 of 52).
-    """
-    begin = datetime.combine(start, datetime.min.time())
-    counts: dict[tuple[int, int, int], int] = {}
-    try:
-        spans = opening_hours.OpeningHours(expr).intervals(begin, begin + timedelta(weeks=SLOT_WEEKS))
-        for lo, hi, state, _comment in spans:
-            if state == opening_hours.State.OPEN and hi is not None:
-                while lo < hi:  # split at midnight
-                    end = min(hi, datetime.combine(lo.date() + timedelta(days=1), datetime.min.time()))
-                    key = (lo.weekday(), lo.hour * 60 + lo.minute, (end - lo).seconds // 60 or 1440)
-                    counts[key] = counts.get(key, 0) + 1
-                    lo = end
-    except (
-        Exception
-    ):  # expressions were validated at normalisation; a library edge case must not stop a build
-        return ()
-    return tuple((d, s, s + length, n) for (d, s, length), n in sorted(counts.items()))
 
 
 def _create(
@@ -157,7 +109,7 @@ def write_database(
         _create(
             con, LISTING_LINKS, [(k.producer_id, k.outlet_id, k.days, k.source, k.source_ref) for k in links]
         )
-        monday = date.today() - timedelta(days=date.today().weekday())
+        monday = slot_monday(date.today())
         slots = [
             (x.id, *slot)
             for x in listings
@@ -180,15 +132,36 @@ def write_database(
         ]  # fmt: skip
         _create(con, SOURCES, source_rows)
         _create(con, BUILD_INFO, [(datetime.now(), len(listings), SCHEMA_VERSION)])
+        _create(con, ARBITRATIONS, [])  # filled by the staff edits, if any (apply_workspace_edits)
         run_checks(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
 
 
-def swap_in(new: Path, db: Path) -> None:
-    """Atomic on one filesystem: readers see the old file or the new one, never a mix."""
-    os.replace(new, db)
-    wal = new.with_name(new.name + ".wal")
-    if wal.exists():
-        wal.unlink()
+def default_workspace() -> Store | None:
+    """The staff workspace a command-line build applies: COURT_CIRCUIT_WORKSPACE, or the default
+    SQLite file when it exists. None when there is neither: the directory is the sources alone."""
+    if os.environ.get(ENV_VAR) or DEFAULT_PATH.exists():
+        return Store()
+    return None
+
+
+def apply_workspace_edits(path: Path, store: Store) -> str:
+    """Apply the staff edits to a freshly written file, before it is swapped in: staff values
+    override the sources, created listings are added, and a field whose source changed since
+    staff edited it is listed in `arbitrations`. The data checks run again on the result."""
+    con = connect(path, read_only=False)
+    try:
+        changed, conflicts = apply_staff_edits(con, staff_edits(store), fresh_sources=True)
+        run_checks(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return f"modifications de l'équipe appliquées : {changed} fiche(s), {conflicts} valeur(s) à arbitrer"
+
+
+__all__ = [
+    "BuildLocked", "apply_workspace_edits", "build_lock", "default_workspace", "previous_ids", "swap_in",
+    "write_database",
+]  # fmt: skip

@@ -97,5 +97,5 @@ def test_an_older_database_is_refused_with_the_rebuild_command(version_1_db, mon
         at.run()
         assert not at.exception, at.exception
         (error,) = [e.value for e in at.error]
-        assert "version plus ancienne" in error and "schéma 1, attendu 2" in error
+        assert "version plus ancienne" in error and f"schéma 1, attendu {schema.SCHEMA_VERSION}" in error
         assert "python \\-m etl build \\-\\-db" in error  # Markdown-escaped, shown as typed
