@@ -25,14 +25,18 @@ _ACTIVE = {
     "code": re.compile(r"`"),
     "maths": re.compile(r"\$"),
     "strikethrough": re.compile(r"~~"),
-    "literal autolink": re.compile(r"(https?:/|www\.|ftp:/|[\w.+-]@[\w-]+\.)", re.IGNORECASE),
     "HTML entity": re.compile(r"&#?\w+;"),
 }
+# GFM finds literal autolinks in the text once escapes are resolved (remark's
+# mdast-util-gfm-autolink-literal; escaping does not stop it, as chromium showed): matched
+# against the resolved text, where only an invisible joiner can break them.
+_AUTOLINK = re.compile(r"(https?://|www\.|[\w.+-]@[\w-]+\.\w|:material/)", re.IGNORECASE)
+_INVISIBLE = re.compile("[\u2060\u200b]")
 
 
 def plain(source: str) -> str:
     """The text a reader sees for a Markdown source made of text and backslash escapes."""
-    return _ESCAPE.sub(r"\1", source)
+    return _INVISIBLE.sub("", _ESCAPE.sub(r"\1", source))
 
 
 def _unescaped_view(source: str) -> str:
@@ -44,4 +48,7 @@ def _unescaped_view(source: str) -> str:
 def active_markdown(source: str) -> list[str]:
     """The Markdown constructs this source would turn on; [] for inert text."""
     view = _unescaped_view(source)
-    return [name for name, pattern in _ACTIVE.items() if pattern.search(view)]
+    found = [name for name, pattern in _ACTIVE.items() if pattern.search(view)]
+    if _AUTOLINK.search(_ESCAPE.sub(r"\1", source)):
+        found.append("literal autolink")  # or an icon: Streamlit finds both in resolved text
+    return found

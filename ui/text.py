@@ -10,11 +10,18 @@ from __future__ import annotations
 import re
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; Streamlit adds $ (LaTeX) and
-# :colour[…] / :material/…: directives, so ':' is escaped too. '.', ':' and '@' break GFM's
-# literal autolinks (www.x.fr, https://x.fr, a@b.fr): a URL in a description stays text.
+# :colour[…] / :material/…: directives, so ':' is escaped too.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'@])")
+# GFM's literal autolinks (https://x.fr, www.x.fr, a@b.fr) and Streamlit's :material/icon:
+# are found in the text *after* escapes are resolved (checked in chromium, see
+# tests/test_browser_markdown.py: escaping alone leaves them clickable or drawn as an icon), so
+# an invisible WORD JOINER (U+2060) is put where their patterns need two characters side by side.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=@)|(?<=:)(?=material/)")
 
 
 def md(text: object) -> str:
-    """``text`` as Markdown that renders to exactly that text (newlines become spaces)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """``text`` as Markdown that renders to exactly that text (newlines become spaces), with no
+    link, image, directive or formatting, and URLs or e-mail addresses not made clickable."""
+    flat = _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", flat)
