@@ -187,6 +187,7 @@ def validate_edit(
         if differs and not (name not in current and new in (None, [], "")):
             check.values[name] = new
     check.week = typical_week(rec.opening_hours, date.today())
+    check.errors = {name: why[:1].upper() + why[1:] for name, why in check.errors.items()}
     return check
 
 
@@ -219,7 +220,7 @@ def _error(check: EditCheck, on: str, reason: str, touched: set[str], always: bo
     if not shown and not always:
         return
     target = shown[0] if shown else _SHOWN_ON.get(on, (on,))[0]
-    check.errors.setdefault(target, reason[0].upper() + reason[1:])
+    check.errors.setdefault(target, reason)
 
 
 def new_listing_id(store: Store) -> str:
