@@ -71,9 +71,9 @@ _SHOWN_ON = {
 class EditCheck:
     """What :func:`validate_edit` answers.
 
-    ``values``: every field whose clean value differs from ``current`` (a phone in E.164, hours
-    in OSM syntax, the commune found from the position…), JSON-friendly as the store keeps them;
-    save exactly these. ``errors``: field → French message. ``week``: the opening hours as the
+    ``values``: the fields the edit decides (those changed and those the steps derive from them)
+    whose clean value differs from ``current`` (a phone in E.164, hours in OSM syntax, the commune
+    found from the position…), JSON-friendly as the store keeps them; save exactly these. ``errors``: field → French message. ``week``: the opening hours as the
     week they mean ("mardi : 17:00–19:00"), to show beside the hours typed."""
 
     values: dict[str, object] = field(default_factory=dict)
@@ -180,7 +180,7 @@ def validate_edit(
         _error(check, issue.field, issue.reason, touched)
     if "status" in merged and merged["status"] is None:
         check.errors.setdefault("status", "statut manquant")
-    for name in RECORD_FIELDS:
+    for name in _answered(touched, bool(current)):
         new = to_json(getattr(rec, name))
         differs = name in touched or not same_value(new, current.get(name))
         # A new listing's empty fields are not values anyone gave.
@@ -189,6 +189,21 @@ def validate_edit(
     check.week = typical_week(rec.opening_hours, date.today())
     check.errors = {name: why[:1].upper() + why[1:] for name, why in check.errors.items()}
     return check
+
+
+def _answered(touched: set[str], existing: bool) -> list[str]:
+    """The fields an edit decides: those changed, and those the steps derive from them (the
+    commune and precision from a position, the expression from hours text). A field nobody
+    touched keeps its source value, even one the steps would now clean: that is the sources'
+    business, and saving it would override them silently."""
+    if not existing:
+        return list(RECORD_FIELDS)
+    decided = set(touched)
+    if touched & set(_ADDRESS):
+        decided |= {*_ADDRESS, "geo_precision"}
+    if touched & {"opening_hours", "opening_hours_text"}:
+        decided |= {"opening_hours", "opening_hours_text"}
+    return [name for name in RECORD_FIELDS if name in decided]
 
 
 def _prepare_hours(merged: dict[str, Any], touched: set[str]) -> None:

@@ -131,7 +131,8 @@ def test_a_problem_the_sources_left_on_an_untouched_field_does_not_block_an_edit
     db: Path, communes: CommuneIndex
 ) -> None:
     listing = current(db, listing_id(db, "chambre", "P2")) | {"website": "pas un site"}
-    assert validate_edit(listing, {"phone": "04 73 82 99 99"}, communes).errors == {}
+    check = validate_edit(listing, {"phone": "04 73 82 99 99"}, communes)
+    assert check.errors == {} and check.values == {"phone": "+33473829999"}  # nor overridden
 
 
 def test_a_moved_pin_finds_its_commune_and_an_address_elsewhere_is_flagged(
