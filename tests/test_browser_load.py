@@ -6,6 +6,10 @@ the pages were module-level ``st.Page`` objects shared by every session, and the
 session here starts on a deep link (the first requests of a fresh server also meet
 Streamlit's pages-directory mode), then searches again and again, all sessions at once, in
 one chromium. Every visit waits for its own result (a heading) or an exception box.
+
+Meanwhile the directory is rebuilt twice underneath (etl.publish.swap_in, once a quarter and
+once half of the searches are done): searches under way finish on the old file, later ones
+read the new one, and none may fail; a new session then shows the last file's count.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +25,9 @@ from pathlib import Path
 import pytest
 
 from courtcircuit.db import connect
+from etl.publish import swap_in
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_app
+from tests.test_browser_rebuild import KEPT, _smaller_copy
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +49,8 @@ class Tally:
     exceptions: list[str] = field(default_factory=list)
     first_done: float = 0.0  # s from the start until the last deep link was whole
     started: float = field(default_factory=time.monotonic)
+    progress: asyncio.Condition = field(default_factory=asyncio.Condition)
+    rebuilds: list[float] = field(default_factory=list)  # s from the start of each swap
 
 
 def _first_visits(db: Path) -> list[tuple[str, re.Pattern[str]]]:
@@ -92,12 +101,24 @@ async def _session(browser, base: str, index: int, first: list, tally: Tally) ->
                 await page.goto(f"{base}/?{AMBERT}&rayon={radius}", wait_until="domcontentloaded")
             done = page.get_by_role("heading", name=re.compile(rf"à moins de {radius} km de Ambert"))
             whole = await _settle(page, done, f"{radius} km", tally)
-            tally.searches += 1
+            async with tally.progress:
+                tally.searches += 1
+                tally.progress.notify_all()
     finally:
         await context.close()
 
 
-async def _load(base: str, first: list, home: Path) -> Tally:
+async def _rebuild(tally: Tally, db: Path, files: list[Path]) -> None:
+    """Swap ``files`` in over ``db`` one after the other, as searches go on (a state, not a time)."""
+    total = SESSIONS * len(RADII)
+    for n, new in enumerate(files, start=1):
+        async with tally.progress:
+            await tally.progress.wait_for(lambda n=n: tally.searches >= total * n // (len(files) + 2))
+        swap_in(new, db)
+        tally.rebuilds.append(time.monotonic() - tally.started)
+
+
+async def _load(base: str, first: list, home: Path, db: Path, rebuilt: list[Path]) -> Tally:
     from playwright.async_api import async_playwright
 
     os.environ["HOME"] = str(home)  # chromium writes its profile under $HOME
@@ -105,7 +126,12 @@ async def _load(base: str, first: list, home: Path) -> Tally:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            await asyncio.gather(*(_session(browser, base, i, first, tally) for i in range(SESSIONS)))
+            sessions = [_session(browser, base, i, first, tally) for i in range(SESSIONS)]
+            await asyncio.gather(_rebuild(tally, db, rebuilt), *sessions)
+            # A new session reads the last file swapped in.
+            page = await browser.new_page()
+            await page.goto(f"{base}/annuaire", wait_until="domcontentloaded")
+            await page.get_by_role("heading", name=f"{KEPT} lieux dans l'annuaire").wait_for(timeout=T)
         finally:
             await browser.close()
     return tally
@@ -117,12 +143,19 @@ def test_twenty_sessions_search_at_once_without_an_exception(small_build, tmp_pa
     # sys.modules, and a run importing it meanwhile fails (« KeyError: 'ui' »). Production
     # code does not change under a server; a working tree shared with other edits does.
     monkeypatch.setenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
-    first = _first_visits(small_build.db)
+    db = tmp_path / "serving" / "court-circuit.duckdb"
+    db.parent.mkdir()
+    shutil.copyfile(small_build.db, db)
+    same, smaller = tmp_path / "same.duckdb", tmp_path / "smaller.duckdb"
+    shutil.copyfile(small_build.db, same)  # the same content in a new file: a new inode all the same
+    _smaller_copy(small_build.db, smaller)
+    first = _first_visits(db)
     started = time.monotonic()
-    with streamlit_app(small_build.db, tmp_path) as url:  # a fresh server: the first requests are deep links
-        tally = asyncio.run(_load(url, first, tmp_path))
+    with streamlit_app(db, tmp_path) as url:  # a fresh server: the first requests are deep links
+        tally = asyncio.run(_load(url, first, tmp_path, db, [same, smaller]))
     elapsed = time.monotonic() - started
     print(f"\n{SESSIONS} sessions, {tally.visits} deep links (all shown after {tally.first_done:.0f} s), "
-          f"{tally.searches} searches, {len(tally.exceptions)} exceptions, {elapsed:.0f} s")  # fmt: skip
+          f"{tally.searches} searches, {len(tally.exceptions)} exceptions, {elapsed:.0f} s; "
+          f"directory swapped at {', '.join(f'{t:.0f}' for t in tally.rebuilds)} s")  # fmt: skip
     assert tally.searches == SESSIONS * len(RADII)
     assert tally.exceptions == []
