@@ -18,7 +18,9 @@ from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
 from courtcircuit.needs import LIMITS, PER_CLIENT_PER_HOUR, NeedStore
-from courtcircuit.staff import ENV_VAR, hash_password
+from courtcircuit.staff import ENV_VAR
+from courtcircuit.workspace import accounts
+from courtcircuit.workspace.store import Store
 from tests.markdown_check import active_markdown, plain
 from tests.test_needs import DRAFT
 
@@ -201,36 +203,50 @@ def test_a_client_is_limited_per_hour(ambert, env):
 # ------------------------------------------------------------------ staff
 
 
-def signed_in(monkeypatch) -> AppTest:
-    monkeypatch.setenv(ENV_VAR, hash_password(PASSWORD))
+MODERATOR = "modo@parc.example"
+LOGIN = "FormSubmitter:staff_login-Se connecter"
+
+
+def moderator_account(monkeypatch, tmp_path: Path) -> None:
+    """A personal moderator account in a private workspace store (no shared password any more)."""
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
+    accounts.add_account(Store(url), MODERATOR, "moderator", PASSWORD)
+
+
+def sign_in(at: AppTest, password: str) -> None:
+    at.text_input(key="staff_login_email").input(MODERATOR)
+    at.text_input(key="staff_login_password").input(password)
+    at.button(key=LOGIN).click().run()
+
+
+def signed_in(monkeypatch, tmp_path: Path) -> AppTest:
+    moderator_account(monkeypatch, tmp_path)
     at = open_page("pages/equipe.py")
-    at.text_input[0].input(PASSWORD)
-    at.button(key="FormSubmitter:staff_login-Entrer").click().run()
+    sign_in(at, PASSWORD)
     assert not at.exception
     return at
 
 
-def test_staff_sign_in_slows_down_after_failures(env, monkeypatch):
-    monkeypatch.setenv(ENV_VAR, hash_password(PASSWORD))
+def test_staff_sign_in_slows_down_after_failures(env, monkeypatch, tmp_path):
+    moderator_account(monkeypatch, tmp_path)
     at = open_page("pages/equipe.py")
-    assert at.text_input[0].max_chars == 256
+    assert at.text_input(key="staff_login_password").max_chars == 256
     messages = []
     for i in range(5):
-        at.text_input[0].input(f"faux {i}")
-        at.button(key="FormSubmitter:staff_login-Entrer").click().run()
+        sign_in(at, f"faux {i}")
         messages.append(at.error[0].value)
-    assert messages[:3] == ["Mot de passe incorrect."] * 3
+    assert messages[:3] == ["E-mail ou mot de passe incorrect."] * 3
     assert all("réessayez dans" in m for m in messages[3:])
-    at.text_input[0].input(PASSWORD)
-    at.button(key="FormSubmitter:staff_login-Entrer").click().run()
+    sign_in(at, PASSWORD)
     assert not any(s.value.startswith("À valider") for s in at.subheader)  # must wait, even right
 
 
-def test_staff_publish_500_needs_in_one_go(env, monkeypatch):
+def test_staff_publish_500_needs_in_one_go(env, monkeypatch, tmp_path):
     store = NeedStore(env)
     for i in range(500):
         store.submit(replace(DRAFT, volume=f"{i + 1} douzaines", public_contact="achats@magasin.example.fr"))
-    at = signed_in(monkeypatch)
+    at = signed_in(monkeypatch, tmp_path)
     assert "À valider (500)" in [s.value for s in at.subheader]
     assert len([b for b in at.button if b.label == "Publier"]) == 20  # not 500 cards
     started = time.perf_counter()
@@ -242,10 +258,10 @@ def test_staff_publish_500_needs_in_one_go(env, monkeypatch):
     assert time.perf_counter() - started < 30  # two clicks, not 500
 
 
-def test_staff_see_both_contacts_and_can_erase_a_need(env, monkeypatch):
+def test_staff_see_both_contacts_and_can_erase_a_need(env, monkeypatch, tmp_path):
     store = NeedStore(env)
     number = store.submit(replace(DRAFT, public_contact="standard 04 73 00 00 00"))
-    at = signed_in(monkeypatch)
+    at = signed_in(monkeypatch, tmp_path)
     captions = [plain(c.value) for c in at.caption]
     assert "Contact publié : standard 04 73 00 00 00" in captions
     assert any(c.startswith("Contact (équipe seulement) : Claire Martin") for c in captions)

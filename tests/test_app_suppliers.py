@@ -19,9 +19,11 @@ from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
 from courtcircuit.needs import NeedStore
-from courtcircuit.staff import ENV_VAR, hash_password
+from courtcircuit.staff import ENV_VAR
 from courtcircuit.suppliers import Store, SupplierFilters, suppliers
 from courtcircuit.vocab import PRODUCTS
+from courtcircuit.workspace import accounts
+from courtcircuit.workspace.store import Store as Workspace
 from tests.markdown_check import plain
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -333,10 +335,11 @@ def test_an_incomplete_need_is_refused_with_the_reasons(ambert, needs_path):
     assert NeedStore(needs_path).list() == []
 
 
-def test_the_staff_page_is_closed_without_a_password_hash(env):
+def test_the_staff_page_explains_what_to_do_without_an_account(env, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     at = open_page(page=STAFF_PAGE)
     assert not at.exception
-    assert any("fermé" in w for w in texts(at.warning))
+    assert any("aucun compte" in i for i in texts(at.info))
     assert len(at.text_input) == 0
 
 
@@ -350,18 +353,21 @@ def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, need
         phone="04 73 82 00 00",
     )
     (pending,) = NeedStore(needs_path).list("pending")
-    monkeypatch.setenv(ENV_VAR, hash_password(PASSWORD))
+    url = f"sqlite:///{needs_path.with_name('workspace.sqlite3')}"
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
+    accounts.add_account(Workspace(url), "modo@parc.example", "moderator", PASSWORD)
 
     staff = ambert
     staff.switch_page(STAFF_PAGE).run()
     assert not staff.exception
-    staff.text_input[0].input("pas le bon mot de passe")
-    staff.button(key="FormSubmitter:staff_login-Entrer").click().run()
-    assert "Mot de passe incorrect." in texts(staff.error)
+    staff.text_input(key="staff_login_email").input("modo@parc.example")
+    staff.text_input(key="staff_login_password").input("pas le bon mot de passe")
+    staff.button(key="FormSubmitter:staff_login-Se connecter").click().run()
+    assert "E-mail ou mot de passe incorrect." in texts(staff.error)
     assert not any(s.startswith("À valider") for s in texts(staff.subheader))
 
-    staff.text_input[0].input(PASSWORD)
-    staff.button(key="FormSubmitter:staff_login-Entrer").click().run()
+    staff.text_input(key="staff_login_password").input(PASSWORD)
+    staff.button(key="FormSubmitter:staff_login-Se connecter").click().run()
     assert not staff.exception
     assert "À valider (1)" in texts(staff.subheader)
     assert any("50 kg de miel" in m for m in texts(staff.markdown))

@@ -1,0 +1,357 @@
+"""The staff space (pages/equipe.py and ui/staff_*.py) through Streamlit's AppTest: personal
+sign-in (right, wrong, throttled, no account yet), sign-out, expiry, password change, the
+admins' accounts, log and unlock, read-only listings outside a territory, the edit form (errors
+kept, save, conflict choices), history and revert, create and close.
+
+Accounts are created with the library, in a temporary SQLite workspace; the directory is a
+private copy of the tiny supplier build (Ambert, 63), since saving publishes into it."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from courtcircuit.db import connect
+from courtcircuit.throttle import Throttle
+from courtcircuit.workspace import accounts, revisions
+from courtcircuit.workspace.accounts import Territory
+from courtcircuit.workspace.store import Store
+from tests.markdown_check import plain
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/equipe.py"
+PASSWORD = "un mot de passe de test"
+LOGIN = "FormSubmitter:staff_login-Se connecter"
+ADMIN, EDITOR, EDITOR_42, MODERATOR = (
+    "admin@parc.example", "edit@parc.example", "loire@parc.example", "modo@parc.example",
+)  # fmt: skip
+FARM = "Ferme du Bord"  # tests/fixtures/suppliers/producers.csv, T01, north of Ambert (63)
+
+
+@pytest.fixture
+def db(supplier_build, tmp_path) -> Path:
+    copy = tmp_path / "directory.duckdb"
+    shutil.copyfile(supplier_build.db, copy)
+    return copy
+
+
+@pytest.fixture
+def store(tmp_path, db, monkeypatch) -> Store:
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(db))
+    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
+    monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: {})
+    return Store(url)
+
+
+@pytest.fixture
+def people(store) -> Store:
+    accounts.add_account(store, ADMIN, "admin", PASSWORD)
+    accounts.add_account(store, EDITOR, "editor", PASSWORD, Territory.parse("63", "PNR Livradois-Forez"))
+    accounts.add_account(store, EDITOR_42, "editor", PASSWORD, Territory.parse("42"))
+    accounts.add_account(store, MODERATOR, "moderator", PASSWORD)
+    return store
+
+
+@pytest.fixture
+def farm_id(db) -> str:
+    con = connect(db, read_only=True)
+    try:
+        return con.execute("SELECT id FROM listings WHERE name = ?", [FARM]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def texts(elements) -> list[str]:
+    return [plain(e.value) for e in elements]
+
+
+def open_page(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(PAGE)
+    at.query_params.update(params or {})
+    return at.run()
+
+
+def sign_in(at: AppTest, email: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="staff_login_email").input(email)
+    at.text_input(key="staff_login_password").input(password)
+    at.button(key=LOGIN).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def signed_in(email: str, params: dict[str, str] | None = None) -> AppTest:
+    return sign_in(open_page(params), email)
+
+
+def connected(at: AppTest, email: str) -> bool:
+    return any(c.startswith(f"Connecté : **{email}**") for c in texts(at.caption))
+
+
+def frame(at: AppTest, column: str):
+    """The first table shown with this column (AppTest does not expose a data frame's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def section(at: AppTest, name: str) -> AppTest:
+    at.radio(key="staff_section").set_value(name).run()
+    assert not at.exception, at.exception
+    return at
+
+
+# ------------------------------------------------------------------ signing in and out
+
+
+def test_with_no_account_the_page_says_what_an_admin_must_do(store):
+    at = open_page()
+    assert not at.exception
+    assert any("aucun compte" in t for t in texts(at.info))
+    assert any("add-user prenom.nom@parc.fr --role admin" in c.value for c in at.code)
+    assert len(at.text_input) == 0
+
+
+def test_sign_in_right_and_wrong_then_sign_out(people):
+    at = open_page()
+    assert at.text_input(key="staff_login_password").max_chars == 256
+    assert at.text_input(key="staff_login_email").max_chars == 254
+    sign_in(at, EDITOR, "pas le bon mot de passe")
+    assert "E-mail ou mot de passe incorrect." in texts(at.error)
+    sign_in(at, "personne@parc.example")
+    assert "E-mail ou mot de passe incorrect." in texts(at.error)  # same answer: no enumeration
+    sign_in(at, EDITOR)
+    assert connected(at, EDITOR)
+    assert any("PNR Livradois-Forez" in c for c in texts(at.caption))
+    at.button(key="staff_sign_out").click().run()
+    assert "Vous êtes déconnecté." in texts(at.info)
+    assert at.text_input(key="staff_login_email")
+    events = [(e.email, e.event) for e in accounts.recent_events(people)]
+    assert (EDITOR, "sign_out") in events and (EDITOR, "sign_in") in events
+
+
+def test_sign_in_is_throttled_after_wrong_passwords(people):
+    at = open_page()
+    messages = []
+    for i in range(5):
+        sign_in(at, EDITOR, f"faux mot de passe {i}")
+        messages.append(at.error[0].value)
+    assert messages[:3] == ["E-mail ou mot de passe incorrect."] * 3
+    assert all("réessayez dans" in m for m in messages[3:])
+    sign_in(at, EDITOR)  # even the right password must wait
+    assert not connected(at, EDITOR)
+
+
+@pytest.mark.parametrize("idle", [True, False])
+def test_sessions_expire(people, monkeypatch, idle):
+    clock = [1_000_000.0]
+    monkeypatch.setattr("ui.staff_session.now", lambda: clock[0])
+    at = signed_in(EDITOR)
+    if idle:
+        clock[0] += 29 * 60
+        at.run()
+        assert connected(at, EDITOR)  # still there
+        clock[0] += 31 * 60
+    else:
+        for _ in range(19):  # busy all day, never idle for long: still out after 8 h
+            clock[0] += 25 * 60
+            at.run()
+        assert connected(at, EDITOR)  # 7 h 55 min
+        clock[0] += 10 * 60
+    at.run()
+    assert "Votre session a expiré : reconnectez-vous." in texts(at.info)
+    assert at.text_input(key="staff_login_email")
+    assert (EDITOR, "session_expired") in [(e.email, e.event) for e in accounts.recent_events(people)]
+
+
+def test_password_change(people, tmp_path):
+    at = section(signed_in(EDITOR), "Mon compte")
+    at.text_input(key="staff_pw_old").input(PASSWORD)
+    at.text_input(key="staff_pw_new").input("un tout nouveau mot de passe")
+    at.text_input(key="staff_pw_again").input("autre chose encore ici")
+    at.button(key="FormSubmitter:staff_password-Changer le mot de passe").click().run()
+    assert "Les deux saisies du nouveau mot de passe diffèrent." in texts(at.error)
+    at.text_input(key="staff_pw_old").input(PASSWORD)
+    at.text_input(key="staff_pw_new").input("court")
+    at.text_input(key="staff_pw_again").input("court")
+    at.button(key="FormSubmitter:staff_password-Changer le mot de passe").click().run()
+    assert any("au moins 12 caractères" in e for e in texts(at.error))
+    at.text_input(key="staff_pw_old").input(PASSWORD)
+    at.text_input(key="staff_pw_new").input("un tout nouveau mot de passe")
+    at.text_input(key="staff_pw_again").input("un tout nouveau mot de passe")
+    at.button(key="FormSubmitter:staff_password-Changer le mot de passe").click().run()
+    assert "Mot de passe changé." in texts(at.success)
+    throttle = Throttle(tmp_path / "t2.sqlite3")
+    assert accounts.sign_in(people, EDITOR, "un tout nouveau mot de passe", throttle, "c").member
+
+
+def test_admins_see_accounts_and_the_log_and_unlock(people):
+    # The editor's account is locked (as after 50 wrong passwords from many clients).
+    with sqlite3.connect(Throttle().path) as con:
+        con.execute(
+            "INSERT INTO failures (scope, key, count, last_at, locked_until) VALUES (?, ?, 50, ?, ?)",
+            (accounts.THROTTLE_SCOPE, f"account:{EDITOR}", time.time(), time.time() + 900),
+        )
+    editor = signed_in(EDITOR)
+    assert not connected(editor, EDITOR) and any("bloqué" in e for e in texts(editor.error))
+    at = section(signed_in(ADMIN), "Comptes et journal")
+    shown = frame(at, "E-mail")
+    assert list(shown["E-mail"]) == sorted([ADMIN, EDITOR, EDITOR_42, MODERATOR])
+    log = frame(at, "Événement")
+    assert "connexion refusée" in set(log["Événement"])
+    at.selectbox(key="staff_unlock_email").set_value(EDITOR)
+    at.button(key="FormSubmitter:staff_unlock-Débloquer").click().run()
+    assert any("est débloquée" in s for s in texts(at.success))
+    assert (EDITOR, "unlocked") in [(e.email, e.event) for e in accounts.recent_events(people)]
+    assert connected(signed_in(EDITOR), EDITOR)
+
+
+def test_moderators_review_needs_and_editors_do_not_see_them(people):
+    at = signed_in(MODERATOR)
+    assert at.radio(key="staff_section").value == "Besoins des acheteurs"
+    assert "À valider (0)" in texts(at.subheader)
+    editor = signed_in(EDITOR)
+    assert "Besoins des acheteurs" not in editor.radio(key="staff_section").options
+
+
+# ------------------------------------------------------------------ listings
+
+
+def open_listing(at: AppTest, listing_id: str, text: str = FARM) -> AppTest:
+    at.text_input(key="staff_find").input(text).run()
+    picks = at.selectbox(key="staff_find_pick")
+    assert any(text in o for o in picks.options), picks.options  # the shown labels
+    picks.set_value(listing_id).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def save_form(at: AppTest, **values) -> AppTest:
+    for name, value in values.items():
+        widget = at.text_input(key=f"staff_f_{name}")
+        widget.input(value)
+    at.button(key="staff_save").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_editor_outside_the_territory_reads_only(people, farm_id):
+    at = signed_in(EDITOR_42)
+    at.text_input(key="staff_find").input(FARM).run()
+    assert any("Aucune fiche trouvée dans votre territoire." in c for c in texts(at.caption))
+    at.checkbox(key="staff_find_outside").check().run()
+    open_listing(at, farm_id)
+    assert any(t.startswith("Lecture seule : cette fiche est dans la commune 63") for t in texts(at.info))
+    assert at.text_input(key="staff_f_phone").disabled
+    assert not [b for b in at.button if b.key == "staff_save"]
+    moderator = section(signed_in(MODERATOR, {"id": farm_id}), "Fiches")
+    assert any("Lecture seule : votre rôle (Modérateur)" in t for t in texts(moderator.info))
+
+
+def test_errors_show_beside_their_field_and_the_form_keeps_what_was_typed(people, farm_id):
+    at = open_listing(signed_in(EDITOR), farm_id)
+    save_form(at, name="", email="pas-une-adresse", phone="04 73 00 00 00")
+    assert "Rien n'est enregistré : corrigez les champs signalés." in texts(at.error)
+    assert any("nom" in e.lower() for e in texts(at.error))
+    assert any("e-mail" in e.lower() for e in texts(at.error))
+    assert at.text_input(key="staff_f_email").value == "pas-une-adresse"
+    assert at.text_input(key="staff_f_phone").value == "04 73 00 00 00"
+    assert revisions.history(people, farm_id) == []
+
+
+def test_save_publishes_and_history_reverts(people, farm_id):
+    at = open_listing(signed_in(EDITOR), farm_id)
+    at.text_input(key="staff_f_reason").input("appel du producteur")
+    save_form(at, phone="04 73 82 11 22", opening_hours="mardi et vendredi 17h-19h")
+    assert any(
+        s.startswith("Modification enregistrée (révision n° 1)")
+        for s in texts(at.success) + texts(at.warning)
+    )
+    (saved,) = revisions.history(people, farm_id)
+    assert saved.author == EDITOR and saved.reason == "appel du producteur"
+    assert set(saved.changes) >= {"phone", "opening_hours"}
+    assert saved.changes["phone"][1] == "+33473821122"
+    # The form shows the saved values again, and the history says who, what, why.
+    assert at.text_input(key="staff_f_phone").value == "+33473821122"
+    assert any("n° 1 · Modification" in m and EDITOR in m for m in texts(at.markdown))
+    diff = frame(at, "Avant")
+    assert "Téléphone" in list(diff["Champ"])
+
+    at.button(key=f"staff_revert_{saved.id}").click().run()
+    assert not at.exception
+    latest = revisions.history(people, farm_id)[0]
+    assert latest.kind == "revert" and latest.changes["phone"] == ("+33473821122", saved.changes["phone"][0])
+    assert at.text_input(key="staff_f_phone").value == (saved.changes["phone"][0] or "")
+
+
+def test_a_conflict_keeps_both_changes_and_lets_me_choose(people, farm_id):
+    mine = open_listing(signed_in(EDITOR), farm_id)
+    theirs = open_listing(signed_in(ADMIN), farm_id)
+    save_form(theirs, phone="04 73 82 00 01", website="https://ferme.example.fr")
+    mine.text_input(key="staff_f_email").input("ferme@bord.example.fr")
+    save_form(mine, phone="04 73 82 00 02")
+    assert any("a modifié cette fiche pendant que vous la modifiiez" in w for w in texts(mine.warning))
+    table = frame(mine, "Ma valeur")
+    assert {"Téléphone", "E-mail", "Site web"} <= set(table["Champ"])
+    assert mine.text_input(key="staff_f_phone").value == "04 73 82 00 02"  # nothing typed is lost
+    mine.radio(key="staff_conflict_choice").set_value("fields").run()
+    mine.radio(key="staff_conflict_choice_phone").set_value("theirs").run()
+    mine.button(key="staff_conflict_save").click().run()
+    assert not mine.exception
+    values = revisions.overrides(people, [farm_id])[farm_id]
+    assert values["phone"] == "+33473820001"  # theirs, chosen
+    assert values["website"].startswith("https://ferme.example.fr")  # theirs, only they changed it
+    assert values["email"] == "ferme@bord.example.fr"  # mine, only I changed it
+    assert [r.author for r in revisions.history(people, farm_id)] == [EDITOR, ADMIN]
+
+
+@pytest.mark.parametrize("choice", ["mine", "theirs"])
+def test_conflict_keep_mine_or_take_theirs(people, farm_id, choice):
+    mine = open_listing(signed_in(EDITOR), farm_id)
+    theirs = open_listing(signed_in(ADMIN), farm_id)
+    save_form(theirs, phone="04 73 82 00 01")
+    save_form(mine, phone="04 73 82 00 02")
+    mine.radio(key="staff_conflict_choice").set_value(choice).run()
+    mine.button(key="staff_conflict_save").click().run()
+    expected = "+33473820002" if choice == "mine" else "+33473820001"
+    assert revisions.overrides(people, [farm_id])[farm_id]["phone"] == expected
+    assert mine.text_input(key="staff_f_phone").value == expected
+
+
+def test_create_and_close_a_listing(people, farm_id):
+    at = signed_in(EDITOR)
+    at.button(key="staff_create").click().run()
+    assert "Nouvelle fiche" in texts(at.subheader)
+    at.number_input(key="staff_f_lat").set_value(45.5490)
+    at.number_input(key="staff_f_lon").set_value(3.7432)
+    at.text_input(key="staff_f_postcode").input("63600")
+    at.text_input(key="staff_f_city").input("Ambert")
+    at.text_input(key="staff_f_commune_insee").input("63003")
+    save_form(at, name="Ferme des Tests")
+    assert any(s.startswith("Fiche créée") for s in texts(at.success) + texts(at.warning)), texts(at.error)
+    created = [r for r in revisions.overrides(people).items() if r[1].get("name") == "Ferme des Tests"]
+    assert len(created) == 1
+
+    at = open_listing(signed_in(EDITOR), farm_id)
+    at.text_input(key="staff_close_reason").input("a cessé son activité")
+    at.button(key="staff_close").click().run()
+    assert not at.exception
+    latest = revisions.history(people, farm_id)[0]
+    assert latest.kind == "close" and latest.changes["status"] == ("active", "closed")
+    assert "Cette fiche est fermée : elle n'apparaît plus dans la recherche publique." in texts(at.warning)
+
+
+def test_a_click_on_the_map_moves_the_position(people, farm_id, monkeypatch):
+    monkeypatch.setattr(
+        "streamlit_folium.st_folium", lambda *a, **k: {"last_clicked": {"lat": 45.61234567, "lng": 3.71}}
+    )
+    at = open_listing(signed_in(EDITOR), farm_id)
+    assert at.number_input(key="staff_f_lat").value == pytest.approx(45.612346)
+    assert at.number_input(key="staff_f_lon").value == pytest.approx(3.71)
+    assert at.selectbox(key="staff_f_geo_precision").value == "exact"

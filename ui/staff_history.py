@@ -1,0 +1,172 @@
+"""A listing's history in the staff space (who, when, what changed from what to what, why), a
+"Rétablir" button per revision, and the conflict panel shown when a colleague saved first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from courtcircuit.workspace import revisions
+from courtcircuit.workspace.accounts import StaffMember
+from courtcircuit.workspace.store import Store
+from ui import staff_edit, staff_form
+from ui.staff_backend import publish
+from ui.text import md
+
+LABELS: dict[str, str] = {
+    **{name: label for name, (label, _) in staff_form.TEXTS.items()},
+    **{name: label for name, (label, _) in staff_form.LISTS.items()},
+    **{name: label for name, (label, _, _) in staff_form.CHOICES.items()},
+    **staff_form.FLAGS,
+    **staff_form.NUMBERS,
+    "opening_hours": "Horaires (OSM)",
+    "opening_hours_text": "Horaires (texte)",
+    "last_verified": "Dernière vérification",
+}
+VOCABS = {
+    **{n: v for n, (_, v) in staff_form.LISTS.items()},
+    **{n: v for n, (_, v, _) in staff_form.CHOICES.items()},
+}
+CHOICE = "staff_conflict_choice"
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name)
+
+
+def readable(name: str, value: Any) -> str:
+    """A stored value as people read it: vocabulary labels, Oui/Non, « — » for nothing."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    vocab = VOCABS.get(name)
+    if isinstance(value, list):
+        return ", ".join(vocab.label(v) if vocab and v in vocab else str(v) for v in value)
+    if vocab is not None and value in vocab:
+        return vocab.label(value)
+    return str(value)
+
+
+def _revert(store: Store, member: StaffMember, revision_id: int) -> None:
+    state = st.session_state[staff_edit.EDIT]
+    current, _, _ = staff_edit.current_values(store, state["id"])
+    try:
+        done = revisions.revert(store, revision_id, member.email, current)
+    except revisions.EditConflict:  # someone saved between our read and our write: try again
+        st.session_state[staff_edit.DONE] = ("warning", "La fiche vient d'être modifiée : réessayez.")
+        state["reload"] = True
+        return
+    published = publish(store)
+    tail = " et publiée." if published.ok else f" : {published.message}."
+    st.session_state[staff_edit.DONE] = (
+        "success" if published.ok else "warning",
+        f"Révision n° {done.number} : {done.reason}" + tail,
+    )
+    state["reload"] = True
+
+
+def history_panel(store: Store, member: StaffMember, listing_id: str, can_edit: bool) -> None:
+    rows = revisions.history(store, listing_id)
+    st.subheader(f"Historique ({len(rows)})")
+    if not rows:
+        st.caption("Aucune modification par l'équipe : la fiche est telle que ses sources la donnent.")
+    for r in rows:
+        with st.container(border=True):
+            st.markdown(
+                f"**n° {r.number} · {revisions.KINDS.get(r.kind, r.kind)}** par {md(r.author)}, "
+                f"le {r.at:%d/%m/%Y à %H:%M}"
+            )
+            if r.reason:
+                st.caption(f"Raison : {md(r.reason)}")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Champ": [label(n) for n in r.changes],
+                        "Avant": [readable(n, old) for n, (old, _) in r.changes.items()],
+                        "Après": [readable(n, new) for n, (_, new) in r.changes.items()],
+                    }
+                ),
+                hide_index=True, width="stretch", key=f"staff_revision_{r.id}",
+            )  # fmt: skip
+            if can_edit:
+                st.button(
+                    "Rétablir", key=f"staff_revert_{r.id}", on_click=_revert, args=(store, member, r.id),
+                    help="Remet les valeurs d'avant cette révision (une nouvelle révision, l'historique reste).",
+                )  # fmt: skip
+
+
+def _resolve(store: Store, member: StaffMember) -> None:
+    conflict = st.session_state.pop(staff_edit.CONFLICT)
+    state = st.session_state[staff_edit.EDIT]
+    state["current"], state["base"], _ = staff_edit.current_values(store, state["id"])  # the new head
+    choice = st.session_state.get(CHOICE, "mine")
+    mine = {}
+    for name, value in conflict["mine"].items():
+        theirs = name in conflict["theirs"] and (
+            choice == "theirs"
+            or (choice == "fields" and st.session_state.get(f"{CHOICE}_{name}") == "theirs")
+        )
+        if not theirs:
+            mine[name] = value
+    staff_edit.save(store, member, mine, conflict["reason"], conflict["kind"])
+    if staff_edit.CONFLICT not in st.session_state:  # saved (or nothing left to save): show the new head
+        state["reload"] = True
+
+
+def _drop() -> None:
+    st.session_state.pop(staff_edit.CONFLICT, None)
+    st.session_state[staff_edit.DONE] = (
+        "info",
+        "Vos modifications sont abandonnées ; la fiche est rechargée.",
+    )
+    st.session_state[staff_edit.EDIT]["reload"] = True
+
+
+def conflict_panel(store: Store, member: StaffMember) -> None:
+    conflict = st.session_state.get(staff_edit.CONFLICT)
+    if not conflict:
+        return
+    mine, theirs = conflict["mine"], conflict["theirs"]
+    current = st.session_state[staff_edit.EDIT]["current"]
+    who = ", ".join(conflict["who"]) or "quelqu'un"
+    st.subheader("Conflit : la fiche a changé pendant votre saisie")
+    names = list(dict.fromkeys([*mine, *theirs]))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Champ": [label(n) for n in names],
+                "Au départ": [readable(n, current.get(n)) for n in names],
+                "Ma valeur": [readable(n, mine[n]) if n in mine else "(inchangé)" for n in names],
+                f"Sa valeur ({who})": [readable(n, theirs[n]) if n in theirs else "(inchangé)" for n in names],
+            }
+        ),
+        hide_index=True, width="stretch", key="staff_conflict_table",
+    )  # fmt: skip
+    both = [n for n in mine if n in theirs and theirs[n] != mine[n]]
+    st.caption(
+        "Les champs modifiés d'un seul côté sont gardés tous les deux. "
+        + (f"Modifiés des deux côtés : {', '.join(label(n) for n in both)}." if both else "")
+    )
+    options = {
+        "mine": "Garder mes valeurs",
+        "theirs": "Prendre les siennes",
+        "fields": "Choisir champ par champ",
+    }
+    choice = st.radio(
+        "Pour les champs modifiés des deux côtés", list(options), format_func=options.get, key=CHOICE
+    )
+    if choice == "fields":
+        for name in both:
+            st.radio(
+                label(name), ["mine", "theirs"], key=f"{CHOICE}_{name}", horizontal=True,
+                format_func=lambda c, n=name: (
+                    f"la mienne : {md(readable(n, mine[n]))}" if c == "mine" else f"la sienne : {md(readable(n, theirs[n]))}"
+                ),
+            )  # fmt: skip
+    save, drop = st.columns(2)
+    save.button("Enregistrer avec ces choix", key="staff_conflict_save", type="primary",
+                on_click=_resolve, args=(store, member))  # fmt: skip
+    drop.button("Abandonner mes modifications", key="staff_conflict_drop", on_click=_drop)

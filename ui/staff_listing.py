@@ -1,0 +1,101 @@
+"""The "Fiches" section of the staff space: find a listing, then edit it (inside my territory)
+or read it (outside, with the reason), close it, see its history; or create a listing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from courtcircuit.workspace import accounts
+from courtcircuit.workspace.accounts import StaffMember
+from courtcircuit.workspace.store import Store
+from ui import staff_edit, staff_form
+from ui.pages import LISTING
+from ui.staff_history import conflict_panel, history_panel
+from ui.text import md
+
+_LAST_PICK = "staff_last_pick"
+
+
+def _state(store: Store, member: StaffMember) -> dict | None:
+    """The open form: a new listing, the one just picked, or the one already open (reloaded
+    after a save)."""
+    if new_id := st.session_state.pop(staff_edit.NEW_ID, None):
+        return staff_edit.open_form(store, new_id, creating=True)
+    picked = staff_edit.finder(member)
+    state = st.session_state.get(staff_edit.EDIT)
+    if picked and picked != st.session_state.get(_LAST_PICK):
+        st.session_state[_LAST_PICK] = picked
+        if state is None or state["id"] != picked:
+            return staff_edit.open_form(store, picked)
+    if state is not None and state.get("reload"):
+        return staff_edit.open_form(store, state["id"])
+    return state
+
+
+def _read_only_reason(member: StaffMember, insee: str | None) -> str:
+    if member.role == "editor":
+        return (
+            f"Lecture seule : cette fiche est dans la commune {md(insee or 'inconnue')}, hors de votre "
+            f"territoire ({md(member.territory.describe())}). Seuls les éditeurs de son territoire et les "
+            "administrateurs peuvent la modifier ; signalez la correction à l'équipe concernée."
+        )
+    return (
+        f"Lecture seule : votre rôle ({accounts.ROLES[member.role]}) ne permet pas de modifier les fiches. "
+        "Un administrateur peut vous donner le rôle d'éditeur pour un territoire."
+    )
+
+
+def listings_section(store: Store, member: StaffMember) -> None:
+    can_create = member.role in ("admin", "editor")
+    if can_create:
+        st.button(
+            "Créer une fiche",
+            key="staff_create",
+            icon=":material/add:",
+            on_click=staff_edit.start_creating,
+            args=(store,),
+        )
+    state = _state(store, member)
+    if state is None:
+        st.caption("Cherchez une fiche par son nom, sa commune ou son code postal pour la modifier.")
+        return
+    current = state["current"]
+    creating = state["creating"]
+    can_edit = (creating and can_create) or staff_edit.editable(member, current)
+    st.subheader("Nouvelle fiche" if creating else md(current.get("name") or state["id"]))
+    if not creating:
+        st.page_link(LISTING, label="Voir la fiche publique", query_params={"id": state["id"]},
+                     icon=":material/open_in_new:")  # fmt: skip
+        if current.get("status") == "closed":
+            st.warning("Cette fiche est fermée : elle n'apparaît plus dans la recherche publique.")
+    last = staff_edit.last_verified_text(current.get("last_verified"))
+    if not can_edit:
+        st.info(_read_only_reason(member, current.get("commune_insee")), icon=":material/visibility:")
+        staff_form.fields({}, staff_edit.week(current), last, disabled=True)
+        history_panel(store, member, state["id"], can_edit=False)
+        return
+
+    staff_edit.position_map(state)
+    errors = st.session_state.get(staff_edit.ERRORS) or {}
+    preview = staff_edit.week(current)
+    with st.form("staff_edit_form"):
+        staff_form.fields(errors, preview, last)
+        check, save = st.columns(2)
+        check.form_submit_button("Vérifier", key="staff_check", on_click=staff_edit.submit,
+                                 args=(store, member, "check"))  # fmt: skip
+        save.form_submit_button("Enregistrer", key="staff_save", type="primary", on_click=staff_edit.submit,
+                                args=(store, member, "save"))  # fmt: skip
+    staff_edit.show_done()
+    conflict_panel(store, member)
+    if not creating and current.get("status") != "closed":
+        with st.expander("Fermer la fiche"):
+            st.caption(
+                "Une fiche fermée quitte la recherche publique ; elle garde son historique et se rouvre "
+                "en remettant son statut « En activité »."
+            )
+            st.text_input("Raison de la fermeture", key="staff_close_reason", max_chars=500)
+            st.button(
+                "Fermer la fiche", key="staff_close", on_click=staff_edit.close_listing, args=(store, member)
+            )
+    if not creating:
+        history_panel(store, member, state["id"], can_edit=True)
