@@ -270,7 +270,7 @@ def publish_edits(db: Path, store: Store, *, wait: bool = True) -> PublishReport
         tmp = temporary_path(db)
         try:
             shutil.copyfile(db, tmp)
-            con = connect(tmp, read_only=False)
+            con = connect(tmp, read_only=False, spatial=False)  # see edits_apply.POINT
             try:
                 check_schema(con, str(db))
                 changed, conflicts = apply_staff_edits(con, edits, fresh_sources=False)

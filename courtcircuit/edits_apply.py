@@ -109,53 +109,51 @@ def apply_overrides(
     *,
     provenance: dict[str, dict[str, dict[str, str]]] | None = None,
 ) -> int:
-    """Write the staff values into ``listings`` (read-write connection, spatial loaded); the
-    number of listings changed or created. Idempotent: applying twice gives the same file."""
-    ids = list(overrides)
-    present = {
-        i for (i,) in con.execute("SELECT id FROM listings WHERE list_contains(?, id)", [ids]).fetchall()
-    }
-    monday = slot_monday(date.today())
-    changed = 0
-    for listing_id, values in overrides.items():
-        values = {name: values[name] for name in RECORD_FIELDS if name in values}
-        if not values:
-            continue
-        if listing_id in present:
-            _update(con, listing_id, values)
-        elif listing_id.startswith(STAFF_ID_PREFIX):
-            _insert(con, listing_id, values)
-        else:
-            continue  # the sources dropped it: its edits wait for it to come back
-        _mark_provenance(con, listing_id, (provenance or {}).get(listing_id, {}))
-        if "opening_hours" in values or listing_id not in present:
-            _write_slots(con, listing_id, monday)
-        changed += 1
-    return changed
+    """Write the staff values into ``listings`` (read-write connection; the spatial extension is
+    not needed); the number of listings changed or created. Idempotent: applying twice gives the
+    same file. A statement per edited column, not per listing, so a territory's thousand edits
+    publish as fast as one."""
+    wanted = {i: {n: v[n] for n in RECORD_FIELDS if n in v} for i, v in overrides.items()}
+    wanted = {i: v for i, v in wanted.items() if v}
+    found = con.execute("SELECT id FROM listings WHERE list_contains(?, id)", [list(wanted)]).fetchall()
+    present = {i for (i,) in found}
+    # An unknown id outside the staff prefix is a listing the sources dropped: its edits wait.
+    created = [i for i in wanted if i not in present and i.startswith(STAFF_ID_PREFIX)]
+    for listing_id in created:
+        _insert(con, listing_id, wanted[listing_id])
+    updated = [i for i in wanted if i in present]
+    _update_columns(con, {i: wanted[i] for i in updated})
+    moved = created + [i for i in updated if {"lat", "lon"} & set(wanted[i])]
+    if moved:
+        con.execute(f"UPDATE listings SET geom = {POINT} WHERE list_contains(?, id)", [moved])  # noqa: S608
+    _mark_provenance(con, created + updated, provenance or {})
+    _write_slots(
+        con, created + [i for i in updated if "opening_hours" in wanted[i]], slot_monday(date.today())
+    )
+    return len(created) + len(updated)
 
 
-def _cast(name: str) -> str:
-    return f"CAST(? AS {_TYPES[name]})"
+# The point of a listing without the spatial extension (loading it costs a second): GEOMETRY
+# is a core type, and this WKT gives the same bytes as the build's ST_Point(lon, lat)
+# (tests/test_edits.py checks it on every listing).
+POINT = "CAST('POINT (' || lon || ' ' || lat || ')' AS GEOMETRY)"
 
 
-def _param(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
-
-
-def _update(con: duckdb.DuckDBPyConnection, listing_id: str, values: dict[str, Any]) -> None:
-    sets, params = [], []
-    for name, value in values.items():
-        if name in NEWEST_WINS and value is not None:
-            sets.append(f"{name} = greatest(coalesce({name}, {_cast(name)}), {_cast(name)})")
-            params += [value, value]
-        else:
-            sets.append(f"{name} = {_cast(name)}")
-            params.append(_param(value))
-    # Column names come from the schema (values were filtered on RECORD_FIELDS); values are `?`.
-    con.execute(f"UPDATE listings SET {', '.join(sets)} WHERE id = ?", [*params, listing_id])  # noqa: S608
-    if "lat" in values or "lon" in values:
-        # A separate statement: SET expressions see the row as it was before the update.
-        con.execute("UPDATE listings SET geom = ST_Point(lon, lat) WHERE id = ?", [listing_id])
+def _update_columns(con: duckdb.DuckDBPyConnection, rows: dict[str, dict[str, Any]]) -> None:
+    by_column: dict[str, tuple[list[str], list[Any]]] = {}
+    for listing_id, values in rows.items():
+        for name, value in values.items():
+            ids, new = by_column.setdefault(name, ([], []))
+            ids.append(listing_id)
+            new.append(value)
+    for name, (ids, new) in by_column.items():
+        value = f"greatest(coalesce(listings.{name}, s.v), s.v)" if name in NEWEST_WINS else "s.v"
+        # Column names come from the schema (filtered on RECORD_FIELDS); values are parameters.
+        con.execute(
+            f"UPDATE listings SET {name} = {value} FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS id, "  # noqa: S608
+            f"unnest(CAST(? AS {_TYPES[name]}[])) AS v) s WHERE listings.id = s.id",
+            [ids, new],
+        )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, listing_id: str, values: dict[str, Any]) -> None:
@@ -165,39 +163,53 @@ def _insert(con: duckdb.DuckDBPyConnection, listing_id: str, values: dict[str, A
     if row.get("geo_precision") is None:
         row["geo_precision"] = "exact"
     names = [name for name in LISTINGS.names() if name in row]
-    casts = ", ".join(_cast(name) for name in names)
+    casts = ", ".join(f"CAST(? AS {_TYPES[name]})" for name in names)
     con.execute(
-        f"INSERT INTO listings ({', '.join(names)}, geom) VALUES ({casts}, ST_Point(?, ?))",  # noqa: S608 - schema names
-        [*(_param(row[name]) for name in names), row.get("lon"), row.get("lat")],
+        f"INSERT INTO listings ({', '.join(names)}) VALUES ({casts})",  # noqa: S608 - schema names
+        [row[name] for name in names],
     )
 
 
 def _mark_provenance(
-    con: duckdb.DuckDBPyConnection, listing_id: str, marks: dict[str, dict[str, str]]
+    con: duckdb.DuckDBPyConnection, ids: list[str], marks: dict[str, dict[str, dict[str, str]]]
 ) -> None:
-    found = con.execute(
-        "SELECT field_provenance, sources FROM listings WHERE id = ?", [listing_id]
-    ).fetchone()
-    if found is None:
+    """Each staff value's provenance: source "équipe", its author and date; "équipe" joins the
+    listing's sources. Fields nobody edited keep their source's provenance."""
+    ids = [i for i in ids if marks.get(i)]
+    if not ids:
         return
-    provenance = json.loads(found[0] or "{}")
-    provenance |= marks
-    sources = list(found[1] or [])
-    if marks and STAFF_SOURCE not in sources:
-        sources.append(STAFF_SOURCE)
+    rows = con.execute(
+        "SELECT id, field_provenance, sources FROM listings WHERE list_contains(?, id)", [ids]
+    ).fetchall()
+    provenance, sources = [], []
+    for listing_id, raw, listed in rows:
+        provenance.append(json.dumps(json.loads(raw or "{}") | marks[listing_id], ensure_ascii=False))
+        sources.append([*(s for s in listed or [] if s != STAFF_SOURCE), STAFF_SOURCE])
     con.execute(
-        "UPDATE listings SET field_provenance = CAST(? AS JSON), sources = ? WHERE id = ?",
-        [json.dumps(provenance, ensure_ascii=False), sources, listing_id],
+        "UPDATE listings SET field_provenance = CAST(s.p AS JSON), sources = s.src FROM (SELECT "
+        "unnest(CAST(? AS VARCHAR[])) AS id, unnest(CAST(? AS VARCHAR[])) AS p, "
+        "unnest(CAST(? AS VARCHAR[][])) AS src) s WHERE listings.id = s.id",
+        [[r[0] for r in rows], provenance, sources],
     )
 
 
-def _write_slots(con: duckdb.DuckDBPyConnection, listing_id: str, monday: date) -> None:
-    con.execute("DELETE FROM opening_slots WHERE listing_id = ?", [listing_id])
-    found = con.execute("SELECT opening_hours FROM listings WHERE id = ?", [listing_id]).fetchone()
-    if found and found[0]:
-        slots = [(listing_id, *slot) for slot in weekly_slots(found[0], monday)]
-        if slots:
-            con.executemany("INSERT INTO opening_slots VALUES (?, ?, ?, ?, ?)", slots)
+def _write_slots(con: duckdb.DuckDBPyConnection, ids: list[str], monday: date) -> None:
+    """The week slots of listings whose hours staff changed, as the build computes them."""
+    if not ids:
+        return
+    con.execute("DELETE FROM opening_slots WHERE list_contains(?, listing_id)", [ids])
+    hours = con.execute(
+        "SELECT id, opening_hours FROM listings WHERE list_contains(?, id) AND opening_hours IS NOT NULL",
+        [ids],
+    ).fetchall()
+    slots = [(listing_id, *slot) for listing_id, expr in hours for slot in weekly_slots(expr, monday)]
+    if slots:
+        columns = list(zip(*slots, strict=True))
+        con.execute(
+            "INSERT INTO opening_slots SELECT unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS INTEGER[])), "
+            "unnest(CAST(? AS INTEGER[])), unnest(CAST(? AS INTEGER[])), unnest(CAST(? AS INTEGER[]))",
+            [list(c) for c in columns],
+        )
 
 
 def _source_conflicts(con: duckdb.DuckDBPyConnection, edits: StaffEdits) -> list[tuple]:

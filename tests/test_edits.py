@@ -181,6 +181,10 @@ def test_apply_overrides_writes_each_column_with_its_type(db: Path) -> None:
             "SELECT weekday, start_minute, end_minute FROM opening_slots WHERE listing_id = ?", [listing]
         ).fetchall()
         assert con.execute("SELECT count(*) FROM listings WHERE id = 'cc-0000deadbeef'").fetchone() == (0,)
+        # The point written without the spatial extension is the build's ST_Point, byte for byte.
+        assert con.execute("SELECT count(*) FROM listings WHERE geom <> ST_Point(lon, lat)").fetchone() == (
+            0,
+        )
     assert row[:6] == (["vente_ferme"], date(2026, 10, 1), False, 12.5, 3.75, 45.56)
     assert json.loads(row[6])["phone"] == {"source": "équipe", "author": EDITOR, "date": "2026-10-01"}
     assert json.loads(row[6])["name"]["source"] == "chambre"  # untouched fields keep their source
