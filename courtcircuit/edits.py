@@ -39,7 +39,7 @@ from courtcircuit.hours import typical_week
 from courtcircuit.normalise import build_steps
 from courtcircuit.record import Record, RejectRecord
 from courtcircuit.schema import LISTINGS, RECORD_FIELDS, check_schema
-from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, LABELS, PRODUCTS, STATUS, Vocabulary
+from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
 from courtcircuit.workspace import revisions
 from courtcircuit.workspace.models import Revision
 from courtcircuit.workspace.revisions import RevisionView, to_json
@@ -53,7 +53,7 @@ __all__ = [
 _TYPES = dict(LISTINGS.columns)
 _VOCABULARIES: dict[str, Vocabulary] = {
     "channels": CHANNELS, "labels": LABELS, "products": PRODUCTS, "ab_status": AB_STATUS, "status": STATUS,
-    "geo_precision": GEO_PRECISION,
+    "geo_precision": GEO_PRECISION, "kind": KINDS,
 }  # fmt: skip
 _ADDRESS = ("commune_insee", "city", "postcode", "street", "lat", "lon")
 _POSITION = ("lat", "lon")

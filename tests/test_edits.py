@@ -255,9 +255,12 @@ def test_a_rebuild_keeps_the_edit_and_a_changed_source_goes_to_arbitration(
     listing = listing_id(db, "chambre", "P2")
     check = validate_edit(current(db, listing), {"phone": "04 73 82 99 99"}, communes)
     save_edit(store, db, listing, check.values)
-    rebuild()
+    created = validate_edit({}, {"kind": "marche", "name": "Marché du soir", "city": "Job"}, communes)
+    save_edit(store, db, new_listing_id(store), created.values, kind="create")
+    rebuild()  # the data checks run again on the directory with the staff values
     with connect(db) as con:
         assert get_listing(con, listing)["phone"] == "+33473829999"
+        assert get_listing(con, f"{STAFF_ID_PREFIX}1")["name"] == "Marché du soir"
         assert arbitrations(con) == []
 
     csv = fixture_sources.parent / "chambre-small.csv"
