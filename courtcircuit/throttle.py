@@ -22,6 +22,7 @@ wait, so a flood of attempts does not tie up the server's threads either. Time i
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sqlite3
@@ -71,11 +72,14 @@ class Verdict:
     allowed: bool
     wait_s: float = 0.0
     locked: bool = False
+    unavailable: bool = False  # the counters could not be read: refused (fail closed)
 
     def message(self) -> str:
         """What to tell the person who was refused, in French."""
         if self.allowed:
             return ""
+        if self.unavailable:
+            return "Vérification momentanément impossible sur le serveur : réessayez dans une minute."
         wait = duration_fr(self.wait_s)
         if self.locked:
             return f"Trop d'essais infructueux : accès bloqué pendant {wait}. Réessayez plus tard."
@@ -104,17 +108,30 @@ class Throttle:
     def __init__(self, path: Path | str | None = None, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path) if path is not None else default_throttle_path()
         self.clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=10)
+        self._ready = False
+        with contextlib.suppress(sqlite3.Error):  # a page that only builds it must not break:
+            self._prepare()  # each use retries
+
+    def _prepare(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=10)
+        except (OSError, sqlite3.Error) as exc:
+            # One kind of error for callers (the needs store turns sqlite3 errors into a French
+            # message); OSError when the folder cannot be created.
+            raise sqlite3.OperationalError(f"throttle store unavailable: {exc}") from exc
         try:
             con.executescript(_SCHEMA)
         finally:
             con.close()
+        self._ready = True
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         # BEGIN IMMEDIATE takes the write lock at once: check-and-count is one step for all
         # sessions and processes, so ten parallel attempts are counted one after the other.
+        if not self._ready:
+            self._prepare()
         con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode=WAL")
@@ -130,7 +147,14 @@ class Throttle:
 
     def attempt(self, scope: str, keys: Mapping[str, Backoff]) -> Verdict:
         """May one more attempt go ahead for every key (client, account…)? If so it is counted
-        as a failure now; call :meth:`succeeded` when it turns out right."""
+        as a failure now; call :meth:`succeeded` when it turns out right. Counters that cannot
+        be read (file read-only, locked too long) refuse: a password is never checked unthrottled."""
+        try:
+            return self._attempt(scope, keys)
+        except sqlite3.Error:
+            return Verdict(False, 60.0, unavailable=True)
+
+    def _attempt(self, scope: str, keys: Mapping[str, Backoff]) -> Verdict:
         now = self.clock()
         forget = max(rule.forget_s for rule in keys.values()) if keys else 0.0
         with self._transaction() as con:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -190,3 +191,15 @@ def test_at_most_two_hashes_run_at_once(throttle, stored, monkeypatch):
         answers = list(pool.map(lambda i: staff.sign_in("faux", stored, throttle, f"ip:{i}"), range(10)))
     assert peak <= staff.HASH_SLOTS
     assert any("Trop de connexions" in a.message for a in answers)
+
+
+def test_unusable_counters_refuse_sign_in_and_raise_for_needs(tmp_path, stored, hashes):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    throttle = Throttle(blocker / "throttle.sqlite3")  # building it does not raise
+    verdict = throttle.attempt("t", {"k": RULE})
+    assert not verdict.allowed and verdict.unavailable and "momentanément impossible" in verdict.message()
+    assert not staff.sign_in("le bon mot de passe", stored, throttle, "ip:1").ok
+    assert hashes == []  # fail closed: no password checked without its counters
+    with pytest.raises(sqlite3.Error):  # the needs store turns this into its French message
+        throttle.hit("needs", {"c": 5}, window_s=3600)
