@@ -57,7 +57,9 @@ class StaffEdits:
     def provenance(self) -> dict[str, dict[str, dict[str, str]]]:
         return {
             i: {
-                name: {"source": STAFF_SOURCE, "author": v.author, "date": v.at} for name, v in fields.items()
+                # No author: the directory file is public (open data); who edited stays in the store.
+                name: {"source": STAFF_SOURCE, "ref": "", "date": v.at}
+                for name, v in fields.items()
             }
             for i, fields in self.values.items()
         }
@@ -173,7 +175,7 @@ def _insert(con: duckdb.DuckDBPyConnection, listing_id: str, values: dict[str, A
 def _mark_provenance(
     con: duckdb.DuckDBPyConnection, ids: list[str], marks: dict[str, dict[str, dict[str, str]]]
 ) -> None:
-    """Each staff value's provenance: source "équipe", its author and date; "équipe" joins the
+    """Each staff value's provenance: source "équipe" and its date (never the author's e-mail); "équipe" joins the
     listing's sources. Fields nobody edited keep their source's provenance."""
     ids = [i for i in ids if marks.get(i)]
     if not ids:

@@ -168,7 +168,7 @@ def test_apply_overrides_writes_each_column_with_its_type(db: Path) -> None:
         },
         "cc-0000deadbeef": {"phone": "+33473000001"},  # dropped by the sources: waits, not inserted
     }  # fmt: skip
-    provenance = {listing: {"phone": {"source": "équipe", "author": EDITOR, "date": "2026-10-01"}}}
+    provenance = {listing: {"phone": {"source": "équipe", "ref": "", "date": "2026-10-01"}}}
     with connect(db, read_only=False) as con:
         assert apply_overrides(con, overrides, provenance=provenance) == 1
         assert apply_overrides(con, overrides, provenance=provenance) == 1  # idempotent
@@ -186,7 +186,7 @@ def test_apply_overrides_writes_each_column_with_its_type(db: Path) -> None:
             0,
         )
     assert row[:6] == (["vente_ferme"], date(2026, 10, 1), False, 12.5, 3.75, 45.56)
-    assert json.loads(row[6])["phone"] == {"source": "équipe", "author": EDITOR, "date": "2026-10-01"}
+    assert json.loads(row[6])["phone"] == {"source": "équipe", "ref": "", "date": "2026-10-01"}
     assert json.loads(row[6])["name"]["source"] == "chambre"  # untouched fields keep their source
     assert "équipe" in row[7]
     assert slots == [(2, 960, 1080)]
