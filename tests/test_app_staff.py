@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
+from courtcircuit.staff_queries import find_listings
 from courtcircuit.throttle import Throttle
 from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace.accounts import Territory
@@ -355,3 +356,41 @@ def test_a_click_on_the_map_moves_the_position(people, farm_id, monkeypatch):
     assert at.number_input(key="staff_f_lat").value == pytest.approx(45.612346)
     assert at.number_input(key="staff_f_lon").value == pytest.approx(3.71)
     assert at.selectbox(key="staff_f_geo_precision").value == "exact"
+
+
+def test_check_shows_the_week_the_hours_mean_and_saves_nothing(people, farm_id):
+    at = open_listing(signed_in(EDITOR), farm_id)
+    at.text_input(key="staff_f_opening_hours").input("mardi et vendredi 17h-19h")
+    at.button(key="staff_check").click().run()
+    assert not at.exception
+    assert "Tout est valide : vous pouvez enregistrer." in texts(at.success)
+    week = frame(at, "Jour")
+    days = dict(zip(week["Jour"], week["Horaires"], strict=True))
+    assert days["mardi"] == days["vendredi"] == "17:00–19:00" and days["lundi"] == "fermé"
+    assert revisions.history(people, farm_id) == []
+
+
+def test_another_section_and_back_refills_the_form(people, farm_id):
+    at = open_listing(signed_in(EDITOR), farm_id)
+    phone = at.text_input(key="staff_f_phone").value
+    assert phone
+    section(at, "Mon compte")
+    section(at, "Fiches")
+    assert at.text_input(key="staff_f_phone").value == phone  # not an empty form saved as blanks
+    at.button(key="staff_save").click().run()
+    assert "Aucun changement à enregistrer." in texts(at.info)
+    assert revisions.history(people, farm_id) == []
+
+
+def test_find_listings_within_a_territory(db):
+    con = connect(db, read_only=True)
+    try:
+        assert FARM in [f.name for f in find_listings(con, "ferme du bord", ("63",))]
+        assert FARM in [f.name for f in find_listings(con, "FERME DU BORD", None)]
+        assert find_listings(con, "ferme du bord", ("42", "43157")) == []
+        (found,) = [f for f in find_listings(con, "bord", ("63",)) if f.name == FARM]
+        assert find_listings(con, found.id, ("63",))[0].id == found.id  # by id, too
+        assert find_listings(con, "   ", None) == []
+        assert find_listings(con, "%", None) == []  # no wildcard from the box
+    finally:
+        con.close()

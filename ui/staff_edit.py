@@ -164,6 +164,9 @@ def save(store: Store, member: StaffMember, mine: dict[str, Any], reason: str, k
             store, state["id"], state["base"], changes, member.email, kind=kind, reason=reason
         )
     except EditConflict as conflict:
+        if kind == "create":  # someone took the same new id at the same moment: take the next one
+            state["id"] = new_listing_id(store)
+            return save(store, member, mine, reason, kind)
         st.session_state[CONFLICT] = {
             "mine": {n: new for n, (_, new) in changes.items()},
             "theirs": conflict.their_values(),

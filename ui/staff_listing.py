@@ -27,8 +27,12 @@ def _state(store: Store, member: StaffMember) -> dict | None:
         st.session_state[_LAST_PICK] = picked
         if state is None or state["id"] != picked:
             return staff_edit.open_form(store, picked)
-    if state is not None and state.get("reload"):
-        return staff_edit.open_form(store, state["id"])
+    if state is not None and (state.get("reload") or staff_form.key("name") not in st.session_state):
+        # Reloaded after a save; or the form was not drawn in a run (another section was open),
+        # and Streamlit then forgets its widgets' values: fill them again rather than save blanks.
+        return staff_edit.open_form(
+            store, state["id"], creating=state["creating"] and not state.get("reload")
+        )
     return state
 
 
