@@ -66,9 +66,6 @@ def editable(member: StaffMember, current: dict[str, Any]) -> bool:
 
 def finder(member: StaffMember) -> str | None:
     """The search box and its results; the id of the listing picked (or given in the URL)."""
-    if (given := st.query_params.get("id")) and st.session_state.get("staff_given") != given:
-        st.session_state["staff_given"] = given  # a deep link /equipe?id=…, opened once
-        return given
     st.text_input(
         "Chercher une fiche (nom, commune, code postal)", key=FIND, max_chars=100,
         placeholder="ex. Ferme du Bois, Ambert, 63600",
@@ -76,6 +73,9 @@ def finder(member: StaffMember) -> str | None:
     everywhere = member.is_admin or member.role != "editor"
     if not everywhere:
         everywhere = st.checkbox("Chercher aussi hors de mon territoire (lecture seule)", key=OUTSIDE)
+    if (given := st.query_params.get("id")) and st.session_state.get("staff_given") != given:
+        st.session_state["staff_given"] = given  # a deep link /equipe?id=…, opened once
+        return given
     text = (st.session_state.get(FIND) or "").strip()
     if not text:
         return st.session_state.get(EDIT, {}).get("id")

@@ -51,6 +51,9 @@ FLAGS = {"delivers": "Livre les professionnels", "gtin_available": "Code-barres 
 NUMBERS = {"lat": "Latitude", "lon": "Longitude", "delivery_radius_km": "Rayon de livraison (km)"}
 FIELDS = (*TEXTS, *LISTS, *CHOICES, *FLAGS, *NUMBERS)
 NOT_SET = "Non renseigné"
+# Yes / no / not given as the flags' selectboxes hold them (a None value would show no choice).
+_FLAG_CODES = {None: "", True: "oui", False: "non"}
+_FLAG_VALUES = {code: value for value, code in _FLAG_CODES.items()}
 
 
 def key(name: str) -> str:
@@ -71,9 +74,9 @@ def widget_values(current: dict[str, Any]) -> dict[str, Any]:
         values[name] = list(current.get(name) or [])
     for name in CHOICES:
         _, vocab, optional = CHOICES[name]
-        values[name] = current.get(name) or (None if optional else vocab.codes()[0])
+        values[name] = current.get(name) or ("" if optional else vocab.codes()[0])
     for name in FLAGS:
-        values[name] = current.get(name)
+        values[name] = _FLAG_CODES.get(current.get(name), "")
     for name in NUMBERS:
         raw = current.get(name)
         values[name] = None if raw is None or raw != raw else float(raw)  # NaN from a frame: empty
@@ -81,21 +84,24 @@ def widget_values(current: dict[str, Any]) -> dict[str, Any]:
 
 
 def fill(current: dict[str, Any]) -> dict[str, Any]:
-    """Put a listing's values into the widgets (before they are drawn); returns them."""
+    """Put a listing's values into the widgets (before they are drawn); returns them as
+    :func:`typed` reads them."""
     values = widget_values(current)
     for name, value in values.items():
         st.session_state[key(name)] = value
     st.session_state[VERIFIED] = False
     st.session_state[REASON] = ""
-    return values
+    return typed()  # as the form reads them back, so that an untouched field is no change
 
 
 def typed() -> dict[str, Any]:
-    """What the widgets hold now: texts stripped (empty means no value)."""
+    """What the widgets hold now: texts stripped (empty means no value), flags as booleans."""
     values = {}
     for name in FIELDS:
         value = st.session_state.get(key(name))
-        if isinstance(value, str):
+        if name in FLAGS:
+            value = _FLAG_VALUES.get(value)
+        elif isinstance(value, str):
             value = value.strip()
         values[name] = value
     return values
@@ -129,15 +135,16 @@ def _error(errors: dict[str, str], *names: str) -> None:
 
 def _choice(name: str, disabled: bool) -> None:
     label, vocab, optional = CHOICES[name]
-    options: list[Any] = ([None] if optional else []) + vocab.codes()
+    options: list[Any] = ([""] if optional else []) + vocab.codes()
     held = st.session_state.get(key(name))
     if held not in options:
         options.append(held)  # a code the vocabulary does not know is shown, not lost
-    st.selectbox(label, options, key=key(name), format_func=_labeller(vocab), disabled=disabled)
+    st.selectbox(label, options, key=key(name), format_func=_labeller(vocab), disabled=disabled,
+                 placeholder=NOT_SET)  # fmt: skip
 
 
 def _labeller(vocab: Vocabulary) -> Callable[[Any], str]:
-    return lambda code: NOT_SET if code is None else (vocab.label(code) if code in vocab else str(code))
+    return lambda code: NOT_SET if not code else (vocab.label(code) if code in vocab else str(code))
 
 
 def _multi(name: str, disabled: bool) -> None:
@@ -148,8 +155,9 @@ def _multi(name: str, disabled: bool) -> None:
 
 
 def _flag(name: str, disabled: bool) -> None:
-    names = {None: NOT_SET, True: "Oui", False: "Non"}
-    st.selectbox(FLAGS[name], [None, True, False], key=key(name), format_func=names.get, disabled=disabled)
+    names = {"": NOT_SET, "oui": "Oui", "non": "Non"}
+    st.selectbox(FLAGS[name], list(names), key=key(name), format_func=names.get, disabled=disabled,
+                 placeholder=NOT_SET)  # fmt: skip
 
 
 def _input(name: str, disabled: bool, **extra: Any) -> None:

@@ -19,9 +19,9 @@ _LAST_PICK = "staff_last_pick"
 def _state(store: Store, member: StaffMember) -> dict | None:
     """The open form: a new listing, the one just picked, or the one already open (reloaded
     after a save)."""
+    picked = staff_edit.finder(member)  # drawn on every run, so its box keeps what was typed
     if new_id := st.session_state.pop(staff_edit.NEW_ID, None):
         return staff_edit.open_form(store, new_id, creating=True)
-    picked = staff_edit.finder(member)
     state = st.session_state.get(staff_edit.EDIT)
     if picked and picked != st.session_state.get(_LAST_PICK):
         st.session_state[_LAST_PICK] = picked

@@ -165,7 +165,7 @@ def require_member(store: Store) -> StaffMember:
 
 def who_bar(store: Store, member: StaffMember) -> None:
     """Who is signed in, and the sign-out button, at the top of every staff page."""
-    text, button = st.columns([5, 1])
+    text, button = st.columns([3, 1], vertical_alignment="center")
     where = f" · territoire : {md(member.territory.describe())}" if member.territory.codes else ""
     text.caption(f"Connecté : **{md(member.email)}** ({accounts.ROLES[member.role]}{where})")
     if button.button("Se déconnecter", key="staff_sign_out", icon=":material/logout:"):
