@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -396,3 +397,25 @@ def test_find_listings_within_a_territory(db):
         assert find_listings(con, "%", None) == []  # no wildcard from the box
     finally:
         con.close()
+
+
+def test_verified_today_is_an_edit(people, farm_id):
+    at = open_listing(signed_in(EDITOR), farm_id)
+    at.checkbox(key="staff_f_verified_today").check()
+    at.button(key="staff_save").click().run()
+    assert not at.exception
+    (saved,) = revisions.history(people, farm_id)
+    assert saved.changes["last_verified"][1] == date.today().isoformat()
+    assert any(f"dernière vérification le {date.today():%d/%m/%Y}" in c.label for c in at.checkbox)
+
+
+def test_a_conflict_can_be_dropped(people, farm_id):
+    mine = open_listing(signed_in(EDITOR), farm_id)
+    theirs = open_listing(signed_in(ADMIN), farm_id)
+    save_form(theirs, phone="04 73 82 00 01")
+    save_form(mine, phone="04 73 82 00 02")
+    mine.button(key="staff_conflict_drop").click().run()
+    assert not mine.exception
+    assert "Vos modifications sont abandonnées ; la fiche est rechargée." in texts(mine.info)
+    assert mine.text_input(key="staff_f_phone").value == "+33473820001"  # theirs, now shown
+    assert [r.author for r in revisions.history(people, farm_id)] == [ADMIN]
