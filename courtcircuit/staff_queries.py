@@ -82,3 +82,17 @@ def recent_revisions(store: Store, limit: int = 200) -> list[RevisionView]:
                          {k: (v[0], v[1]) for k, v in r.changes.items()}, r.reason, r.reverts)
             for r in rows
         ]  # fmt: skip
+
+
+def listing_communes(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str | None]:
+    """Listing id → its commune (INSEE), to tell which listings a member may change."""
+    if not ids:
+        return {}
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "SELECT id, commune_insee FROM listings WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchall()
+    finally:
+        cur.close()
+    return dict(rows)

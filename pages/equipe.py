@@ -1,5 +1,5 @@
 """The staff space: personal sign-in, then the listings (edit inside my territory, history,
-revert), the buyers' needs review (moderators and admins), the accounts and logs (admins)."""
+revert), the "à arbitrer" list, the buyers' needs review (moderators and admins), the accounts and logs (admins)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui.pages import routed
 from ui.staff_admin import admin_panel
+from ui.staff_arbitrate import arbitration_panel
 from ui.staff_listing import listings_section
 from ui.staff_needs import needs_review
 from ui.staff_session import password_form, require_member, who_bar, workspace
@@ -18,14 +19,19 @@ store = workspace()
 member = require_member(store)  # the sign-in form (or what an admin must do) until signed in
 who_bar(store, member)
 
-LISTINGS, NEEDS, ADMIN, ME = "Fiches", "Besoins des acheteurs", "Comptes et journal", "Mon compte"
-sections = [LISTINGS] + ([NEEDS] if member.can_moderate else []) + ([ADMIN] if member.is_admin else []) + [ME]
+LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
+ADMIN, ME = "Comptes et journal", "Mon compte"
+editor = member.role in ("admin", "editor")
+sections = [LISTINGS] + ([ARBITRATE] if editor else []) + ([NEEDS] if member.can_moderate else [])
+sections += ([ADMIN] if member.is_admin else []) + [ME]
 if member.role == "moderator":
     sections.insert(0, sections.pop(sections.index(NEEDS)))  # their daily work first
 section = st.radio("Rubrique", sections, horizontal=True, key="staff_section", label_visibility="collapsed")
 
 if section == LISTINGS:
     listings_section(store, member)
+elif section == ARBITRATE:
+    arbitration_panel(store, member)
 elif section == NEEDS:
     needs_review()
 elif section == ADMIN:

@@ -419,3 +419,27 @@ def test_a_conflict_can_be_dropped(people, farm_id):
     assert "Vos modifications sont abandonnées ; la fiche est rechargée." in texts(mine.info)
     assert mine.text_input(key="staff_f_phone").value == "+33473820001"  # theirs, now shown
     assert [r.author for r in revisions.history(people, farm_id)] == [ADMIN]
+
+
+@pytest.mark.parametrize("keep", ["staff", "source"])
+def test_a_field_to_arbitrate_keeps_the_staff_value_or_takes_the_source(people, db, farm_id, keep):
+    revisions.save(people, farm_id, 0, {"phone": ("+33465719001", "+33473820001")}, ADMIN)
+    con = connect(db, read_only=False)
+    try:  # as a build finds it when the source changes the phone staff had edited
+        con.execute(
+            "INSERT INTO arbitrations VALUES (?, 'phone', ?, ?, 'rayons', now())",
+            [farm_id, '"+33473820001"', '"+33465719999"'],
+        )
+    finally:
+        con.close()
+    assert "À arbitrer (0)" in texts(section(signed_in(EDITOR_42), "À arbitrer").subheader)
+    at = section(signed_in(EDITOR), "À arbitrer")
+    assert "À arbitrer (1)" in texts(at.subheader)
+    shown = frame(at, "Valeur de l'équipe (publiée)")
+    assert list(shown.iloc[0]) == ["+33473820001", "+33465719999"]
+    at.button(key="staff_arb_keep_0" if keep == "staff" else "staff_arb_take_0").click().run()
+    assert not at.exception
+    expected = "+33473820001" if keep == "staff" else "+33465719999"
+    assert revisions.overrides(people, [farm_id])[farm_id]["phone"] == expected
+    assert revisions.history(people, farm_id)[0].reason.startswith("à arbitrer")
+    assert "À arbitrer (0)" in texts(at.subheader)
