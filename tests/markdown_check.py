@@ -34,6 +34,11 @@ _AUTOLINK = re.compile(r"(https?://|www\.|[\w.+-]@[\w-]+\.\w|:material/)", re.IG
 _INVISIBLE = re.compile("[\u2060\u200b]")
 
 
+def visible(text: str) -> str:
+    """``text`` without the invisible characters a page does not show (zero-width, joiners)."""
+    return _INVISIBLE.sub("", text)
+
+
 def plain(source: str) -> str:
     """The text a reader sees for a Markdown source made of text and backslash escapes."""
     return _INVISIBLE.sub("", _ESCAPE.sub(r"\1", source))

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from courtcircuit import search_state, supplier_state
 from courtcircuit.db import connect
-from tests.markdown_check import active_markdown, plain
+from tests.markdown_check import active_markdown, plain, visible
 from tests.test_app_forms import HARMFUL, sources_of
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -146,7 +146,7 @@ def check_echoes_are_text(at: AppTest, params: dict[str, str | list[str]]) -> No
 def check_notices(at: AppTest, expected: list[str]) -> None:
     shown = {plain(w.value) for w in at.warning}
     for notice in expected:
-        assert " ".join(notice.split()) in shown, (notice, shown)
+        assert visible(" ".join(notice.split())) in shown, (notice, shown)
 
 
 @pytest.fixture(scope="module")
