@@ -96,7 +96,7 @@ _SEASON_ITEM = re.compile(rf"(?:de\s+|d')?(?P<first>{_MONTH})(?:{_TO}(?P<last>{_
 _PUNCT = str.maketrans("\u2010\u2011\u2012\u2013\u2014\u2212\u2019\u2018", "------''")
 
 
-def _fold(text: str) -> str:
+def _fold_in_place(text: str) -> str:
     """Lowercase, strip accents, unify dashes/apostrophes — one char for one char, so that
     positions found in the folded text still point at the original words for error messages."""
     out = []
@@ -152,7 +152,7 @@ def _days(text: str) -> tuple[str, set[int]]:
 
 
 def _season(season: str | None) -> str:
-    text = _fold(season or "").strip()
+    text = _fold_in_place(season or "").strip()
     text = re.sub(r"^(?:en\s+|l')", "", text)
     if text in SEASONS or not text:
         return SEASONS.get(text, "")
@@ -189,7 +189,7 @@ def parse_french_hours(days: str, season: str | None = None) -> ParsedHours:
         if prefix:  # splicing months into arbitrary OSM rules ("," "||" comments) could change their meaning
             raise UnparsedHours(f"horaires déjà au format OSM, saison à y intégrer : « {season} »")
         return ParsedHours(days.strip(), assumed_times=False)
-    text, rules, seen, assumed = _fold(days), [], set(), False
+    text, rules, seen, assumed = _fold_in_place(days), [], set(), False
     pos = len(text) - len(text.lstrip())
     while pos < len(text):
         m = _CLAUSE.match(text, pos)
