@@ -443,3 +443,11 @@ def test_a_field_to_arbitrate_keeps_the_staff_value_or_takes_the_source(people, 
     assert revisions.overrides(people, [farm_id])[farm_id]["phone"] == expected
     assert revisions.history(people, farm_id)[0].reason.startswith("à arbitrer")
     assert "À arbitrer (0)" in texts(at.subheader)
+
+
+def test_an_unreachable_workspace_says_so_in_french(store, monkeypatch):
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", "postgresql://nobody@/nowhere?host=/nonexistent-socket-dir")
+    at = open_page()
+    assert not at.exception
+    assert any("L'espace équipe est indisponible" in e for e in texts(at.error))
+    assert len(at.text_input) == 0
