@@ -11,6 +11,7 @@ from ui.staff_arbitrate import arbitration_panel
 from ui.staff_listing import listings_section
 from ui.staff_needs import needs_review
 from ui.staff_session import password_form, require_member, who_bar, workspace
+from ui.staff_verify import verify_panel
 
 routed()
 
@@ -21,8 +22,9 @@ who_bar(store, member)
 
 LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
 ADMIN, ME = "Comptes et journal", "Mon compte"
+VERIFY = "À vérifier"
 editor = member.role in ("admin", "editor")
-sections = [LISTINGS] + ([ARBITRATE] if editor else []) + ([NEEDS] if member.can_moderate else [])
+sections = [LISTINGS] + ([ARBITRATE, VERIFY] if editor else []) + ([NEEDS] if member.can_moderate else [])
 sections += ([ADMIN] if member.is_admin else []) + [ME]
 if member.role == "moderator":
     sections.insert(0, sections.pop(sections.index(NEEDS)))  # their daily work first
@@ -32,6 +34,8 @@ if section == LISTINGS:
     listings_section(store, member)
 elif section == ARBITRATE:
     arbitration_panel(store, member)
+elif section == VERIFY:
+    verify_panel(store, member)
 elif section == NEEDS:
     needs_review()
 elif section == ADMIN:
