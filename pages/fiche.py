@@ -17,6 +17,7 @@ from ui.listing_view import contact_lines, link_list, vocab_badges
 from ui.mapview import listings_map, show_map
 from ui.pages import SEARCH, routed
 from ui.search_form import WRITTEN
+from ui.suggest_listing import report_change
 from ui.text import md
 
 routed()
@@ -90,7 +91,10 @@ with side:
     insee = str(f["commune_insee"] or "")
     show_map(
         listings_map(
-            points, center=(f["lat"], f["lon"]), zoom=13, outlines=outlines(tuple(departements_of([insee]))) if insee else None
+            points,
+            center=(f["lat"], f["lon"]),
+            zoom=13,
+            outlines=outlines(tuple(departements_of([insee]))) if insee else None,
         ),
         height=300,
         returned_objects=[],
@@ -105,3 +109,5 @@ for source in listing.sources:
     st.caption(f"{md(source.label)} (réf. {md(source.ref or '—')}{when})")
 if f["last_verified"]:
     st.caption(f"Dernière vérification : {f['last_verified']:%d/%m/%Y}")
+
+report_change(listing)  # « Signaler une modification » (moderated)

@@ -21,6 +21,7 @@ from ui.mapview import BASEMAPS, clicked_listing_id, listings_map, show_map
 from ui.pages import LISTING, routed
 from ui.place_picker import clicked_place, suggestions
 from ui.results import result_list
+from ui.suggest_place import propose_place
 from ui.text import md
 
 routed()
@@ -194,4 +195,5 @@ with list_col:
         )
 
 form.write_url(form.form_state())
+propose_place()  # « Proposer un lieu » (moderated)
 credits(summary)

@@ -148,7 +148,7 @@ def _place(value: dict[str, Any], problems: list[str]) -> str:
     )
 
 
-def _clean(listing_id: str | None, field: str, value: Any, email: str) -> tuple[str, str]:
+def clean_submission(listing_id: str | None, field: str, value: Any, email: str) -> tuple[str, str]:
     """The value and e-mail as stored, or InvalidSuggestion with every problem."""
     problems: list[str] = []
     if listing_id is None:
@@ -212,7 +212,7 @@ def submit(
     if trapped:
         stored, address = str(value)[:MAX_VALUE], str(email)[: LIMITS["email"]]
     else:
-        stored, address = _clean(listing_id, field, value, email)
+        stored, address = clean_submission(listing_id, field, value, email)
     with store.session() as s:
         if not trapped and _duplicate(s, listing_id, field, stored):
             raise DuplicateSuggestion(
