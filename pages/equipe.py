@@ -1,5 +1,5 @@
 """The staff space: personal sign-in, then the listings (edit inside my territory, history,
-revert), the "à arbitrer" list, the buyers' needs review (moderators and admins), the accounts and logs (admins)."""
+revert), the "à arbitrer" list, the buyers' needs and the public's suggestions (moderators and admins), the accounts and logs (admins)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ui.staff_arbitrate import arbitration_panel
 from ui.staff_listing import listings_section
 from ui.staff_needs import needs_review
 from ui.staff_session import password_form, require_member, who_bar, workspace
+from ui.staff_suggestions import suggestions_panel
 from ui.staff_verify import verify_panel
 
 routed()
@@ -22,9 +23,11 @@ who_bar(store, member)
 
 LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
 ADMIN, ME = "Comptes et journal", "Mon compte"
-VERIFY = "À vérifier"
+VERIFY, SUGGEST = "À vérifier", "Suggestions"
 editor = member.role in ("admin", "editor")
-sections = [LISTINGS] + ([ARBITRATE, VERIFY] if editor else []) + ([NEEDS] if member.can_moderate else [])
+sections = (
+    [LISTINGS] + ([ARBITRATE, VERIFY] if editor else []) + ([NEEDS, SUGGEST] if member.can_moderate else [])
+)
 sections += ([ADMIN] if member.is_admin else []) + [ME]
 if member.role == "moderator":
     sections.insert(0, sections.pop(sections.index(NEEDS)))  # their daily work first
@@ -38,6 +41,8 @@ elif section == VERIFY:
     verify_panel(store, member)
 elif section == NEEDS:
     needs_review()
+elif section == SUGGEST:
+    suggestions_panel(store, member)
 elif section == ADMIN:
     admin_panel(store, member)
 else:

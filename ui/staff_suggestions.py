@@ -1,0 +1,136 @@
+"""The « Suggestions » section of the staff space (moderators and admins): the public's
+corrections beside the listing's current value, and proposed places; accept (checked by the
+ETL's steps, saved as a revision credited to « suggestion publique », published at once), refuse
+one, or refuse a selection. The submitter's e-mail is shown here to staff only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from courtcircuit.db import default_db_path
+from courtcircuit.listing import get_listing
+from courtcircuit.vocab import KINDS, PRODUCTS, STATUS
+from courtcircuit.workspace import revisions
+from courtcircuit.workspace import suggestions as sg
+from courtcircuit.workspace.accounts import StaffMember
+from courtcircuit.workspace.revisions import to_json
+from courtcircuit.workspace.store import Store
+from ui.chrome import communes, cursor
+from ui.pages import LISTING
+from ui.text import md
+
+CARDS = 20  # the oldest in detail; the selection refuses hundreds at once
+SELECTED, DONE = "staff_sugg_selected", "staff_sugg_done"
+_PLACE_LABELS = {"name": "Nom", "kind": "Type", "street": "Adresse", "postcode": "Code postal", "city": "Commune",
+                 "products": "Produits", "description": "Précisions", "phone": "Téléphone", "website": "Site web"}  # fmt: skip
+
+
+def shown(field: str, value: Any) -> str:
+    """A value as people read it: labels for codes, « (vide) » for nothing."""
+    if value in (None, "", []):
+        return "(vide)"
+    if field == "products":
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(PRODUCTS.label(p) if p in PRODUCTS else str(p) for p in items)
+    if field == "status":
+        return STATUS.label(value) if value in STATUS else str(value)
+    if field == "kind":
+        return KINDS.label(value) if value in KINDS else str(value)
+    return str(value)
+
+
+def _current(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """listing id → its values as staff see them (directory, then saved edits)."""
+    overrides = revisions.overrides(store, ids)
+    values: dict[str, dict[str, Any]] = {}
+    for listing_id in ids:
+        listing = get_listing(cursor(), listing_id)
+        if listing is not None:
+            values[listing_id] = {n: to_json(v) for n, v in listing.fields.items()} | overrides.get(
+                listing_id, {}
+            )
+    return values
+
+
+def _accept(store: Store, member: StaffMember, suggestion_id: int) -> None:
+    try:
+        done = sg.accept(store, suggestion_id, member.email, db=default_db_path(), communes=communes())
+    except sg.InvalidSuggestion as exc:
+        st.session_state[DONE] = (
+            "error",
+            f"Suggestion n° {suggestion_id} non acceptée : {' ; '.join(exc.problems)}.",
+        )
+        return
+    found = sg.get(store, suggestion_id)
+    text = (
+        f"Fiche créée ({done.listing_id}) depuis la suggestion n° {suggestion_id}"
+        if found is not None and found.is_new_place
+        else f"Suggestion n° {suggestion_id} acceptée : révision n° {done.revision} de la fiche"
+    )
+    text += " ; publiée dans l'annuaire." if done.published else f" ; {done.message}."
+    st.session_state[DONE] = ("success" if done.published else "warning", text)
+
+
+def _refuse(store: Store, member: StaffMember, ids: list[int]) -> None:
+    count = sg.refuse(store, ids, member.email)
+    st.session_state[SELECTED] = []
+    st.session_state[DONE] = ("info", f"{count} suggestion(s) refusée(s).")
+
+
+def _card(store: Store, member: StaffMember, item: sg.SuggestionView, current: dict[str, Any] | None) -> None:
+    with st.container(border=True):
+        st.markdown(f"**n° {item.id} · {md(item.label)}** · reçue le {item.at:%d/%m/%Y %H:%M}")
+        if item.is_new_place:
+            for name, value in item.place.items():
+                st.markdown(f"{_PLACE_LABELS.get(name, name)} : {md(shown(name, value))}")
+        elif current is None:
+            st.warning(
+                f"La fiche {md(item.listing_id)} n'existe plus dans l'annuaire : refusez la suggestion."
+            )
+        else:
+            st.page_link(LISTING, label=md(current.get("name") or item.listing_id),
+                         query_params={"id": str(item.listing_id)}, icon=":material/open_in_new:")  # fmt: skip
+            field = item.field if item.field != "opening_hours_text" else "opening_hours"
+            now_value = current.get(item.field) or current.get(field)
+            before, after = st.columns(2)
+            before.markdown(f"Valeur actuelle  \n{md(shown(item.field, now_value))}")
+            after.markdown(f"**Proposée**  \n{md(shown(item.field, item.value))}")
+        st.caption(f"E-mail de la personne (équipe seulement) : {md(item.email) if item.email else 'aucun'}")
+        accept, refuse = st.columns(2)
+        accept.button("Accepter et publier", key=f"staff_sugg_accept_{item.id}", type="primary",
+                      on_click=_accept, args=(store, member, item.id))  # fmt: skip
+        refuse.button("Refuser", key=f"staff_sugg_refuse_{item.id}", on_click=_refuse,
+                      args=(store, member, [item.id]))  # fmt: skip
+
+
+def suggestions_panel(store: Store, member: StaffMember) -> None:
+    if done := st.session_state.pop(DONE, None):
+        level, text = done
+        getattr(st, level)(md(text))
+    queue = sg.pending(store)
+    st.subheader(f"Suggestions à traiter ({len(queue)})")
+    if not queue:
+        st.caption("Aucune suggestion du public en attente.")
+        return
+    st.caption(
+        "Propositions du public, sans compte. Accepter vérifie la valeur comme une modification de l'équipe, "
+        "l'enregistre au nom de « suggestion publique » et la publie. L'e-mail de la personne n'est jamais publié."
+    )
+    titles = {s.id: f"n° {s.id} · {s.label} : {s.place.get('name', '') if s.is_new_place else s.value}"[:120]
+              for s in queue}  # fmt: skip
+    st.session_state[SELECTED] = [i for i in st.session_state.get(SELECTED) or [] if i in titles]
+    st.multiselect(
+        "Suggestions choisies", list(titles), key=SELECTED, format_func=titles.get, placeholder="Aucune"
+    )
+    st.button(
+        "Refuser la sélection", key="staff_sugg_refuse_selected", disabled=not st.session_state[SELECTED],
+        on_click=lambda: _refuse(store, member, list(st.session_state.get(SELECTED) or [])),
+    )  # fmt: skip
+    shown_now = queue[:CARDS]
+    current = _current(store, sorted({str(s.listing_id) for s in shown_now if not s.is_new_place}))
+    if len(queue) > CARDS:
+        st.caption(f"Les {CARDS} plus anciennes en détail ; les autres se refusent par la sélection.")
+    for item in shown_now:
+        _card(store, member, item, current.get(str(item.listing_id)))
