@@ -16,6 +16,7 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import REPO_ROOT
 from courtcircuit.normalise import Step, build_steps, normalise
 from courtcircuit.record import Record, RejectRecord
+from courtcircuit.workspace.decisions import pair_decisions
 from courtcircuit.workspace.store import Store
 from etl.adapters import ADAPTERS
 from etl.adapters.tables import RawRow, SourceFileError
@@ -195,8 +196,9 @@ def build(
 
     A source that fails whole stops the build (SourcesFailed) and the previous database stays,
     unless `allow_failed_sources`: then the others are published and the report names it.
-    With a `workspace`, the staff edits are applied to the new file before it is swapped in
-    (the command line passes etl.publish.default_workspace()).
+    With a `workspace`, its same-place decisions join those of `decisions` (the store's win) and
+    the staff edits are applied to the new file before it is swapped in (the command line passes
+    etl.publish.default_workspace()).
     """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -215,7 +217,10 @@ def build(
                 failed[source.name] = reading.failure
         if failed and not allow_failed_sources:
             raise SourcesFailed(failed)
-        resolution = resolve(records, load_decisions(decisions), previous_ids(db))
+        decided = load_decisions(decisions)
+        if workspace is not None:  # people's decisions from the staff space win over the file's
+            decided |= pair_decisions(workspace)
+        resolution = resolve(records, decided, previous_ids(db))
         links, unresolved = resolve_links(resolution.listings)
         rejections += [Rejection(s, ref, "field", i.field, i.value, i.reason) for s, ref, i in unresolved]
         stats = {s.name: {"read": read[s.name], "loaded": 0, "merged": 0, "rejected": 0} for s in sources}

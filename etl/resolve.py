@@ -3,7 +3,8 @@
 1. Candidates: records within ~200 m of each other, or in the same commune when one side
    is only placed at its town hall, and of compatible kinds.
 2. Decision per pair: identifiers (SIRET, phone, website) and fuzzy names (rapidfuzz);
-   decisions kept by people in `data/decisions/pairs.csv` override both.
+   decisions kept by people (`data/decisions/pairs.csv`, and the staff space's « même lieu » /
+   « pas le même lieu », `courtcircuit.workspace.decisions`, passed in by `etl.build`) override both.
 3. Clusters by union-find, never joining two records a decision keeps apart, nor two
    records of the same source (a source does not list one place twice on purpose).
 4. A golden record per cluster, field by field from the member of best precedence that
@@ -286,17 +287,37 @@ def resolve(
     groups: dict[int, list[Record]] = defaultdict(list)
     for i, rec in enumerate(records):
         groups[clusters.find(i)].append(rec)
+    ordered = sorted(groups.values(), key=lambda m: min(_order(r) for r in m))
+    wanted = [_listing_id(members, previous_ids) for members in ordered]
+    # A listing split since the last build: its id stays with the part holding the record it
+    # was named after, else with the part of best precedence; the other parts get their own.
+    owner: dict[str, int] = {}
+    for n, (members, listing_id) in enumerate(zip(ordered, wanted, strict=True)):
+        named_after = any(stable_id(r.source, r.ref) == listing_id for r in members)
+        if listing_id not in owner or named_after:
+            owner[listing_id] = n
+    used = set(owner)
     listings = []
-    used: set[str] = set()
-    for members in sorted(groups.values(), key=lambda m: min(_order(r) for r in m)):
-        listing_id = _listing_id(members, previous_ids)
-        if listing_id in used:  # a listing split since the last build: the part without the old id
-            anchor = min(members, key=_order)
-            listing_id = stable_id(anchor.source, anchor.ref)
-        used.add(listing_id)
+    for n, (members, listing_id) in enumerate(zip(ordered, wanted, strict=True)):
+        if owner[listing_id] != n:
+            listing_id = _free_id(members, used)
+            used.add(listing_id)
         listings.append(golden(members, listing_id))
     listings.sort(key=lambda listing: listing.id)
     return Resolution(listings, merges, apart)
+
+
+def _free_id(members: list[Record], used: set[str]) -> str:
+    """A split-off part's id: its best member's hash unless taken, then the next member's, else a
+    numbered hash."""
+    ranked = sorted(members, key=_order)
+    for member in ranked:
+        if (candidate := stable_id(member.source, member.ref)) not in used:
+            return candidate
+    n = 1
+    while (candidate := stable_id(ranked[0].source, f"{ranked[0].ref}\x1f{n}")) in used:
+        n += 1
+    return candidate
 
 
 def _listing_id(members: list[Record], previous_ids: dict[tuple[str, str], str]) -> str:

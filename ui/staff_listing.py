@@ -11,6 +11,7 @@ from courtcircuit.workspace.store import Store
 from ui import staff_edit, staff_form
 from ui.pages import LISTING
 from ui.staff_history import conflict_panel, history_panel
+from ui.staff_same_place import same_place_panel
 from ui.text import md
 
 _LAST_PICK = "staff_last_pick"
@@ -102,4 +103,5 @@ def listings_section(store: Store, member: StaffMember) -> None:
                 "Fermer la fiche", key="staff_close", on_click=staff_edit.close_listing, args=(store, member)
             )
     if not creating:
+        same_place_panel(store, member, state["id"])
         history_panel(store, member, state["id"], can_edit=True)
