@@ -109,6 +109,15 @@ def test_refused_values_say_why_and_keep_what_was_typed(store, farm_id, field, v
     assert sg.pending(store) == []
 
 
+def test_the_value_already_shown_is_refused_and_a_closure_needs_no_value(store, farm_id):
+    at = report(listing_page(farm_id), "phone", "04 65 71 90 01")
+    assert any("déjà cette valeur" in e for e in texts(at.error)), texts(at.error)
+    report(at, "status", "")
+    assert thanked(at)
+    (waiting,) = sg.pending(store)
+    assert (waiting.field, waiting.value) == ("status", sg.CLOSED)
+
+
 def test_a_filled_honeypot_is_thanked_but_recorded_as_refused(store, farm_id):
     at = report(listing_page(farm_id), "website", "https://spam.example", trap="robot")
     assert thanked(at)

@@ -159,3 +159,12 @@ def test_bulk_refuse_leaves_decided_ones(store: Store, farm_id: str) -> None:
     assert sg.refuse(store, ids, "b@parc.example") == 2
     assert sg.pending(store) == []
     assert sg.get(store, ids[0]).handled_by == "a@parc.example"
+
+
+def test_contacts_of_decided_suggestions_are_forgotten_after_a_year(store: Store, farm_id: str) -> None:
+    old = sg.submit(store, farm_id, "phone", "04 73 82 00 01", email=SECRET, client="ip:1")
+    waiting = sg.submit(store, farm_id, "phone", "04 73 82 00 02", email=SECRET, client="ip:1")
+    sg.refuse(store, [old], "modo@parc.example")
+    assert sg.forget_contacts(store) == 0  # decided today: kept for now
+    assert sg.forget_contacts(store, days=-1) == 1
+    assert sg.get(store, old).email == "" and sg.get(store, waiting).email == SECRET

@@ -109,6 +109,7 @@ def suggestions_panel(store: Store, member: StaffMember) -> None:
     if done := st.session_state.pop(DONE, None):
         level, text = done
         getattr(st, level)(md(text))
+    sg.forget_contacts(store)  # e-mails of decided suggestions are not kept beyond a year
     queue = sg.pending(store)
     st.subheader(f"Suggestions à traiter ({len(queue)})")
     if not queue:

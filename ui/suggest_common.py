@@ -67,10 +67,12 @@ def send(
             stored, _ = sg.clean_submission(listing_id, field, value, email)
             new_place = json.loads(stored) | {"status": "active"} if listing_id is None else None
             changes = new_place or {field: stored}
-            errors = check(current, changes).errors
-            if errors:
+            result = check(current, changes)
+            if result.errors:
                 labels = sg.FIELDS | {"name": "Nom", "kind": "Type de lieu", "commune": "Commune"}
-                raise sg.InvalidSuggestion([f"{labels.get(k, k)} : {v}" for k, v in errors.items()])
+                raise sg.InvalidSuggestion([f"{labels.get(k, k)} : {v}" for k, v in result.errors.items()])
+            if current and all(v == current.get(k) for k, v in result.values.items()):
+                raise sg.InvalidSuggestion(["la fiche indique déjà cette valeur"])
         return sg.submit(
             store(), listing_id, field, value, email=email, client=client_key(), session=session_key(),
             honeypot=trap, throttle=throttle(),

@@ -35,7 +35,7 @@ def report_change(listing: ListingDetail) -> None:
         field = st.selectbox("Ce qui est à corriger", list(sg.FIELDS), format_func=sg.FIELDS.get, key=FIELD)
         value = st.text_input(
             "Nouvelle valeur", key=VALUE, max_chars=sg.LIMITS["description"],
-            help="Pour « Le lieu a fermé définitivement », précisez si vous le souhaitez (facultatif).",
+            help="Pour « Le lieu a fermé définitivement », laissez ce champ vide.",
         )  # fmt: skip
         email = email_box(EMAIL)
         trap = honeypot(TRAP)

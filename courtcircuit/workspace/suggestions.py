@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ PER_SESSION_PER_HOUR = 5
 PER_CLIENT_PER_HOUR = 20  # several people behind one address (a town hall, a school)
 ALL_PER_HOUR = 300  # a flood from many addresses still cannot bury the queue
 THROTTLE_SCOPE = "suggestions"
+CONTACT_KEPT_DAYS = 365  # then the e-mail and client of a handled suggestion are blanked
 HONEYPOT = "piège à robots"  # handled_by of a suggestion refused because the hidden field was filled
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
@@ -262,6 +263,20 @@ def refuse(store: Store, ids: list[int], moderator: str) -> int:
             update(Suggestion)
             .where(Suggestion.id.in_([int(i) for i in ids]), Suggestion.status == "pending")
             .values(status="refused", handled_by=moderator[:254], handled_at=datetime.now(UTC))
+        )
+        return int(result.rowcount or 0)
+
+
+def forget_contacts(store: Store, days: int = CONTACT_KEPT_DAYS) -> int:
+    """Blank the e-mail and client of suggestions handled more than ``days`` ago (personal data
+    nobody needs once the suggestion is decided); how many were blanked."""
+    limit = datetime.now(UTC) - timedelta(days=days)
+    with store.session() as s:
+        result = s.execute(
+            update(Suggestion)
+            .where(Suggestion.status != "pending", Suggestion.handled_at < limit)
+            .where((Suggestion.email != "") | (Suggestion.client != ""))
+            .values(email="", client="")
         )
         return int(result.rowcount or 0)
 
