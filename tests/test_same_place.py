@@ -4,18 +4,20 @@ through AppTest (nearby search, decision saved, listed, deleted)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from courtcircuit.db import connect
 from courtcircuit.same_place import members, nearby
-from courtcircuit.workspace import decisions
+from courtcircuit.workspace import accounts, decisions
+from courtcircuit.workspace.accounts import Territory
 from courtcircuit.workspace.store import Store
 from etl.build import build
 from etl.sources import load_sources
 from tests import test_app_staff as staff
-from tests.test_app_staff import EDITOR, EDITOR_42, open_page, sign_in, texts
+from tests.test_app_staff import EDITOR, EDITOR_42, PASSWORD, open_page, sign_in, texts
 
 db, store, people = staff.db, staff.store, staff.people  # the staff space's fixtures
 
@@ -141,3 +143,35 @@ def test_an_editor_cannot_decide_for_a_listing_outside_the_territory(people, db)
     ids = _ids(db)
     at = sign_in(open_page({"id": ids[BAKERY]}), EDITOR_42)  # read-only: no section at all
     assert not [t for t in at.text_input if t.key == "staff_same_find"]
+
+
+def test_the_edit_view_separates_a_source_a_listing_merged_wrongly(small_build, tmp_path, monkeypatch):
+    copy = tmp_path / "small.duckdb"
+    shutil.copyfile(small_build.db, copy)
+    workspace = Store(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(copy))
+    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", workspace.url)
+    monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: {})
+    accounts.add_account(workspace, EDITOR, "editor", PASSWORD, Territory.parse("63"))
+    at = sign_in(open_page({"id": _ids(copy)[MERGED]}), EDITOR)
+    split = at.selectbox(key="staff_same_split")
+    assert split.options == ["marches M1", "osm way/2001"]
+    split.set_value("osm\x1fway/2001")
+    at.button(key="staff_same_split_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Source séparée" in s for s in texts(at.success))
+    (kept,) = decisions.decisions(workspace)
+    assert {kept.a, kept.b} == {MARKET, MARKET_OSM} and not kept.same
+    assert any(c.startswith("Pas le même lieu : osm way/2001") for c in texts(at.caption))
+
+    # A listing outside the editor's communes cannot be decided on (Saint-Ferréol is not Ambert).
+    accounts.add_account(workspace, "ambert@parc.example", "editor", PASSWORD, Territory.parse("63003"))
+    at = sign_in(open_page({"id": _ids(copy)[MERGED]}), "ambert@parc.example")
+    at.text_input(key="staff_same_find").input("rucher").run()
+    at.selectbox(key="staff_same_pick").set_value(_ids(copy)["Rucher du Forez"])
+    at.radio(key="staff_same_kind").set_value("Pas le même lieu")
+    at.button(key="staff_same_save").click().run()
+    assert any("hors de votre territoire" in e for e in texts(at.error))
+    assert len(decisions.decisions(workspace)) == 1
