@@ -24,6 +24,7 @@ from courtcircuit.workspace.store import Store
 
 ENV_VAR = "COURT_CIRCUIT_STALE_MONTHS"
 DEFAULT_MONTHS = 12
+LIMIT = 20_000  # listings listed (and downloaded) at most
 
 # Everywhere (first parameter), or the commune or its département is listed (as staff_queries).
 _IN_TERRITORY = """(
@@ -104,7 +105,7 @@ def stale_listings(
     territory: tuple[str, ...] | None,
     today: date | None = None,
     months: int | None = None,
-    limit: int = 5000,
+    limit: int = LIMIT,
 ) -> list[StaleListing]:
     """Open listings inside ``territory`` (INSEE codes; None: everywhere) last verified more than
     ``months`` ago or never, the never verified first, then the oldest."""

@@ -12,6 +12,7 @@ import streamlit as st
 
 from courtcircuit.export import readable_phone
 from courtcircuit.staff_verify import (
+    LIMIT,
     CommuneCount,
     StaleListing,
     calling_csv,
@@ -54,7 +55,7 @@ def verify_panel(store: Store, member: StaffMember) -> None:
     items = stale_listings(con, territory, months=months)
     if done := st.session_state.pop(_DONE, None):
         getattr(st, done[0])(md(done[1]))
-    st.subheader(f"À vérifier ({len(items)})")
+    st.subheader(f"À vérifier ({len(items)}{' au plus' if len(items) >= LIMIT else ''})")
     where = "de l'annuaire" if territory is None else "de votre territoire"
     st.caption(
         f"Les fiches {where} non vérifiées depuis {months} mois ou jamais, les plus anciennes d'abord. "
