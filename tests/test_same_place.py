@@ -11,7 +11,7 @@ import pytest
 
 from courtcircuit.db import connect
 from courtcircuit.same_place import members, nearby
-from courtcircuit.workspace import accounts, decisions
+from courtcircuit.workspace import accounts, decisions, revisions
 from courtcircuit.workspace.accounts import Territory
 from courtcircuit.workspace.store import Store
 from etl.build import build
@@ -60,6 +60,8 @@ def test_same_place_merges_and_not_same_place_separates_at_the_next_build(
     a, b = (before[ids[name]] for name in APART)
     assert set(before[ids[MERGED]]) == {MARKET, MARKET_OSM}
 
+    # An edit on the listing that loses its id waits in the store (the build does not fail)…
+    revisions.save(workspace, ids[APART[1]], 0, {"phone": (None, "+33473820000")}, "edit@parc.example")
     decisions.record(workspace, a, b, True, "edit@parc.example", "même exploitation, deux adresses")
     decisions.record(workspace, [MARKET], [MARKET_OSM], False, "edit@parc.example")
     second = _build(path, fixture_sources, communes, workspace)
@@ -73,7 +75,15 @@ def test_same_place_merges_and_not_same_place_separates_at_the_next_build(
     for d in decisions.decisions(workspace):
         assert decisions.remove(workspace, d.id)
     _build(path, fixture_sources, communes, workspace)
-    assert _listings(path) == before  # the data decide again
+    assert _listings(path) == before  # the data decide again, with the same ids
+    con = connect(path, read_only=True)
+    try:  # … and comes back with it
+        assert (
+            con.execute("SELECT phone FROM listings WHERE id = ?", [ids[APART[1]]]).fetchone()[0]
+            == "+33473820000"
+        )
+    finally:
+        con.close()
     _build(path, fixture_sources, communes, None)  # a build without a store: as before
     assert _listings(path) == before
 
