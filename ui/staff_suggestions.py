@@ -5,12 +5,15 @@ one, or refuse a selection. The submitter's e-mail is shown here to staff only."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
 
 from courtcircuit.db import default_db_path
+from courtcircuit.export import readable_phone
 from courtcircuit.listing import get_listing
+from courtcircuit.search import PARIS
 from courtcircuit.vocab import KINDS, PRODUCTS, STATUS
 from courtcircuit.workspace import revisions
 from courtcircuit.workspace import suggestions as sg
@@ -36,9 +39,16 @@ def shown(field: str, value: Any) -> str:
         return ", ".join(PRODUCTS.label(p) if p in PRODUCTS else str(p) for p in items)
     if field == "status":
         return STATUS.label(value) if value in STATUS else str(value)
+    if field == "phone" and str(value).startswith("+"):
+        return readable_phone(str(value))
     if field == "kind":
         return KINDS.label(value) if value in KINDS else str(value)
     return str(value)
+
+
+def _local(at: datetime) -> datetime:
+    """A stored time as read in France (SQLite gives it back without its UTC zone)."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(PARIS)
 
 
 def _current(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -81,10 +91,13 @@ def _refuse(store: Store, member: StaffMember, ids: list[int]) -> None:
 
 def _card(store: Store, member: StaffMember, item: sg.SuggestionView, current: dict[str, Any] | None) -> None:
     with st.container(border=True):
-        st.markdown(f"**n° {item.id} · {md(item.label)}** · reçue le {item.at:%d/%m/%Y %H:%M}")
+        st.markdown(f"**n° {item.id} · {md(item.label)}** · reçue le {_local(item.at):%d/%m/%Y %H:%M}")
         if item.is_new_place:
-            for name, value in item.place.items():
-                st.markdown(f"{_PLACE_LABELS.get(name, name)} : {md(shown(name, value))}")
+            place = item.place
+            lines = [
+                f"{label} : {md(shown(n, place[n]))}" for n, label in _PLACE_LABELS.items() if n in place
+            ]
+            st.markdown("  \n".join(lines))
         elif current is None:
             st.warning(
                 f"La fiche {md(item.listing_id)} n'existe plus dans l'annuaire : refusez la suggestion."
