@@ -43,6 +43,23 @@ st.markdown(
     "un besoin refusé est effacé un an après la décision."
 )
 
+st.subheader("Les suggestions du public")
+st.markdown(
+    "Quand vous signalez une modification ou proposez un lieu, nous gardons la suggestion, l'e-mail "
+    "que vous avez choisi de laisser (facultatif) et l'adresse IP de l'appareil (contre les abus). "
+    "L'e-mail n'est vu que par l'équipe du territoire et n'est **jamais publié** ; une suggestion "
+    "acceptée apparaît sous le nom « suggestion publique ». **Durée** : l'e-mail et l'adresse IP sont "
+    "effacés un an après la décision sur la suggestion."
+)
+
+st.subheader("L'équipe du territoire")
+st.markdown(
+    "Les personnes de l'équipe ont un compte personnel (e-mail, mot de passe haché, rôle, territoire). "
+    "Leurs connexions et leurs modifications sont journalisées pour les administrateurs ; "
+    "l'historique d'une fiche dit qui l'a modifiée, mais le fichier public de l'annuaire n'indique que "
+    "« équipe » et la date."
+)
+
 st.subheader("Sécurité et journaux")
 st.markdown(
     "Pour limiter les abus, l'annuaire compte pendant une heure les envois de besoins "
