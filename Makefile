@@ -39,7 +39,9 @@ postgres-deps:
 test: $(VENV)/.installed-dev browser-deps postgres-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 -q -m "not load"
+	# The load test alone: 20 browser sessions would otherwise starve the other browser tests.
+	$(VENV)/bin/pytest -q -m load
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -29,7 +29,9 @@ from etl.publish import swap_in
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_app
 from tests.test_browser_rebuild import KEPT, _smaller_copy
 
-pytestmark = pytest.mark.browser
+# `load`: run alone, after the rest (make test), so that its 20 browsers measure the app, not
+# contention with the other browser tests running in parallel.
+pytestmark = [pytest.mark.browser, pytest.mark.load]
 
 SESSIONS = 20
 RADII = (5, 30, 10, 50)  # the radius buttons under the place box: each click is a new search
