@@ -28,6 +28,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import DateTime, LargeBinary, func, select, text
 
+from courtcircuit.communes import CommuneIndex
 from courtcircuit.staff import hash_password
 from courtcircuit.throttle import Throttle
 from courtcircuit.workspace import accounts
@@ -149,10 +150,10 @@ def _add_user(store: Store, args: argparse.Namespace, stdin: TextIO, out: TextIO
     if args.communes:
         territory = Territory.from_file(Path(args.communes), args.name or "")
         if args.territory:
-            extra = Territory.parse(args.territory)
+            extra = Territory.parse(args.territory, communes=CommuneIndex.load())
             territory = Territory(tuple(dict.fromkeys(territory.codes + extra.codes)), territory.name)
     else:
-        territory = Territory.parse(args.territory or "", args.name or "")
+        territory = Territory.parse(args.territory or "", args.name or "", communes=CommuneIndex.load())
     if args.role == "editor" and not territory.codes:
         raise CommandError("un éditeur a un territoire : --territory 63,42 ou --communes FICHIER")
     password = read_password(stdin)
@@ -191,7 +192,7 @@ def parser() -> argparse.ArgumentParser:
     add = sub.add_parser("add-user", help="créer un compte (mot de passe demandé deux fois)")
     add.add_argument("email")
     add.add_argument("--role", choices=sorted(accounts.ROLES), required=True)
-    add.add_argument("--territory", default="", help="départements ou communes (INSEE) : 63,42 ou 63003")
+    add.add_argument("--territory", default="", help="départements, communes (INSEE) ou EPCI (SIREN) : 63,42 ou 63003 ou 200070761")
     add.add_argument("--communes", help="fichier des communes (une par ligne, ou CSV) : la charte d'un Parc")
     add.add_argument("--name", default="", help="nom du territoire, ex. « PNR Livradois-Forez »")
     sub.add_parser("list-users", help="lister les comptes")

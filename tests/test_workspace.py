@@ -66,6 +66,18 @@ def test_territories_parse_departements_and_communes(tmp_path: Path) -> None:
     assert parc.codes == ("63003", "63004") and parc.covers("63003") and not parc.covers("63005")
 
 
+def test_an_epci_territory_is_its_member_communes(communes) -> None:
+    # Communauté de communes Ambert Livradois Forez (SIREN 200070761), 58 communes.
+    territory = Territory.parse("200070761, 42", communes=communes)
+    assert territory.name == "Communauté de communes Ambert Livradois Forez"
+    assert territory.covers("63003") and territory.covers("42218") and not territory.covers("63113")
+    assert len(territory.codes) == 59
+    with pytest.raises(AccountError, match="EPCI inconnu"):
+        Territory.parse("999999999", communes=communes)
+    with pytest.raises(AccountError, match="index des communes"):
+        Territory.parse("200070761")
+
+
 def test_accounts_have_roles_and_editors_a_territory(store: Store) -> None:
     editor = accounts.add_account(store, "edit@parc.example", "editor", PASSWORD, Territory.parse("63"))
     assert editor.can_edit("63003") and not editor.can_edit("42218") and not editor.can_moderate

@@ -110,5 +110,13 @@ def build_tables() -> tuple[Tables, Shapes]:
         },
         departement_names={r["code"]: r["nom"] for r in _rows("departements")},
         keys=keys,
+        epci=_epci(current),
     )
     return tables, Shapes([code for code, _ in tiles], [bytes.fromhex(g) for _, g in tiles])
+
+
+def _epci(current: list[dict[str, str]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """EPCI by SIREN code: its name and its current member communes."""
+    named = {r["id"]: (r["code"], r["nom"]) for r in _rows("epci")}
+    members = _group((named[r["epci_id"]][0], r["code"]) for r in current if r["epci_id"] in named)
+    return {code: (name, members.get(code, ())) for code, name in named.values()}

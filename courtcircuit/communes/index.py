@@ -55,6 +55,13 @@ class CommuneIndex:
         write_cache(cache_dir, "shapes", shapes)
         return cls(tables, shapes, cache_dir)
 
+    def epci(self, siren: str) -> tuple[str, tuple[str, ...]]:
+        """(name, member communes' INSEE codes) of an EPCI given by its SIREN code."""
+        found = self._t.epci.get(siren.strip())
+        if found is None:
+            raise CommuneNotFound(f"EPCI inconnu : {siren}")
+        return found
+
     def get(self, insee: str) -> Commune:
         code = insee.strip().upper()
         code = self._t.former_codes.get(code, code)

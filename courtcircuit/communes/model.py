@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ class Tables:
     by_departement: dict[str, frozenset[str]]
     departement_names: dict[str, str]
     keys: dict[str, str]  # code -> normalised name, for suggest and fuzzy matching
+    # EPCI (intercommunalités) by SIREN: (name, member communes' INSEE codes).
+    epci: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from courtcircuit.communes import CommuneIndex
 from courtcircuit.staff import MAX_LENGTH, MIN_LENGTH, check_password, guarded_check, hash_password
 from courtcircuit.throttle import Throttle
 from courtcircuit.workspace.models import Account, AccountEvent
@@ -23,6 +24,7 @@ from courtcircuit.workspace.store import Store
 ROLES = {"admin": "Administrateur", "editor": "Éditeur", "moderator": "Modérateur"}
 _DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d)$")
 _COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_EPCI = re.compile(r"^\d{9}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 THROTTLE_SCOPE = "staff-accounts"
 # Checked against when the e-mail is unknown, so that a wrong e-mail costs the same time as a
@@ -42,20 +44,33 @@ class Territory:
     name: str = ""
 
     @classmethod
-    def parse(cls, text: str, name: str = "") -> Territory:
-        """ "63, 42" or "63003 63004": each code a département or a commune; anything else is
-        refused with the code named."""
-        codes = []
+    def parse(cls, text: str, name: str = "", communes: CommuneIndex | None = None) -> Territory:
+        """ "63, 42", "63003 63004" or "200070761": each code a département, a commune, or an
+        EPCI (SIREN, 9 digits: stored as its member communes, so that a change of perimeter in
+        the data never widens an account by itself); anything else is refused, named."""
+        codes: list[str] = []
+        names: list[str] = []
         for raw in re.split(r"[\s,;]+", text.strip()):
             code = raw.strip().upper()
             if not code:
                 continue
-            if not (_DEPARTEMENT.match(code) or _COMMUNE.match(code)):
+            if _EPCI.match(code):
+                if communes is None:
+                    raise AccountError(f"« {code} » est un EPCI : l'index des communes est nécessaire")
+                try:
+                    epci_name, members = communes.epci(code)
+                except LookupError as exc:
+                    raise AccountError(f"EPCI inconnu : « {code} » (code SIREN à 9 chiffres)") from exc
+                codes.extend(members)
+                names.append(epci_name)
+            elif _DEPARTEMENT.match(code) or _COMMUNE.match(code):
+                codes.append(code)
+            else:
                 raise AccountError(
-                    f"« {raw[:20]} » n'est ni un département (63, 2A, 974) ni une commune (63003)"
+                    f"« {raw[:20]} » n'est ni un département (63, 2A, 974), ni une commune (63003), "
+                    "ni un EPCI (SIREN à 9 chiffres)"
                 )
-            codes.append(code)
-        return cls(tuple(dict.fromkeys(codes)), name)
+        return cls(tuple(dict.fromkeys(codes)), name or ", ".join(names))
 
     @classmethod
     def from_file(cls, path: Path, name: str = "") -> Territory:
