@@ -7,8 +7,10 @@ Accounts are created with the library in a temporary workspace store before the 
 
 from __future__ import annotations
 
+import os
 import re
-import time
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -19,7 +21,7 @@ from courtcircuit.export import readable_phone
 from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace.accounts import Territory
 from courtcircuit.workspace.store import Store
-from tests.browser import chromium_browser, streamlit_app
+from tests.browser import REPO, chromium_browser, streamlit_app
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +66,7 @@ def app(demo_db, tmp_path, monkeypatch):
         con.close()
     url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
     monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(db))  # read by the rebuild a test runs
     monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
     monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
     store = Store(url)
@@ -126,16 +129,24 @@ def test_an_editor_changes_phone_and_hours_and_the_public_page_shows_them(app):
     expect(
         page.get_by_text(re.compile(r"Modification enregistrée \(révision n° 1\) et publiée"))
     ).to_be_visible(timeout=LONG)
-    saved = time.monotonic()
+    # Publishing takes ~0.1 s (python -m bench.publish_edits); the page is waited for, not timed,
+    # so that a busy machine cannot fail this test (speed is the benchmark's business).
     public.reload(wait_until="domcontentloaded")
-    expect(public.get_by_text(readable_phone("+33473821122"))).to_be_visible(timeout=5_000)
+    expect(public.get_by_text(readable_phone("+33473821122"))).to_be_visible(timeout=LONG)
     # The week table is a canvas grid: its cells are in the page, drawn rather than visible.
     expect(public.locator('[role="gridcell"]').filter(has_text="17:00–19:00").first).to_be_attached(
-        timeout=5_000
+        timeout=LONG
     )
-    assert time.monotonic() - saved < 5
     (revision,) = revisions.history(store, listing_id)
     assert revision.author == EDITOR and revision.changes["phone"][1] == "+33473821122"
+
+    # A full rebuild from the sources, as a scheduler would run it: the edit is still there.
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--db", os.environ["COURT_CIRCUIT_DB"], "--quiet"],
+        check=True, capture_output=True, cwd=REPO, env=os.environ.copy(),
+    )  # fmt: skip
+    public.reload(wait_until="domcontentloaded")
+    expect(public.get_by_text(readable_phone("+33473821122"))).to_be_visible(timeout=LONG)
 
     rerun(page, page.get_by_role("button", name="Se déconnecter").click)
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible(timeout=LONG)
