@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import connect
+from courtcircuit.workspace.store import Store
 from etl.build import BuildReport, build
 from etl.sources import load_sources
+from tests.postgres import fresh_database, postgres_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_OSM = (
@@ -99,3 +102,18 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, communes: CommuneIndex) ->
     db = tmp_path_factory.mktemp("demo-app") / "demo.duckdb"
     build(db, load_sources(DEFAULT_SOURCES), decisions=None, progress=False, communes=communes)
     return db
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """One private PostgreSQL server per test process (tests/postgres.py); a URL template."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace_store(request, tmp_path: Path) -> Store:
+    """A fresh, empty workspace store on each backend: the embedded SQLite file and PostgreSQL."""
+    if request.param == "sqlite":
+        return Store(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
+    return Store(fresh_database(request.getfixturevalue("postgres")))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,22 +29,13 @@ from courtcircuit.workspace import revisions
 from courtcircuit.workspace.store import Store
 from etl.build import build
 from etl.sources import load_sources
-from tests.postgres import fresh_database, postgres_server
 
 EDITOR = "editrice@parc.example"
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path: Path) -> Store:
-    if request.param == "sqlite":
-        return Store(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
-    return Store(fresh_database(request.getfixturevalue("postgres")))
+@pytest.fixture
+def store(workspace_store: Store) -> Store:
+    return workspace_store  # tests/conftest.py: on SQLite and on PostgreSQL
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
@@ -20,16 +19,10 @@ from courtcircuit.throttle import Throttle
 from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace.accounts import Territory
 from courtcircuit.workspace.store import Store
-from tests.postgres import fresh_database, postgres_server
+from tests.postgres import fresh_database
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "un mot de passe de test"
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture

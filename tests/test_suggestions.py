@@ -6,7 +6,6 @@ e-mail reaches neither the directory file nor any revision."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from courtcircuit.workspace import revisions
 from courtcircuit.workspace import suggestions as sg
 from courtcircuit.workspace.revisions import PUBLIC_SUGGESTION
 from courtcircuit.workspace.store import Store
-from tests.postgres import fresh_database, postgres_server
 
 FARM = "Ferme du Bord"
 SECRET = "moi.secret@exemple.fr"
@@ -26,17 +24,9 @@ PLACE = {"name": "Ferme des Suggestions", "kind": "producteur", "postcode": "636
          "products": ["oeufs"], "phone": "04 73 82 12 34"}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path: Path) -> Store:
-    if request.param == "sqlite":
-        return Store(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
-    return Store(fresh_database(request.getfixturevalue("postgres")))
+@pytest.fixture
+def store(workspace_store: Store) -> Store:
+    return workspace_store  # tests/conftest.py: on SQLite and on PostgreSQL
 
 
 @pytest.fixture

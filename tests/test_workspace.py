@@ -5,7 +5,6 @@ history, revert, and the overrides the directory applies."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,13 @@ from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace.accounts import AccountError, Territory
 from courtcircuit.workspace.revisions import EditConflict
 from courtcircuit.workspace.store import Store, StoreUnavailable
-from tests.postgres import fresh_database, postgres_server
 
 PASSWORD = "un mot de passe de test"
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path: Path) -> Store:
-    if request.param == "sqlite":
-        return Store(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
-    return Store(fresh_database(request.getfixturevalue("postgres")))
+@pytest.fixture
+def store(workspace_store: Store) -> Store:
+    return workspace_store  # tests/conftest.py: on SQLite and on PostgreSQL
 
 
 @pytest.fixture
