@@ -192,7 +192,11 @@ def parser() -> argparse.ArgumentParser:
     add = sub.add_parser("add-user", help="créer un compte (mot de passe demandé deux fois)")
     add.add_argument("email")
     add.add_argument("--role", choices=sorted(accounts.ROLES), required=True)
-    add.add_argument("--territory", default="", help="départements, communes (INSEE) ou EPCI (SIREN) : 63,42 ou 63003 ou 200070761")
+    add.add_argument(
+        "--territory",
+        default="",
+        help="départements, communes (INSEE) ou EPCI (SIREN) : 63,42 ou 63003 ou 200070761",
+    )
     add.add_argument("--communes", help="fichier des communes (une par ligne, ou CSV) : la charte d'un Parc")
     add.add_argument("--name", default="", help="nom du territoire, ex. « PNR Livradois-Forez »")
     sub.add_parser("list-users", help="lister les comptes")
