@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -119,9 +120,18 @@ class Snapshots:
     (closing a DuckDB connection closes its cursors). Thread-safe: one lock around the swap.
     """
 
-    def __init__(self, path: Path, *, spatial: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        spatial: bool = True,
+        on_open: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.spatial = spatial
+        # Checked once per file opened (the schema version, say), not on every cursor; a file
+        # it refuses is not kept, so the next call checks again.
+        self.on_open = on_open
         self._lock = threading.Lock()
         self._identity: FileIdentity | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -140,7 +150,10 @@ class Snapshots:
             ) from err
         with self._lock:
             if identity != self._identity or self._con is None:
-                self._con = open_snapshot(self.path, spatial=self.spatial)
+                con = open_snapshot(self.path, spatial=self.spatial)
+                if self.on_open is not None:
+                    self.on_open(con, str(self.path))
+                self._con = con
                 self._identity = identity
                 self.opened += 1
             return self._con.cursor()

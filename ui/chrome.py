@@ -21,7 +21,7 @@ OSM_CREDIT = "© les contributeurs d'OpenStreetMap (ODbL)"
 def _snapshots(path: str) -> Snapshots:
     # One per file path for the whole server; it notices a rebuilt file by itself (inode, mtime,
     # size), so a rebuild reaches every session at its next rerun without a restart.
-    return Snapshots(Path(path))
+    return Snapshots(Path(path), on_open=check_schema)  # an older file would fail on a missing column
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -29,9 +29,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
     stops the page when the database is missing or unreadable, with the command that builds it."""
     path = default_db_path()
     try:
-        cur = _snapshots(str(path)).cursor()
-        check_schema(cur, str(path))  # an older file would fail later on a missing column
-        return cur
+        return _snapshots(str(path)).cursor()
     except SchemaOutdated as exc:
         st.error(md(exc))
         st.stop()
