@@ -117,3 +117,24 @@ def workspace_store(request, tmp_path: Path) -> Store:
     if request.param == "sqlite":
         return Store(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     return Store(fresh_database(request.getfixturevalue("postgres")))
+
+
+@pytest.fixture
+def staff_db(supplier_build, tmp_path: Path) -> Path:
+    """A private copy of the tiny supplier directory, for pages that write to it (staff edits)."""
+    copy = tmp_path / "directory.duckdb"
+    shutil.copyfile(supplier_build.db, copy)
+    return copy
+
+
+@pytest.fixture
+def staff_app_store(tmp_path: Path, staff_db: Path, monkeypatch) -> Store:
+    """The app's environment for staff pages through AppTest: the directory copy, its own needs,
+    throttle and workspace files (SQLite), and st_folium standing in (AppTest cannot click it)."""
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(staff_db))
+    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
+    monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: {})
+    return Store(url)

@@ -8,7 +8,6 @@ private copy of the tiny supplier build (Ambert, 63), since saving publishes int
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import time
 from datetime import date
@@ -36,21 +35,13 @@ FARM = "Ferme du Bord"  # tests/fixtures/suppliers/producers.csv, T01, north of 
 
 
 @pytest.fixture
-def db(supplier_build, tmp_path) -> Path:
-    copy = tmp_path / "directory.duckdb"
-    shutil.copyfile(supplier_build.db, copy)
-    return copy
+def db(staff_db: Path) -> Path:
+    return staff_db
 
 
 @pytest.fixture
-def store(tmp_path, db, monkeypatch) -> Store:
-    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
-    monkeypatch.setenv("COURT_CIRCUIT_DB", str(db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
-    monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
-    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
-    monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: {})
-    return Store(url)
+def store(staff_app_store: Store) -> Store:
+    return staff_app_store  # tests/conftest.py: the app's environment for the staff pages
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ honeypot, rate limit, duplicate, what was typed kept on error), then the staff's
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,21 +27,13 @@ PROPOSE = "FormSubmitter:cc_propose-Proposer ce lieu"
 
 
 @pytest.fixture
-def db(supplier_build, tmp_path) -> Path:
-    copy = tmp_path / "directory.duckdb"
-    shutil.copyfile(supplier_build.db, copy)
-    return copy
+def db(staff_db: Path) -> Path:
+    return staff_db
 
 
 @pytest.fixture
-def store(tmp_path, db, monkeypatch) -> Store:
-    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
-    monkeypatch.setenv("COURT_CIRCUIT_DB", str(db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
-    monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
-    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
-    monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: {})
-    return Store(url)
+def store(staff_app_store: Store) -> Store:
+    return staff_app_store  # tests/conftest.py: the app's environment for the staff pages
 
 
 @pytest.fixture
