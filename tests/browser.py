@@ -9,12 +9,41 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LONG = 60_000  # ms: a cold Streamlit start, or a rerun, on a loaded 2-core machine
+
+# Streamlit's app root carries the script state (data-test-script-state: initial, running,
+# rerunRequested, notRunning), which its own browser tests wait on. A widget shows its new value
+# before the server has rerun the script with it, so an interaction is followed by waiting for a
+# rerun to start (seen by a MutationObserver armed before the interaction) and then to end.
+# Every mutation record counts: the observer's callback is batched, so by the time it runs a
+# quick rerun may already be back to notRunning, and reading the attribute then would miss it.
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ARM = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__ccRuns = 0;
+    if (window.__ccObserved === app) return;
+    window.__ccObserved = app;
+    new MutationObserver((records) => { window.__ccRuns += records.length; })
+        .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def rerun(page, action: Callable[[], object], timeout: int = LONG) -> None:
+    """Do `action` (which must make the app rerun) and wait until the rerun is over. The app is
+    idle before the observer is armed, so any change of its script state is this rerun."""
+    page.locator(IDLE).wait_for(timeout=timeout)
+    page.evaluate(ARM)
+    action()
+    page.wait_for_function("() => window.__ccRuns > 0", timeout=timeout)
+    page.locator(IDLE).wait_for(timeout=timeout)
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

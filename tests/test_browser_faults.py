@@ -12,14 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from courtcircuit.needs import NeedStore
-from tests.browser import chromium_page, streamlit_app
+from tests.browser import IDLE, chromium_page, streamlit_app
 from tests.test_faults import WRITE_LOCK, locked
 
 pytestmark = pytest.mark.browser
 
 T = 60_000
 AMBERT = "mlat=45.54901&mlon=3.74320&mlieu=Ambert+%2863600%29&etab=supermarche"
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TYPED = {"Volume recherché": "50 kg de miel", "Fréquence": "chaque mois", "Nom du contact": "Claire",
          "E-mail": "claire@example.fr"}  # fmt: skip
 

@@ -26,7 +26,7 @@ import pytest
 
 from courtcircuit.db import connect
 from etl.publish import swap_in
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_app
 from tests.test_browser_rebuild import KEPT, _smaller_copy
 
 # `load`: run alone, after the rest (make test), so that its 20 browsers measure the app, not
@@ -37,7 +37,6 @@ SESSIONS = 20
 RADII = (5, 30, 10, 50)  # the radius buttons under the place box: each click is a new search
 T = 90_000  # ms for one visit: 20 sessions share 2 busy cores
 EXCEPTION = '[data-testid="stException"]'
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 AMBERT = "lieu=Ambert+%2863600%29&lat=45.54901&lon=3.74320"
 # The map's own page (Leaflet in st_folium's iframe) is not loaded: the server still builds every
 # map, but 20 browsers painting them would measure chromium on 2 cores, not the server.

@@ -24,13 +24,12 @@ from courtcircuit.db import connect
 from courtcircuit.search import PARIS, search
 from courtcircuit.search_state import parse
 from etl.publish import swap_in
-from tests.browser import chromium_browser, streamlit_app
+from tests.browser import IDLE, chromium_browser, streamlit_app
 
 pytestmark = pytest.mark.browser
 
 T = 60_000
 AMBERT = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"}
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 KEPT = 3  # listings left in the rebuilt file
 
 

@@ -11,7 +11,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,33 +20,12 @@ from courtcircuit.export import readable_phone
 from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace.accounts import Territory
 from courtcircuit.workspace.store import Store
-from tests.browser import REPO, chromium_browser, streamlit_app
+from tests.browser import IDLE, LONG, REPO, chromium_browser, rerun, streamlit_app
 
 pytestmark = pytest.mark.browser
 
-LONG = 60_000  # ms: a cold Streamlit start on a loaded machine
 PASSWORD = "un mot de passe de test"
 EDITOR, EDITOR_42, ADMIN = "edit@parc.example", "loire@parc.example", "admin@parc.example"
-# Streamlit's app root says whether the script is running (see tests/test_browser_suppliers.py).
-ARM = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__ccRuns = 0;
-    if (window.__ccObserved === app) return;
-    window.__ccObserved = app;
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__ccRuns += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def rerun(page: Page, action: Callable[[], object]) -> None:
-    """Do `action` (which must make the app rerun) and wait until the rerun is over."""
-    page.locator(IDLE).wait_for(timeout=LONG)
-    page.evaluate(ARM)
-    action()
-    page.wait_for_function("() => window.__ccRuns > 0", timeout=LONG)
-    page.locator(IDLE).wait_for(timeout=LONG)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ filter organic eggs, shortlist three producers and download the Excel file."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -15,12 +14,11 @@ from courtcircuit.export import SHORTLIST_COLUMNS
 from courtcircuit.vocab import LABELS, PRODUCTS
 from etl.build import build
 from etl.sources import DEFAULT_SOURCES, load_sources
-from tests.browser import chromium_page, streamlit_app
+from tests.browser import IDLE, LONG, chromium_page, rerun, streamlit_app
 
 # No skip when chromium is missing: `make test` installs it, and a skipped journey proves nothing.
 pytestmark = pytest.mark.browser
 
-LONG = 60_000  # ms: a cold Streamlit start and the first query can be slow on a loaded machine
 EGGS, ORGANIC = PRODUCTS.label("oeufs"), LABELS.label("ab")
 
 
@@ -31,31 +29,6 @@ def demo_db(tmp_path_factory, communes) -> Path:
     db = tmp_path_factory.mktemp("demo-browser") / "demo.duckdb"
     build(db, load_sources(DEFAULT_SOURCES), decisions=None, progress=False, communes=communes)
     return db
-
-
-# Streamlit's app root carries the script state (data-test-script-state: initial, running,
-# rerunRequested, notRunning), which its own browser tests wait on. A widget shows its new value
-# before the server has rerun the script with it, so an interaction is followed by waiting for a
-# rerun to start (seen by a MutationObserver armed before the interaction) and then to end.
-ARM = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__ccRuns = 0;
-    if (window.__ccObserved === app) return;
-    window.__ccObserved = app;
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__ccRuns += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def rerun(page, action: Callable[[], object]) -> None:
-    """Do `action` (which must make the app rerun) and wait until the rerun is over."""
-    page.locator(IDLE).wait_for(timeout=LONG)
-    page.evaluate(ARM)
-    action()
-    page.wait_for_function("() => window.__ccRuns > 0", timeout=LONG)
-    page.locator(IDLE).wait_for(timeout=LONG)
 
 
 def choose(page, scope, label: str, option: str) -> None:

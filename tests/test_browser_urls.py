@@ -17,14 +17,13 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser import chromium_browser, streamlit_app
+from tests.browser import IDLE, chromium_browser, streamlit_app
 from tests.test_url_fuzz import HOSTILE, SEARCH_KEYS, SUPPLIER_KEYS
 
 pytestmark = pytest.mark.browser
 
 PER_PAGE = int(os.environ.get("CC_BROWSER_URLS", "12"))
 T = 60_000
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PAGES = {
     "": SEARCH_KEYS,
     "fiche": ["id", "lieu", "lat", "lon"],
