@@ -171,7 +171,10 @@ LABELS = Vocabulary(
     "signe de qualité",
     (
         Term(
-            "ab", "Agriculture biologique (AB)", "Organic (AB)", ("bio", "agriculture biologique", "organic")
+            "ab",
+            "Agriculture biologique (AB)",
+            "Organic (AB)",
+            ("bio", "biologique", "agriculture biologique", "organic"),
         ),
         Term("aop", "AOP", "PDO (AOP)"),
         Term("aoc", "AOC", "AOC"),
