@@ -39,6 +39,7 @@ from courtcircuit.hours import typical_week
 from courtcircuit.normalise import build_steps
 from courtcircuit.record import Record, RejectRecord
 from courtcircuit.schema import LISTINGS, RECORD_FIELDS, check_schema
+from courtcircuit.selling_places import SELLS_AT, check_outlets
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
 from courtcircuit.workspace import revisions
 from courtcircuit.workspace.models import Revision
@@ -144,16 +145,22 @@ def _record(listing_id: str, values: dict[str, Any]) -> Record:
 
 
 def validate_edit(
-    current: dict[str, object], changes: dict[str, object], communes: CommuneIndex
+    current: dict[str, object],
+    changes: dict[str, object],
+    communes: CommuneIndex,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> EditCheck:
     """Check ``changes`` to the listing ``current`` (empty for a new one) with the ETL's steps.
 
     Every rejection is an error; so is every note a step writes on a field the person changed
     (a phone dropped, hours not understood, hours or text corrected: the corrected value is in
     the message and in ``values``, so submitting it again passes). Notes on fields nobody
-    touched are the sources' business, not this person's."""
+    touched are the sources' business, not this person's. Where the producer sells
+    (``sells_at``) is checked against the directory ``con``."""
     check = EditCheck()
     clean: dict[str, Any] = {}
+    changes = dict(changes)
+    links_given, outlets = SELLS_AT in changes, changes.pop(SELLS_AT, None)
     for name, value in changes.items():
         if name not in RECORD_FIELDS:
             check.errors[name] = "champ inconnu"
@@ -186,9 +193,28 @@ def validate_edit(
         # A new listing's empty fields are not values anyone gave.
         if differs and not (name not in current and new in (None, [], "")):
             check.values[name] = new
+    if links_given:
+        _check_outlets(check, con, current, rec.kind, outlets)
     check.week = typical_week(rec.opening_hours, date.today())
     check.errors = {name: why[:1].upper() + why[1:] for name, why in check.errors.items()}
     return check
+
+
+def _check_outlets(
+    check: EditCheck,
+    con: duckdb.DuckDBPyConnection | None,
+    current: dict[str, object],
+    kind: object,
+    ids: Any,
+) -> None:
+    if con is None:
+        check.errors[SELLS_AT] = "les lieux de vente ne peuvent pas être vérifiés sans l'annuaire"
+        return
+    clean, problem = check_outlets(con, str(current["id"]) if current.get("id") else None, kind, ids or [])
+    if problem:
+        check.errors[SELLS_AT] = problem
+    elif not same_value(clean, current.get(SELLS_AT)):
+        check.values[SELLS_AT] = clean
 
 
 def _answered(touched: set[str], existing: bool) -> list[str]:

@@ -25,15 +25,17 @@ from sqlalchemy import select
 
 from courtcircuit.hours import slot_monday, weekly_slots
 from courtcircuit.schema import ARBITRATIONS, LISTINGS, RECORD_FIELDS
+from courtcircuit.selling_places import SELLS_AT, STAFF_LINK_SOURCE, source_links, write_staff_links
 from courtcircuit.workspace.models import Revision
 from courtcircuit.workspace.revisions import to_json
 from courtcircuit.workspace.store import Store
 
-STAFF_SOURCE = "équipe"  # the provenance and `sources` entry of a staff value
+STAFF_SOURCE = STAFF_LINK_SOURCE  # the provenance and `sources` entry of a staff value
 STAFF_ID_PREFIX = "cc-ws-"
 # A verification date only moves forward: a source's later check is news, never a conflict.
 NEWEST_WINS = ("last_verified",)
 _TYPES = dict(LISTINGS.columns)
+EDITED_FIELDS = (*RECORD_FIELDS, SELLS_AT)  # the listing's columns, and where a producer sells
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def staff_edits(store: Store) -> StaffEdits:
             if revision.kind == "create":
                 edits.created.add(revision.listing_id)
             for name, (old, new) in revision.changes.items():
-                if name not in RECORD_FIELDS:
+                if name not in EDITED_FIELDS:
                     continue
                 before = fields.get(name)
                 baseline = before.baseline if before is not None and same_value(old, before.value) else old
@@ -115,15 +117,16 @@ def apply_overrides(
     not needed); the number of listings changed or created. Idempotent: applying twice gives the
     same file. A statement per edited column, not per listing, so a territory's thousand edits
     publish as fast as one."""
-    wanted = {i: {n: v[n] for n in RECORD_FIELDS if n in v} for i, v in overrides.items()}
+    wanted = {i: {n: v[n] for n in EDITED_FIELDS if n in v} for i, v in overrides.items()}
     wanted = {i: v for i, v in wanted.items() if v}
+    links = {i: list(v.pop(SELLS_AT) or []) for i, v in wanted.items() if SELLS_AT in v}
     found = con.execute("SELECT id FROM listings WHERE list_contains(?, id)", [list(wanted)]).fetchall()
     present = {i for (i,) in found}
     # An unknown id outside the staff prefix is a listing the sources dropped: its edits wait.
-    created = [i for i in wanted if i not in present and i.startswith(STAFF_ID_PREFIX)]
+    created = [i for i in wanted if i not in present and i.startswith(STAFF_ID_PREFIX) and wanted[i]]
     for listing_id in created:
         _insert(con, listing_id, wanted[listing_id])
-    updated = [i for i in wanted if i in present]
+    updated = [i for i in wanted if i in present and wanted[i]]
     _update_columns(con, {i: wanted[i] for i in updated})
     moved = created + [i for i in updated if {"lat", "lon"} & set(wanted[i])]
     if moved:
@@ -132,7 +135,9 @@ def apply_overrides(
     _write_slots(
         con, created + [i for i in updated if "opening_hours" in wanted[i]], slot_monday(date.today())
     )
-    return len(created) + len(updated)
+    placed = set(created) | present
+    write_staff_links(con, {i: outlets for i, outlets in links.items() if i in placed})
+    return len(created) + len(updated) + len([i for i in links if i in placed and not wanted[i]])
 
 
 # The point of a listing without the spatial extension (loading it costs a second): GEOMETRY
@@ -218,12 +223,14 @@ def _source_conflicts(con: duckdb.DuckDBPyConnection, edits: StaffEdits) -> list
     """Before the staff values are applied: fields whose source value is neither the value
     staff replaced nor the staff value."""
     ids = [i for i in edits.values if i not in edits.created]
+    linked = source_links(con, ids)  # before the next query: con.execute returns the connection
     cur = con.execute("SELECT * EXCLUDE (geom) FROM listings WHERE list_contains(?, id)", [ids])
     names = [d[0] for d in cur.description]
     now = datetime.now()
     rows = []
     for found in cur.fetchall():
         listing = dict(zip(names, found, strict=True))
+        listing[SELLS_AT] = linked.get(listing["id"], [])
         provenance = json.loads(listing["field_provenance"] or "{}")
         for name, staff in edits.values[listing["id"]].items():
             source_value = to_json(listing[name])

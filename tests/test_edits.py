@@ -25,6 +25,7 @@ from courtcircuit.edits import (
 )
 from courtcircuit.listing import get_listing
 from courtcircuit.search import Filters, search
+from courtcircuit.selling_places import SELLS_AT, linked_outlets
 from courtcircuit.workspace import revisions
 from courtcircuit.workspace.store import Store
 from etl.build import build
@@ -283,3 +284,117 @@ def test_a_rebuild_keeps_the_edit_and_a_changed_source_goes_to_arbitration(
     with connect(db) as con:
         assert arbitrations(con) == [] and get_listing(con, listing)["phone"] == "+33473826666"
     assert revisions.history(store, listing)[0].reason.startswith("à arbitrer")
+
+
+# ------------------------------------------------------------------ where a producer sells
+
+
+def outlets_of(db: Path, producer: str) -> dict[str, tuple[str | None, str]]:
+    """outlet name → (days, source) of the producer's links in the directory."""
+    with connect(db) as con:
+        rows = con.execute(
+            "SELECT o.name, k.days, k.source FROM listing_links k JOIN listings o ON o.id = k.outlet_id "
+            "WHERE k.producer_id = ?",
+            [producer],
+        ).fetchall()
+    return {name: (days, source) for name, days, source in rows}
+
+
+def named(db: Path, name: str) -> str:
+    with connect(db) as con:
+        (found,) = con.execute("SELECT id FROM listings WHERE name = ?", [name]).fetchone()
+    return found
+
+
+def test_where_a_producer_sells_is_checked_against_the_directory(db: Path, communes: CommuneIndex) -> None:
+    roux = listing_id(db, "chambre", "P2")
+    ambert, arlanc, sapins = (
+        named(db, "Marché d'Ambert"),
+        named(db, "Marché d'Arlanc"),
+        named(db, "Ferme des Sapins"),
+    )
+    with connect(db) as con:
+        before = current(db, roux) | {SELLS_AT: linked_outlets(con, roux)}
+        assert before[SELLS_AT] == [ambert]
+        ok = validate_edit(before, {SELLS_AT: [arlanc, ambert, arlanc]}, communes, con)
+        assert ok.errors == {} and ok.values == {SELLS_AT: sorted([ambert, arlanc])}
+        unchanged = validate_edit(before, {SELLS_AT: [ambert]}, communes, con)
+        assert unchanged.errors == {} and unchanged.values == {}
+        assert (
+            "introuvable"
+            in validate_edit(before, {SELLS_AT: ["cc-000000000000"]}, communes, con).errors[SELLS_AT]
+        )
+        assert (
+            "pas un lieu de vente"
+            in validate_edit(before, {SELLS_AT: [sapins]}, communes, con).errors[SELLS_AT]
+        )
+        assert "propre" in validate_edit(before, {SELLS_AT: [roux]}, communes, con).errors[SELLS_AT]
+        market = current(db, ambert)
+        assert (
+            "Seul un producteur"
+            in validate_edit(market, {SELLS_AT: [arlanc]}, communes, con).errors[SELLS_AT]
+        )
+        # Changing the kind away from producer in the same edit is refused too.
+        both = validate_edit(before, {"kind": "point_de_vente", SELLS_AT: [arlanc]}, communes, con)
+        assert SELLS_AT in both.errors
+    assert SELLS_AT in validate_edit(before, {SELLS_AT: [arlanc]}, communes).errors  # no directory: no guess
+
+
+def test_staff_selling_places_replace_the_sources_and_keep_their_days(
+    db: Path, store: Store, communes: CommuneIndex
+) -> None:
+    roux = listing_id(db, "chambre", "P2")
+    ambert, arlanc = named(db, "Marché d'Ambert"), named(db, "Marché d'Arlanc")
+    revisions.save(store, roux, 0, {SELLS_AT: ([ambert], sorted([ambert, arlanc]))}, EDITOR)
+    publish_edits(db, store)
+    assert outlets_of(db, roux) == {
+        "Marché d'Ambert": ("jeudi matin", "marches"),
+        "Marché d'Arlanc": (None, "équipe"),
+    }
+    with connect(db) as con:
+        assert [o.name for o in get_listing(con, roux).sells_at] == ["Marché d'Ambert", "Marché d'Arlanc"]
+        assert "Ferme Roux" in [s.name for s in get_listing(con, arlanc).sellers]
+    revisions.save(store, roux, 1, {SELLS_AT: (sorted([ambert, arlanc]), [arlanc])}, EDITOR)
+    publish_edits(db, store)
+    publish_edits(db, store)  # idempotent
+    assert outlets_of(db, roux) == {"Marché d'Arlanc": (None, "équipe")}
+    revisions.revert(store, revisions.history(store, roux)[0].id, EDITOR, {SELLS_AT: [arlanc]})
+    publish_edits(db, store)
+    assert set(outlets_of(db, roux)) == {"Marché d'Ambert", "Marché d'Arlanc"}
+
+
+def test_a_rebuild_keeps_staff_selling_places_and_a_source_change_goes_to_arbitration(
+    fixture_sources: Path, tmp_path: Path, store: Store, communes: CommuneIndex
+) -> None:
+    db = tmp_path / "annuaire.duckdb"
+
+    def rebuild() -> None:
+        build(
+            db,
+            load_sources(fixture_sources),
+            decisions=None,
+            progress=False,
+            communes=communes,
+            workspace=store,
+        )
+
+    rebuild()
+    roux = listing_id(db, "chambre", "P2")
+    ambert, arlanc = named(db, "Marché d'Ambert"), named(db, "Marché d'Arlanc")
+    revisions.save(store, roux, 0, {SELLS_AT: ([ambert], sorted([ambert, arlanc]))}, EDITOR)
+    rebuild()
+    with connect(db) as con:
+        assert arbitrations(con) == []
+    assert set(outlets_of(db, roux)) == {"Marché d'Ambert", "Marché d'Arlanc"}
+
+    markets = fixture_sources.parent / "markets-small.csv"
+    markets.write_text(markets.read_text(encoding="utf-8").replace(";Ferme Roux\n", ";\n"), encoding="utf-8")
+    rebuild()  # the market no longer names the farm: staff's list stays, and staff are asked
+    assert set(outlets_of(db, roux)) == {"Marché d'Ambert", "Marché d'Arlanc"}
+    with connect(db) as con:
+        (item,) = arbitrations(con)
+    assert (item.listing_id, item.field) == (roux, SELLS_AT)
+    assert (item.staff_value, item.source_value) == (sorted([ambert, arlanc]), [])
+    resolve_arbitration(store, item, "source", EDITOR)
+    publish_edits(db, store)
+    assert outlets_of(db, roux) == {}

@@ -10,7 +10,7 @@ from typing import Any
 from courtcircuit import edits
 from courtcircuit.db import default_db_path
 from courtcircuit.workspace.store import Store
-from ui.chrome import communes
+from ui.chrome import communes, cursor
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Published:
 def check(current: dict[str, Any], changes: dict[str, Any]) -> Check:
     """``changes`` (field -> typed value) checked against the listing's ``current`` values
     (empty for a new listing)."""
-    result = edits.validate_edit(current, changes, communes())
+    result = edits.validate_edit(current, changes, communes(), cursor())
     return Check(dict(result.values), dict(result.errors), list(result.week))
 
 

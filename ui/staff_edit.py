@@ -18,6 +18,7 @@ from courtcircuit.geo import departements_of
 from courtcircuit.hours import typical_week
 from courtcircuit.listing import get_listing
 from courtcircuit.schema import RECORD_FIELDS
+from courtcircuit.selling_places import SELLS_AT, Outlet, linked_outlets, outlet_choices
 from courtcircuit.staff_queries import find_listings
 from courtcircuit.workspace import revisions
 from courtcircuit.workspace.accounts import StaffMember
@@ -43,6 +44,8 @@ def current_values(store: Store, listing_id: str) -> tuple[dict[str, Any], int, 
     base = revisions.head(store, listing_id)  # read first: values at least this new
     listing = get_listing(cursor(), listing_id)
     values = {name: to_json(listing.fields.get(name)) for name in RECORD_FIELDS} if listing else {}
+    if listing:
+        values[SELLS_AT] = linked_outlets(cursor(), listing_id)
     values |= revisions.overrides(store, [listing_id]).get(listing_id, {})
     if values:  # a new listing's check gets no values at all (courtcircuit.edits.validate_edit)
         values["id"] = listing_id
@@ -118,6 +121,16 @@ def position_map(state: dict[str, Any]) -> None:
         st.session_state[staff_form.key("geo_precision")] = "exact"
 
 
+def outlets(state: dict[str, Any]) -> list[Outlet] | None:
+    """The selling places offered to a producer (None for other kinds, unless some are linked)."""
+    held = list(st.session_state.get(staff_form.key(SELLS_AT)) or state["current"].get(SELLS_AT) or [])
+    if st.session_state.get(staff_form.key("kind")) != "producteur" and not held:
+        return None
+    lat = st.session_state.get(staff_form.key("lat"))
+    lon = st.session_state.get(staff_form.key("lon"))
+    return outlet_choices(cursor(), lat, lon, keep=held)
+
+
 def _territory_error(member: StaffMember, values: dict[str, Any], current: dict[str, Any]) -> str | None:
     insee = values.get("commune_insee", current.get("commune_insee"))
     if member.can_edit(insee):
@@ -146,7 +159,7 @@ def submit(store: Store, member: StaffMember, action: str) -> None:
     if action == "check":
         st.session_state[DONE] = ("success", "Tout est valide : vous pouvez enregistrer.")
         return
-    mine = {name: value for name, value in result.values.items() if name in RECORD_FIELDS}
+    mine = {name: value for name, value in result.values.items() if name in revisions.EDITABLE}
     kind = "create" if state["creating"] else "edit"
     save(store, member, mine, st.session_state.get(staff_form.REASON, ""), kind)
 

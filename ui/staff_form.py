@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from courtcircuit.selling_places import SELLS_AT, Outlet
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
 from ui.text import md
 
@@ -49,7 +50,8 @@ CHOICES = {  # field -> (label, vocabulary, may be empty)
 }
 FLAGS = {"delivers": "Livre les professionnels", "gtin_available": "Code-barres (GTIN/EAN)"}
 NUMBERS = {"lat": "Latitude", "lon": "Longitude", "delivery_radius_km": "Rayon de livraison (km)"}
-FIELDS = (*TEXTS, *LISTS, *CHOICES, *FLAGS, *NUMBERS)
+SELLS_AT_LABEL = "Où ce producteur vend (marchés, AMAP, magasins)"
+FIELDS = (*TEXTS, *LISTS, *CHOICES, *FLAGS, *NUMBERS, SELLS_AT)
 NOT_SET = "Non renseigné"
 # Yes / no / not given as the flags' selectboxes hold them (a None value would show no choice).
 _FLAG_CODES = {None: "", True: "oui", False: "non"}
@@ -70,7 +72,7 @@ def widget_values(current: dict[str, Any]) -> dict[str, Any]:
     for name in TEXTS:
         values[name] = _text(current.get(name))
     values["opening_hours"] = _text(current.get("opening_hours") or current.get("opening_hours_text"))
-    for name in LISTS:
+    for name in (*LISTS, SELLS_AT):
         values[name] = list(current.get(name) or [])
     for name in CHOICES:
         _, vocab, optional = CHOICES[name]
@@ -116,7 +118,7 @@ def _same(a: Any, b: Any) -> bool:
 def changed(initial: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
     """Field -> new value, for the fields the person changed (empty text is None)."""
     changes = {
-        name: (None if value in ("", []) and name not in LISTS else value)
+        name: (None if value in ("", []) and name not in (*LISTS, SELLS_AT) else value)
         for name, value in now.items()
         if not _same(initial.get(name), value)
     }
@@ -154,6 +156,18 @@ def _multi(name: str, disabled: bool) -> None:
                    placeholder="Aucun")  # fmt: skip
 
 
+def _outlets(outlets: list[Outlet], disabled: bool) -> None:
+    """The producer's selling places: outlets nearby, nearest first, and those already linked."""
+    labels = {o.id: o.label() for o in outlets}
+    held = [i for i in st.session_state.get(key(SELLS_AT)) or [] if i not in labels]
+    st.multiselect(
+        SELLS_AT_LABEL, [*labels, *held], key=key(SELLS_AT), disabled=disabled, placeholder="Aucun",
+        format_func=lambda i: labels.get(i, f"{i} (hors de l'annuaire)"),
+        help="Les lieux de vente de l'annuaire à moins de 60 km, les plus proches d'abord. Cette liste "
+        "remplace celle des sources pour ce producteur.",
+    )  # fmt: skip
+
+
 def _flag(name: str, disabled: bool) -> None:
     names = {"": NOT_SET, "oui": "Oui", "non": "Non"}
     st.selectbox(FLAGS[name], list(names), key=key(name), format_func=names.get, disabled=disabled,
@@ -181,8 +195,15 @@ def week_table(week: list[str]) -> None:
     )  # fmt: skip
 
 
-def fields(errors: dict[str, str], week: list[str], last_verified: Any, disabled: bool = False) -> None:
-    """Every field of the listing, each error under its field."""
+def fields(
+    errors: dict[str, str],
+    week: list[str],
+    last_verified: Any,
+    disabled: bool = False,
+    outlets: list[Outlet] | None = None,
+) -> None:
+    """Every field of the listing, each error under its field; ``outlets``: the selling places
+    a producer may be linked to (none: the list is not shown)."""
     st.markdown("**Le lieu**")
     _input("name", disabled)
     _error(errors, "name")
@@ -237,6 +258,9 @@ def fields(errors: dict[str, str], week: list[str], last_verified: Any, disabled
     _error(errors, "ab_status")
     _multi("products", disabled)
     _error(errors, "products")
+    if outlets is not None:
+        _outlets(outlets, disabled)
+        _error(errors, SELLS_AT)
 
     st.markdown("**Livraison aux professionnels**")
     deliver, radius = st.columns(2)

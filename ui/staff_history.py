@@ -8,10 +8,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from courtcircuit.selling_places import SELLS_AT, outlet_names
 from courtcircuit.workspace import revisions
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
 from ui import staff_edit, staff_form
+from ui.chrome import cursor
 from ui.staff_backend import publish
 from ui.text import md
 
@@ -24,6 +26,7 @@ LABELS: dict[str, str] = {
     "opening_hours": "Horaires (OSM)",
     "opening_hours_text": "Horaires (texte)",
     "last_verified": "Dernière vérification",
+    SELLS_AT: "Lieux de vente",
 }
 VOCABS = {
     **{n: v for n, (_, v) in staff_form.LISTS.items()},
@@ -42,6 +45,9 @@ def readable(name: str, value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "Oui" if value else "Non"
+    if name == SELLS_AT and isinstance(value, list):
+        names = outlet_names(cursor(), value)
+        return ", ".join(names.get(i, f"{i} (hors de l'annuaire)") for i in value)
     vocab = VOCABS.get(name)
     if isinstance(value, list):
         return ", ".join(vocab.label(v) if vocab and v in vocab else str(v) for v in value)

@@ -76,7 +76,9 @@ def listings_section(store: Store, member: StaffMember) -> None:
     last = staff_edit.last_verified_text(current.get("last_verified"))
     if not can_edit:
         st.info(_read_only_reason(member, current.get("commune_insee")), icon=":material/visibility:")
-        staff_form.fields({}, staff_edit.week(current), last, disabled=True)
+        staff_form.fields(
+            {}, staff_edit.week(current), last, disabled=True, outlets=staff_edit.outlets(state)
+        )
         history_panel(store, member, state["id"], can_edit=False)
         return
 
@@ -84,7 +86,7 @@ def listings_section(store: Store, member: StaffMember) -> None:
     errors = st.session_state.get(staff_edit.ERRORS) or {}
     preview = staff_edit.week(current)
     with st.form("staff_edit_form"):
-        staff_form.fields(errors, preview, last)
+        staff_form.fields(errors, preview, last, outlets=staff_edit.outlets(state))
         check, save = st.columns(2)
         check.form_submit_button("Vérifier", key="staff_check", on_click=staff_edit.submit,
                                  args=(store, member, "check"))  # fmt: skip

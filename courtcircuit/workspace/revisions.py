@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from courtcircuit.schema import RECORD_FIELDS
+from courtcircuit.selling_places import SELLS_AT
 from courtcircuit.workspace.models import Revision
 from courtcircuit.workspace.store import Store
 
@@ -31,7 +32,7 @@ KINDS = {
     "suggestion": "Suggestion acceptée",
 }
 PUBLIC_SUGGESTION = "suggestion publique"  # the author of an accepted suggestion
-EDITABLE = RECORD_FIELDS
+EDITABLE = (*RECORD_FIELDS, SELLS_AT)  # where a producer sells: a list of outlet ids
 
 
 class EditConflict(RuntimeError):
