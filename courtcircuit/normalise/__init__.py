@@ -15,19 +15,28 @@ from courtcircuit.normalise.contacts import (
     normalise_siret,
     normalise_website,
 )
-from courtcircuit.normalise.coordinates import check_coordinates, project_lambert93
+from courtcircuit.normalise.coordinates import check_coordinates, lambert93_in_degrees, project_lambert93
 from courtcircuit.normalise.hours import normalise_opening_hours
 from courtcircuit.normalise.place import locate_commune
 from courtcircuit.normalise.text import clean_text_fields, require_name
 from courtcircuit.record import Record, RejectRecord
 from courtcircuit.vocab import KINDS
+from courtcircuit.vocab_match import match_value
 
 Step = Callable[[Record], None]
 
 
 def require_kind(rec: Record) -> None:
-    if rec.kind not in KINDS:
-        raise RejectRecord(f"type de lieu inconnu : « {rec.kind} »", "kind")
+    if rec.kind in KINDS:
+        return
+    # Say what the value might mean, so the person fixing it (or the import wizard) can choose.
+    found = match_value(rec.kind or "", KINDS, one_term=True)
+    options = " ou ".join(f"« {KINDS.label(c)} » ({c})" for c in found.candidates[:3])
+    if found.ambiguous:
+        hint = f" : peut être {options}, à préciser ([values.kind] de la correspondance)"
+    else:
+        hint = f" (proche : {options})" if options else ""
+    raise RejectRecord(f"type de lieu inconnu : « {rec.kind} »{hint}", "kind")
 
 
 def build_steps(communes: CommuneIndex) -> list[Step]:
@@ -41,6 +50,7 @@ def build_steps(communes: CommuneIndex) -> list[Step]:
         normalise_siret,
         normalise_opening_hours,
         project_lambert93,
+        lambert93_in_degrees,
         check_coordinates,
         locate_commune(communes),
     ]

@@ -1,4 +1,5 @@
-"""Coordinates: Lambert-93 to WGS84, swapped lat/lon, points far outside France.
+"""Coordinates: Lambert-93 to WGS84 (also when typed into lat/lon), swapped lat/lon, points far
+outside France.
 
 The precise test (a point at sea or abroad, just off the coast) is the commune lookup
 in `place.py`; here we only catch what a bounding box can tell.
@@ -49,14 +50,42 @@ def project_lambert93(rec: Record) -> None:
     rec.x_l93 = rec.y_l93 = None
     if rec.lat is not None and rec.lon is not None:
         return  # WGS84 given too: it wins, it is what the source was geocoded in
-    if not (L93_X[0] <= x <= L93_X[1] and L93_Y[0] <= y <= L93_Y[1]):
-        if L93_X[0] <= y <= L93_X[1] and L93_Y[0] <= x <= L93_Y[1]:
+    if not _in_lambert93(x, y):
+        if _in_lambert93(y, x):
+            rec.note("coordinates", f"{x}, {y}", "X et Y Lambert-93 inversés : corrigés")
             x, y = y, x
-            rec.note("coordinates", f"{rec.x_l93}, {rec.y_l93}", "X et Y Lambert-93 inversés : corrigés")
         else:
             rec.note("coordinates", f"{x}, {y}", f"coordonnées Lambert-93 hors de France : X={x}, Y={y}")
             return
     rec.lat, rec.lon = lambert93_to_wgs84(x, y)
+
+
+def _in_lambert93(x: float, y: float) -> bool:
+    return L93_X[0] <= x <= L93_X[1] and L93_Y[0] <= y <= L93_Y[1]
+
+
+def lambert93_in_degrees(rec: Record) -> None:
+    """Lambert-93 metres typed into the latitude/longitude columns, in either order, converted.
+
+    A spreadsheet that mixes both systems is common (one column pasted from a GIS export); the
+    values cannot be degrees (beyond 360), and X and Y ranges do not overlap, so the order is
+    never a guess.
+    """
+    if rec.lat is None or rec.lon is None:
+        return
+    lat, lon = rec.lat, rec.lon
+    if not (math.isfinite(lat) and math.isfinite(lon)) or max(abs(lat), abs(lon)) <= 360:
+        return
+    for x, y in ((lon, lat), (lat, lon)):
+        if _in_lambert93(x, y):
+            rec.lat, rec.lon = lambert93_to_wgs84(x, y)
+            rec.note(
+                "coordinates",
+                f"{lat}, {lon}",
+                f"coordonnées Lambert-93 en mètres (X={x:.0f}, Y={y:.0f}) dans les colonnes latitude/"
+                f"longitude : converties en degrés ({rec.lat:.6f}, {rec.lon:.6f})",
+            )
+            return
 
 
 def check_coordinates(rec: Record) -> None:

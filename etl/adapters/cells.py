@@ -6,23 +6,20 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from courtcircuit.normalise.terms import match_codes
 from courtcircuit.record import OutletRef, Record
-from courtcircuit.vocab import Vocabulary, fold
-
-_TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
-_FALSE = {"non", "n", "no", "false", "faux", "0"}
+from courtcircuit.value_mapping import yes_no
+from courtcircuit.vocab import Vocabulary
 
 
 def parse_bool(rec: Record, field_name: str, value: str | None) -> bool | None:
     if not value:
         return None
-    folded = fold(value)
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    rec.note(field_name, value, f"valeur oui/non non comprise : « {value} »")
-    return None
+    try:
+        return yes_no(value)
+    except ValueError as err:
+        rec.note(field_name, value, str(err))
+        return None
 
 
 def parse_float(rec: Record, field_name: str, value: str | None) -> float | None:
@@ -49,10 +46,8 @@ def parse_date(rec: Record, field_name: str, value: str | None) -> date | None:
 
 
 def parse_codes(rec: Record, field_name: str, value: str | None, vocabulary: Vocabulary) -> list[str]:
-    codes, unknown = vocabulary.parse_list(value)
-    for item in unknown:
-        rec.note(field_name, item, f"valeur inconnue du vocabulaire « {vocabulary.name} » : « {item} »")
-    return codes
+    """Codes of a multi-valued cell, values read on their words (courtcircuit/vocab_match.py)."""
+    return match_codes(rec, field_name, value, vocabulary)
 
 
 def parse_term(rec: Record, field_name: str, value: str | None, vocabulary: Vocabulary) -> str | None:

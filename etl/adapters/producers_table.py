@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from courtcircuit.normalise.terms import apply_flags, read_kind, read_terms
 from courtcircuit.record import Record
-from courtcircuit.vocab import AB_STATUS, CHANNELS, KINDS, LABELS, PRODUCTS, STATUS, fold
-from etl.adapters.cells import parse_bool, parse_codes, parse_date, parse_float, parse_names, parse_term
+from courtcircuit.value_mapping import NO_CHOICES, ValueMapping, ValueMappingError, parse_value_mapping
+from courtcircuit.vocab import AB_STATUS, STATUS, fold
+from etl.adapters.cells import parse_bool, parse_date, parse_float, parse_names, parse_term
 from etl.adapters.tables import (
     RawRow,
     SourceFileError,
@@ -37,6 +39,8 @@ class Mapping:
     sheet: str | None = None
     crs: str = "EPSG:4326"
     default_kind: str = "producteur"
+    # The partner's remembered choices: [values.*] and [flags] (courtcircuit/value_mapping.py).
+    choices: ValueMapping = NO_CHOICES
 
 
 def _text_option(data: dict, key: str, where: str, default: str | None) -> str | None:
@@ -83,7 +87,11 @@ def load_mapping(path: Path | None) -> Mapping:
         )
     sheet = _text_option(data, "sheet", path.name, None)
     kind = _text_option(data, "kind", path.name, "producteur") or "producteur"
-    return Mapping(columns, sheet, crs, kind)
+    try:
+        choices = parse_value_mapping(data)
+    except ValueMappingError as err:
+        raise SourceFileError(f"correspondance {path.name} : {err}") from err
+    return Mapping(columns, sheet, crs, kind, choices)
 
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
@@ -99,7 +107,7 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
                 )
             row.file_notes += [
                 (h, f"colonne « {h} » absente du fichier")
-                for h in mapping.columns.values()
+                for h in dict.fromkeys([*mapping.columns.values(), *mapping.choices.flags])
                 if fold(h) not in present
             ]
         # The partner's own id is stable when rows move; the line number is the fallback.
@@ -122,11 +130,7 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     rec = record_of(source, row.ref)
 
     kind_text = cell("kind")
-    if kind_text:
-        term = KINDS.lookup(kind_text)
-        rec.kind = term.code if term else kind_text
-    else:
-        rec.kind = mapping.default_kind
+    rec.kind = read_kind(rec, kind_text, mapping.choices) if kind_text else mapping.default_kind
     rec.name, rec.description = cell("name"), cell("description")
     rec.street, rec.postcode, rec.city, rec.commune_insee = (
         cell("street"),
@@ -140,9 +144,10 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
         rec.lat, rec.lon = parse_float(rec, "lat", cell("lat")), parse_float(rec, "lon", cell("lon"))
     rec.phone, rec.email, rec.website = cell("phone"), cell("email"), cell("website")
     rec.opening_hours = cell("opening_hours")
-    rec.channels = parse_codes(rec, "channels", cell("channels"), CHANNELS)
-    rec.labels = parse_codes(rec, "labels", cell("labels"), LABELS)
-    rec.products = parse_codes(rec, "products", cell("products"), PRODUCTS)
+    # Added to, not assigned: a labels cell may name a product family ("Label Rouge volailles").
+    for name in ("channels", "labels", "products"):
+        read_terms(rec, name, cell(name), mapping.choices)
+    apply_flags(rec, {h: _by_header(row, present, h) for h in mapping.choices.flags}, mapping.choices)
     rec.ab_status = parse_term(rec, "ab_status", cell("ab_status"), AB_STATUS)
     if rec.ab_status and "ab" not in rec.labels:
         rec.labels.append("ab")
@@ -160,6 +165,11 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     rec.last_verified = parse_date(rec, "last_verified", cell("last_verified"))
     rec.status = parse_term(rec, "status", cell("status"), STATUS) or "active"
     return rec
+
+
+def _by_header(row: RawRow, present: dict[str, str], header: str) -> str | None:
+    found = present.get(fold(header))
+    return None if found is None else row.data[found] or None
 
 
 _MAPPINGS: dict[tuple[Path, int, int], Mapping] = {}
