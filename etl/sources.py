@@ -10,15 +10,21 @@ from pathlib import Path
 
 from courtcircuit.db import REPO_ROOT
 from courtcircuit.record import Record
+from etl.connectors.settings import SourcesFileError, live_settings
 from etl.limits import limits, read_bytes_limited
 from etl.record import SourceFileError, toml_error
 
 DEFAULT_SOURCES = REPO_ROOT / "data" / "samples" / "sources.toml"
-FORMATS = ("osm-overpass", "producers-table", "amap-table", "markets-table")
-
-
-class SourcesFileError(ValueError):
-    """The sources file itself is wrong; the message says where."""
+FORMATS = ("osm-overpass", "producers-table", "amap-table", "markets-table", "gogocarto", "agencebio")
+# Licence and attribution a source gets when its entry names none (docs/FORMATS.md).
+FORMAT_RIGHTS: dict[str, tuple[str, str]] = {
+    "osm-overpass": ("ODbL 1.0", "© les contributeurs d'OpenStreetMap"),
+    "gogocarto": (
+        "ODbL 1.0 (licence déclarée par la carte GoGoCarto)",
+        "Carte GoGoCarto et ses contributeurs",
+    ),
+    "agencebio": ("Licence Ouverte Etalab 2.0", "Agence BIO, annuaire des opérateurs certifiés bio"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,14 @@ class SourceConfig:
     mapping: Path | None = None
     label: str | None = None
     licence: str | None = None
+    attribution: str | None = None
+    # Live connectors (etl/connectors): where `python -m etl refresh` fetches the file at `path`.
+    url: str | None = None
+    territory: str | None = None  # départements / communes (INSEE) for an Overpass query
+    bounds: tuple[float, float, float, float] | None = None  # west, south, east, north
+    geocode: bool = False  # rows without coordinates geocoded by the Géoplateforme at refresh
+    geocode_min_score: float = 0.5
+    check_siret: bool = False  # SIRETs checked against recherche-entreprises at refresh
 
 
 def record_of(source: SourceConfig, ref: str, **values: object) -> Record:
@@ -158,6 +172,7 @@ def load_sources(path: Path | str = DEFAULT_SOURCES) -> list[SourceConfig]:
                 f"{where} : format « {entry['format']} » inconnu (attendu : {', '.join(FORMATS)})"
             )
         mapping = entry.get("mapping")
+        licence, attribution = FORMAT_RIGHTS.get(entry["format"], (None, None))
         sources.append(
             SourceConfig(
                 name=name.strip(),
@@ -168,7 +183,9 @@ def load_sources(path: Path | str = DEFAULT_SOURCES) -> list[SourceConfig]:
                 date=_date(entry, where),
                 mapping=_confined(base, mapping, "mapping", where, roots) if mapping is not None else None,
                 label=_text(entry, "label", where),
-                licence=_text(entry, "licence", where),
+                licence=_text(entry, "licence", where) or licence,
+                attribution=_text(entry, "attribution", where) or attribution,
+                **live_settings(entry, where),
             )
         )
     names = [s.name for s in sources]

@@ -190,8 +190,8 @@ def test_utf16_csv_with_bom_is_read(tmp_path):
 
 
 def test_sources_file_errors_are_explained(tmp_path):
-    (tmp_path / "s.toml").write_text('[[source]]\nname = "a"\nformat = "gogocarto"\npath = "x"\n')
-    with pytest.raises(SourcesFileError, match="format « gogocarto » inconnu"):
+    (tmp_path / "s.toml").write_text('[[source]]\nname = "a"\nformat = "umap"\npath = "x"\n')
+    with pytest.raises(SourcesFileError, match="format « umap » inconnu"):
         load_sources(tmp_path / "s.toml")
     with pytest.raises(SourcesFileError, match="introuvable"):
         load_sources(tmp_path / "absent.toml")

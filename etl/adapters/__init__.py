@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from etl.adapters import amap_table, markets_table, osm_overpass, producers_table
+from etl.adapters import agencebio, amap_table, gogocarto, markets_table, osm_overpass, producers_table
 
 ADAPTERS: dict[str, ModuleType] = {
     "osm-overpass": osm_overpass,
     "producers-table": producers_table,
     "amap-table": amap_table,
     "markets-table": markets_table,
+    "gogocarto": gogocarto,
+    "agencebio": agencebio,
 }

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from courtcircuit.record import Record, RejectRecord
 from courtcircuit.vocab import PRODUCTS
 from etl.adapters.cells import parse_date
+from etl.adapters.json_file import check_row_count, load_json
 from etl.adapters.tables import RawRow, SourceFileError
-from etl.limits import limits, read_bytes_limited
+from etl.limits import limits
 from etl.sources import SourceConfig, record_of
 
 # shop=* values that sell local food through one intermediary.
@@ -47,32 +47,12 @@ GENERIC = {
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
     lim = limits()
-    raw = read_bytes_limited(source.path, lim.max_bytes)
+    data = load_json(source, "Overpass")
     name = source.path.name
-    if not raw.strip():
-        raise SourceFileError(f"{name} est vide (réponse Overpass tronquée ou échouée ?)")
-    try:
-        # From bytes, json detects UTF-8, UTF-16 and UTF-32 by itself.
-        data = json.loads(raw)
-    except RecursionError as err:
-        raise SourceFileError(
-            f"{name} : JSON imbriqué trop profondément pour être une réponse Overpass"
-        ) from err
-    except json.JSONDecodeError as err:
-        raise SourceFileError(
-            f"{name} n'est pas un JSON Overpass valide : texte interrompu ou mal formé ligne {err.lineno}, "
-            f"colonne {err.colno}"
-        ) from err
-    except UnicodeDecodeError as err:
-        raise SourceFileError(f"{name} n'est pas un JSON Overpass valide : encodage illisible") from err
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         raise SourceFileError(f"{name} : pas de liste « elements » (format Overpass JSON attendu)")
     elements = data["elements"]
-    if len(elements) > lim.max_rows:
-        raise SourceFileError(
-            f"{name} : {len(elements)} éléments, au-delà de la limite de {lim.max_rows} "
-            "(variable COURT_CIRCUIT_MAX_ROWS)"
-        )
+    check_row_count(source, elements, "éléments")
     for i, element in enumerate(elements):
         where = f"élément n° {i + 1}"
         if isinstance(element, dict):
