@@ -24,20 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz
-
 from courtcircuit.geo import haversine_km
 from courtcircuit.record import LISTING_FIELDS, ListingFields, Record
-from courtcircuit.vocab import fold
+from etl.name_keys import KeyCache, NameKeys, name_keys, score_keys
 
 NEAR_M = 200.0
 # Kinds that can describe the same place in two sources.
 KIND_GROUP = {"magasin_producteurs": "point_de_vente"}
-# Words that say what a place is rather than which one it is.
-STOPWORDS = set(
-    """gaec earl scea sarl sas eurl ferme la le les l du de des d chez et au aux famille domaine
-    exploitation marche magasin producteurs boutique""".split()
-)
 PRECISION_RANK = {"exact": 0, "street": 1, "commune": 2, None: 3}
 LIST_FIELDS = ("channels", "labels", "products")
 
@@ -88,14 +81,14 @@ def load_decisions(path: Path | None) -> dict[frozenset[tuple[str, str]], bool]:
 
 
 def name_key(name: str | None) -> str:
-    return " ".join(w for w in fold(name or "").split() if w not in STOPWORDS)
+    """The name without the words that say what a place is ("GAEC", "Ferme", "la"…)."""
+    return name_keys(name).key
 
 
 def name_score(a: str | None, b: str | None) -> float:
-    ka, kb = name_key(a), name_key(b)
-    if not ka or not kb:
-        return fuzz.token_set_ratio(fold(a or ""), fold(b or ""))
-    return max(fuzz.token_sort_ratio(ka, kb), fuzz.ratio(ka.replace(" ", ""), kb.replace(" ", "")))
+    """0–100: token-sorted and space-free similarity of the keys; names made only of such words
+    ("La Ferme") are compared whole, by token set."""
+    return score_keys(name_keys(a), name_keys(b))
 
 
 def distance_m(a: Record, b: Record) -> float:
@@ -110,9 +103,12 @@ def _site(url: str | None) -> str | None:
     return url.lower().rstrip("/") if host in ("facebook.com", "instagram.com", "linktr.ee") else host
 
 
-def same_place(a: Record, b: Record, dist: float | None) -> tuple[bool, float, str]:
-    """(same?, name score, reason) for two candidate records."""
-    score = name_score(a.name, b.name)
+def same_place(
+    a: Record, b: Record, dist: float | None, keys: tuple[NameKeys, NameKeys] | None = None
+) -> tuple[bool, float, str]:
+    """(same?, name score, reason) for two candidate records; `keys`: their names' keys, when
+    the caller has them already (resolve folds each name once)."""
+    score = score_keys(*keys) if keys else name_score(a.name, b.name)
     if a.siret and b.siret:
         return (a.siret == b.siret, score, "même SIRET" if a.siret == b.siret else "SIRET différents")
     close = dist is None or dist <= NEAR_M
@@ -263,11 +259,14 @@ def resolve(
     merges: list[MergeNote] = []
     apart: list[MergeNote] = []
     scored: list[tuple[float, int, int, float | None, str]] = []
+    cache = KeyCache()
+    keys = [cache(r.name) for r in records]
+    groups_of_kind = [_kind_group(r.kind) for r in records]
     for i, j, dist in candidate_pairs(records):
         a, b = records[i], records[j]
-        if _kind_group(a.kind) != _kind_group(b.kind) or frozenset({a.key, b.key}) in decisions:
+        if groups_of_kind[i] != groups_of_kind[j] or (decisions and frozenset({a.key, b.key}) in decisions):
             continue
-        same, score, reason = same_place(a, b, dist)
+        same, score, reason = same_place(a, b, dist, (keys[i], keys[j]))
         if same:
             scored.append((score, i, j, dist, reason))
         elif score >= 60 and a.source != b.source:
