@@ -145,7 +145,7 @@ def to_record(row: RawRow, source: SourceConfig) -> Record:
     rec.phone, rec.email, rec.website = cell("phone"), cell("email"), cell("website")
     rec.opening_hours = cell("opening_hours")
     # Added to, not assigned: a labels cell may name a product family ("Label Rouge volailles").
-    for name in ("channels", "labels", "products"):
+    for name in ("products", "labels", "channels"):
         read_terms(rec, name, cell(name), mapping.choices)
     apply_flags(rec, {h: _by_header(row, present, h) for h in mapping.choices.flags}, mapping.choices)
     rec.ab_status = parse_term(rec, "ab_status", cell("ab_status"), AB_STATUS)
