@@ -17,6 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
+from courtcircuit.edits import publish_edits
+from courtcircuit.listing import get_listing
 from courtcircuit.staff_queries import find_listings
 from courtcircuit.throttle import Throttle
 from courtcircuit.workspace import accounts, revisions
@@ -442,3 +444,26 @@ def test_an_unreachable_workspace_says_so_in_french(store, monkeypatch):
     assert not at.exception
     assert any("L'espace équipe est indisponible" in e for e in texts(at.error))
     assert len(at.text_input) == 0
+
+
+def test_a_producer_s_selling_places_are_chosen_among_outlets_nearby(people, db, farm_id):
+    market = "cc-ws-1"
+    created = {"kind": "marche", "name": "Marché du Bord", "lat": 45.7200, "lon": 3.7400, "city": "Ambert",
+               "commune_insee": "63003", "status": "active", "geo_precision": "exact"}  # fmt: skip
+    revisions.save(people, market, 0, {n: (None, v) for n, v in created.items()}, ADMIN, kind="create")
+    publish_edits(db, people)
+    at = open_listing(signed_in(EDITOR), farm_id)
+    places = at.multiselect(key="staff_f_sells_at")
+    assert places.value == []
+    assert places.options[0] == "Marché du Bord (Marché, Ambert) · 1 km"  # nearest first
+    places.set_value([market])
+    at.button(key="staff_save").click().run()
+    assert not at.exception, at.exception
+    (saved,) = revisions.history(people, farm_id)
+    assert saved.changes == {"sells_at": ([], [market])}
+    con = connect(db, read_only=True)
+    try:
+        assert [o.name for o in get_listing(con, farm_id).sells_at] == ["Marché du Bord"]
+    finally:
+        con.close()
+    assert list(frame(at, "Avant")["Après"]) == ["Marché du Bord (Ambert)"]

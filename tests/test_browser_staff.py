@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -133,6 +134,12 @@ def test_an_editor_changes_phone_and_hours_and_the_public_page_shows_them(app):
     public = new_page(browser)  # the public page, open before the edit
     public.goto(f"{base}/fiche?id={listing_id}", wait_until="domcontentloaded")
     expect(public.get_by_role("heading", level=1, name=name, exact=True)).to_be_visible(timeout=LONG)
+    # The public search list, filtered on the name and on « open on Monday at 18:00 »: the
+    # listing's hours (Mo-Fr 17:00-19:00) put it there; the new ones (Tuesday and Friday) will not.
+    listed = new_page(browser)
+    monday = f"{base}/?{urlencode({'texte': name, 'jour': 'lundi', 'heure': '18:00'})}"
+    listed.goto(monday, wait_until="domcontentloaded")
+    expect(listed.get_by_role("link", name=name, exact=True)).to_be_visible(timeout=LONG)
 
     type_in(page, "Téléphone", "04 73 82 11 22")
     type_in(page, "Horaires", "mardi et vendredi 17h-19h")
@@ -148,6 +155,12 @@ def test_an_editor_changes_phone_and_hours_and_the_public_page_shows_them(app):
     expect(public.locator('[role="gridcell"]').filter(has_text="17:00–19:00").first).to_be_attached(
         timeout=LONG
     )
+    listed.goto(monday, wait_until="domcontentloaded")
+    expect(listed.get_by_text(re.compile("^Aucun lieu (ne correspond|ici)"))).to_be_visible(timeout=LONG)
+    expect(listed.get_by_role("link", name=name, exact=True)).to_have_count(0)
+    friday = f"{base}/?{urlencode({'texte': name, 'jour': 'vendredi', 'heure': '18:00'})}"
+    listed.goto(friday, wait_until="domcontentloaded")
+    expect(listed.get_by_role("link", name=name, exact=True)).to_be_visible(timeout=LONG)
     (revision,) = revisions.history(store, listing_id)
     assert revision.author == EDITOR and revision.changes["phone"][1] == "+33473821122"
 
