@@ -27,6 +27,7 @@ from etl.publish import apply_workspace_edits, build_lock, previous_ids, swap_in
 from etl.record import REJECTION_COLUMNS, Rejection
 from etl.resolve import load_decisions, resolve
 from etl.sources import SourceConfig
+from etl.stages import stage
 
 DEFAULT_DECISIONS = REPO_ROOT / "data" / "decisions" / "pairs.csv"
 
@@ -119,7 +120,9 @@ def read_source(
                         "ref",
                     )
                 first_seen[row.ref] = where
-                rec = normalise(adapter.to_record(row, source), steps)
+                rec = adapter.to_record(row, source)
+                with stage("normalise"):
+                    rec = normalise(rec, steps)
             except RejectRecord as err:
                 rejected.append(
                     Rejection(source.name, row.ref, "record", err.field, _raw_json(row), err.reason)
@@ -210,7 +213,8 @@ def build(
         read: dict[str, int] = {}
         failed: dict[str, str] = {}
         for source in sources:
-            reading = read_source(source, steps, rejections, progress)
+            with stage("read"):
+                reading = read_source(source, steps, rejections, progress)
             read[source.name] = reading.read
             records += reading.records
             if reading.failure is not None:
@@ -220,8 +224,10 @@ def build(
         decided = load_decisions(decisions)
         if workspace is not None:  # people's decisions from the staff space win over the file's
             decided |= pair_decisions(workspace)
-        resolution = resolve(records, decided, previous_ids(db))
-        links, unresolved = resolve_links(resolution.listings)
+        with stage("resolve"):
+            resolution = resolve(records, decided, previous_ids(db))
+        with stage("link"):
+            links, unresolved = resolve_links(resolution.listings)
         rejections += [Rejection(s, ref, "field", i.field, i.value, i.reason) for s, ref, i in unresolved]
         stats = {s.name: {"read": read[s.name], "loaded": 0, "merged": 0, "rejected": 0} for s in sources}
         for listing in resolution.listings:
@@ -239,21 +245,22 @@ def build(
             )
         tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
         try:
-            write_database(
-                tmp,
-                resolution.listings,
-                links,
-                rejected,
-                resolution.merges,
-                resolution.kept_apart,
-                sources,
-                stats,
-            )
-            if workspace is not None:
-                messages.append(apply_workspace_edits(tmp, workspace))
-            if before_swap is not None:
-                before_swap(tmp)
-            swap_in(tmp, db)
+            with stage("publish"):  # the data checks run inside count as "checks"
+                write_database(
+                    tmp,
+                    resolution.listings,
+                    links,
+                    rejected,
+                    resolution.merges,
+                    resolution.kept_apart,
+                    sources,
+                    stats,
+                )
+                if workspace is not None:
+                    messages.append(apply_workspace_edits(tmp, workspace))
+                if before_swap is not None:
+                    before_swap(tmp)
+                swap_in(tmp, db)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 leftover.unlink(missing_ok=True)

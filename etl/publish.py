@@ -38,6 +38,7 @@ from etl.checks import run_checks
 from etl.links import Link
 from etl.resolve import GoldenListing, MergeNote
 from etl.sources import SourceConfig
+from etl.stages import stage
 
 
 def previous_ids(db: Path) -> dict[tuple[str, str], str]:
@@ -133,7 +134,8 @@ def write_database(
         _create(con, SOURCES, source_rows)
         _create(con, BUILD_INFO, [(datetime.now(), len(listings), SCHEMA_VERSION)])
         _create(con, ARBITRATIONS, [])  # filled by the staff edits, if any (apply_workspace_edits)
-        run_checks(con)
+        with stage("checks"):
+            run_checks(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
