@@ -3,6 +3,7 @@
     python -m courtcircuit.staff add-user EMAIL --role editor --territory 63,42 [--communes FICHIER] [--name NOM]
     python -m courtcircuit.staff list-users
     python -m courtcircuit.staff unlock EMAIL
+    python -m courtcircuit.staff disable-user EMAIL   (enable-user EMAIL to reopen)
     python -m courtcircuit.staff backup FICHIER.json
     python -m courtcircuit.staff restore FICHIER.json [--replace]
     python -m courtcircuit.staff hash          (the old shared password's hash, for COURT_CIRCUIT_STAFF_PASSWORD_HASH)
@@ -202,6 +203,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("list-users", help="lister les comptes")
     unlock = sub.add_parser("unlock", help="lever le blocage de connexion d'un compte")
     unlock.add_argument("email")
+    disable = sub.add_parser("disable-user", help="fermer un compte (une personne qui quitte l'équipe)")
+    disable.add_argument("email")
+    enable = sub.add_parser("enable-user", help="rouvrir un compte fermé")
+    enable.add_argument("email")
     save = sub.add_parser("backup", help="sauvegarder toute la base de travail dans un fichier JSON")
     save.add_argument("file")
     load = sub.add_parser("restore", help="recharger une sauvegarde")
@@ -228,6 +233,10 @@ def main(
             _list_users(store(), out)
         elif args.command == "unlock":
             _unlock(store(), args.email, out)
+        elif args.command in ("disable-user", "enable-user"):
+            closing = args.command == "disable-user"
+            accounts.set_disabled(store(), args.email, closing, "ligne de commande")
+            print(f"Compte {'fermé' if closing else 'rouvert'} : {args.email.strip().lower()}.", file=out)
         elif args.command == "backup":
             counts = backup(store(), Path(args.file))
             print(f"Sauvegarde écrite dans {args.file} : {_counts(counts)}.", file=out)

@@ -94,6 +94,25 @@ def test_list_users_and_unlock(store: Store, tmp_path: Path, monkeypatch) -> Non
     assert ("edit@parc.example", "unlocked") in [(e.email, e.event) for e in accounts.recent_events(store)]
 
 
+def test_a_closed_account_signs_in_no_more_and_the_last_admin_stays(
+    store: Store, tmp_path: Path, capsys
+) -> None:
+    accounts.add_account(store, "admin@parc.example", "admin", PASSWORD)
+    accounts.add_account(store, "edit@parc.example", "editor", PASSWORD, Territory.parse("63"))
+    throttle = Throttle(tmp_path / "throttle.sqlite3")
+    assert run(store, "disable-user", "Edit@parc.example") == (0, "Compte fermé : edit@parc.example.\n")
+    assert accounts.sign_in(store, "edit@parc.example", PASSWORD, throttle, "ip:1").member is None
+    assert [m.email for m in accounts.members(store)] == ["admin@parc.example"]
+    assert run(store, "disable-user", "admin@parc.example")[0] == 1
+    assert "dernier administrateur" in capsys.readouterr().err
+    assert run(store, "disable-user", "personne@parc.example")[0] == 1
+    assert run(store, "enable-user", "edit@parc.example")[0] == 0
+    assert accounts.sign_in(store, "edit@parc.example", PASSWORD, throttle, "ip:2").member is not None
+    logged = [(e.email, e.event, e.detail) for e in accounts.recent_events(store)]
+    assert ("edit@parc.example", "disabled", "par ligne de commande") in logged
+    assert ("edit@parc.example", "enabled", "par ligne de commande") in logged
+
+
 def test_the_hash_tool_still_works(store: Store) -> None:
     code, out = run(store, stdin=PASSWORD + "\n")
     assert code == 0 and check_password(PASSWORD, out.strip())

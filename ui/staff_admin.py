@@ -23,6 +23,8 @@ EVENTS = {
     "session_expired": "session expirée",
     "password_changed": "mot de passe changé",
     "unlocked": "blocage levé",
+    "disabled": "compte fermé",
+    "enabled": "compte rouvert",
 }
 LOG_ROWS = 200
 
@@ -55,6 +57,17 @@ def admin_panel(store: Store, member: StaffMember) -> None:
         if st.form_submit_button("Débloquer") and who:
             accounts.unlock(store, throttle(), member.email, who)
             st.success(f"La connexion de {md(who)} est débloquée.")
+    with st.form("staff_disable"):
+        others = [p.email for p in people if p.email != member.email]
+        who = st.selectbox("Fermer le compte de (une personne qui quitte l'équipe)", others,
+                           key="staff_disable_email", index=None, placeholder="Choisissez un compte")  # fmt: skip
+        if st.form_submit_button("Fermer le compte") and who:
+            try:
+                accounts.set_disabled(store, who, True, member.email)
+            except accounts.AccountError as exc:
+                st.error(md(str(exc)[:1].upper() + str(exc)[1:] + "."))
+            else:
+                st.success(f"Le compte de {md(who)} est fermé ; ses modifications gardent son nom.")
 
     st.subheader("Journal des connexions")
     events = accounts.recent_events(store, LOG_ROWS)

@@ -20,6 +20,7 @@ from courtcircuit.staff import MAX_LENGTH, MIN_LENGTH
 from courtcircuit.workspace import accounts
 from courtcircuit.workspace.accounts import AccountError, StaffMember
 from courtcircuit.workspace.store import Store, StoreUnavailable, default_url
+from ui import staff_identity
 from ui.client import client_key, throttle
 from ui.text import md
 
@@ -102,6 +103,7 @@ def no_account_yet() -> None:
 def _sign_in_form(store: Store) -> None:
     if notice := st.session_state.pop(_NOTICE, None):
         st.info(notice)
+    staff_identity.login_button()
     with st.form("staff_login"):
         email = st.text_input("E-mail", max_chars=254, key="staff_login_email", autocomplete="username")
         password = st.text_input(
@@ -131,13 +133,18 @@ def sign_out(store: Store, notice: str = "Vous êtes déconnecté.", event: str 
     if session is not None:
         accounts.log(store, session.member.email, event, client_key())
     st.session_state[_NOTICE] = notice
+    staff_identity.sign_out_provider()  # else the provider's cookie would sign them in again
 
 
 def current_member(store: Store) -> StaffMember | None:
     """The signed-in member, their session renewed; None once expired or signed out."""
     session: StaffSession | None = st.session_state.get(SESSION)
     if session is None:
-        return None
+        member = staff_identity.member_from_identity(store)  # signed in at the identity provider
+        if member is not None:
+            t = now()
+            st.session_state[SESSION] = StaffSession(member, t, t)
+        return member
     t = now()
     if t - session.signed_in_at > absolute_limit_s() or t - session.last_seen > idle_limit_s():
         sign_out(store, "Votre session a expiré : reconnectez-vous.", "session_expired")

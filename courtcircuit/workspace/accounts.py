@@ -229,6 +229,28 @@ def unlock(store: Store, throttle: Throttle, admin: str, email: str) -> None:
     log(store, email, "unlocked", detail=f"par {admin}")
 
 
+def set_disabled(store: Store, email: str, disabled: bool, by: str) -> None:
+    """Close (or reopen) an account: someone who left the team signs in no more, by password or
+    through the identity provider; their revisions keep their name. Logged."""
+    email = email.strip().lower()
+    with store.session() as s:
+        account = s.scalar(select(Account).where(Account.email == email))
+        if account is None:
+            raise AccountError(f"aucun compte {email}")
+        if disabled and account.role == "admin" and not account.disabled:
+            admins = s.scalar(
+                select(func.count()).select_from(Account).where(Account.role == "admin", ~Account.disabled)
+            )
+            if admins <= 1:
+                raise AccountError("c'est le dernier administrateur actif : créez-en un autre d'abord")
+        account.disabled = disabled
+        s.add(
+            AccountEvent(
+                at=_now(), email=email, event="disabled" if disabled else "enabled", detail=f"par {by}"
+            )
+        )
+
+
 def recent_events(store: Store, limit: int = 200) -> list[AccountEvent]:
     with store.session() as s:
         return list(s.scalars(select(AccountEvent).order_by(AccountEvent.at.desc()).limit(limit)))
