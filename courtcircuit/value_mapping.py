@@ -9,12 +9,12 @@ exactly as the build does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary, fold
-from courtcircuit.vocab_match import match_value
+from courtcircuit.vocab_match import Match, match_cell, match_value
 
 # The fields whose raw values a partner may map, and the vocabulary of each.
 VALUE_FIELDS: dict[str, Vocabulary] = {
@@ -148,3 +148,48 @@ def parse_value_mapping(data: Mapping[str, Any]) -> ValueMapping:
         )
     flags = {header: _flag(header, target) for header, target in flags_table.items()}
     return ValueMapping(values, flags)
+
+
+@dataclass(frozen=True)
+class ValueToMap:
+    """A distinct value of a partner's column that the vocabulary does not know exactly and the
+    partner has not mapped yet: what the wizard asks a person about."""
+
+    field: str
+    value: str
+    count: int
+    match: Match
+
+    @property
+    def suggestion(self) -> tuple[str, ...]:
+        """The codes to propose: the terms found, else the closest one; none when ambiguous."""
+        if self.match.known:
+            return self.match.terms
+        if self.match.ambiguous or not self.match.candidates:
+            return ()
+        return self.match.candidates[:1]
+
+
+def values_to_map(
+    field_name: str, cells: Iterable[str | None], choices: ValueMapping = NO_CHOICES
+) -> list[ValueToMap]:
+    """The distinct values of a column (`field_name` in VALUE_FIELDS) left to a person, most
+    frequent first: those read on their words, ambiguous or unknown. Spellings differing only by
+    accents or case count as one value, shown as first written."""
+    vocabulary = VALUE_FIELDS[field_name]
+    seen: dict[str, ValueToMap] = {}
+    for cell in cells:
+        if not cell or not cell.strip() or choices.chosen(field_name, cell) is not None:
+            continue
+        if field_name == "kind":
+            found = [match_value(cell.strip(), vocabulary, one_term=True)]
+        else:
+            found = match_cell(cell, vocabulary)
+        for match in found:
+            if match.exact or choices.chosen(field_name, match.value) is not None:
+                continue
+            key = fold(match.value)
+            known = seen.get(key)
+            count = known.count + 1 if known else 1
+            seen[key] = ValueToMap(field_name, known.value if known else match.value, count, match)
+    return sorted(seen.values(), key=lambda v: (-v.count, fold(v.value)))

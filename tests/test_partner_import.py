@@ -4,11 +4,14 @@ yes/no columns feeding channels and labels, Lambert-93 metres typed into latitud
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from courtcircuit.column_mapping import guess_columns
 from courtcircuit.db import connect
+from courtcircuit.mapping_file import mapping_toml
 from etl.build import build
 from etl.sources import load_sources
 
@@ -128,3 +131,28 @@ def test_what_was_corrected_or_not_understood_is_published_with_its_reason(partn
     assert "converties en degrés" in by_ref[("F3", "coordinates", "757353.3, 6494212.6")]
     assert "« Marché » : valeur oui/non non comprise" in by_ref[("F2", "channels", "peut-être")]
     assert "(proche : « Viande bovine »)" in by_ref[("F3", "products", "Viande")]
+
+
+def test_the_mapping_the_wizard_would_write_gives_the_same_database(partner_db, tmp_path, communes):
+    """Guessed columns and flags, plus what a person adds (the « Marché » column, whose cells are
+    not all yes/no, and two values), written by mapping_toml: the same listings and notes."""
+    db, _ = partner_db
+    folder = db.parent
+    lines = (folder / "producteurs-partenaire.csv").read_bytes().decode("cp1252").splitlines()
+    headers = lines[0].split(";")
+    cells = [dict(zip(headers, line.split(";"), strict=True)) for line in lines[1:]]
+    guesses = guess_columns(headers, cells)
+    data = {
+        "columns": {g.field: g.header for g in guesses if g.field},
+        "values": {"products": {"Tomme maison": "fromages"}, "labels": {"Agriculture raisonnée": []}},
+        "flags": {g.header: f"{g.flag[0]}:{g.flag[1]}" for g in guesses if g.flag}
+        | {"Marché": "channels:marche"},
+    }
+    for name in ("producteurs-partenaire.csv", "sources.toml"):
+        shutil.copy(folder / name, tmp_path / name)
+    (tmp_path / "partenaire-mapping.toml").write_text(mapping_toml(data), encoding="utf-8")
+    again = tmp_path / "again.duckdb"
+    build(again, load_sources(tmp_path / "sources.toml"), decisions=None, progress=False, communes=communes)
+    same = "SELECT name, products, labels, channels, lat, lon, description FROM listings ORDER BY name"
+    notes = "SELECT record_ref, field, value, reason FROM rejected ORDER BY ALL"
+    assert rows(again, same) == rows(db, same) and rows(again, notes) == rows(db, notes)

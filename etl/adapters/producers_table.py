@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from courtcircuit.column_mapping import FIELDS
 from courtcircuit.normalise.terms import apply_flags, read_kind, read_terms
 from courtcircuit.record import Record
 from courtcircuit.value_mapping import NO_CHOICES, ValueMapping, ValueMappingError, parse_value_mapping
@@ -25,12 +26,6 @@ from etl.adapters.tables import (
 from etl.limits import limits, read_bytes_limited
 from etl.record import toml_error
 from etl.sources import SourceConfig, record_of
-
-FIELDS = tuple(
-    """ref name kind description street postcode city insee lat lon x y phone email website opening_hours
-    channels labels ab_status products delivers delivery_radius_km volumes delivery_frequency
-    gtin_available sanitary_approval siret sells_at last_verified status""".split()
-)
 
 
 @dataclass(frozen=True)
