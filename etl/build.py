@@ -21,6 +21,7 @@ from courtcircuit.workspace.store import Store
 from etl.adapters import ADAPTERS
 from etl.adapters.tables import RawRow, SourceFileError
 from etl.checks import DataCheckFailed
+from etl.connectors.enrich import enrichment
 from etl.limits import limits
 from etl.links import resolve_links
 from etl.publish import apply_workspace_edits, build_lock, previous_ids, swap_in, write_database
@@ -39,8 +40,16 @@ class SourcesFailed(RuntimeError):
     vanish from the directory without a word: 415 listings becoming 336 with exit code 0.
     """
 
-    def __init__(self, failures: dict[str, str]) -> None:
+    def __init__(
+        self,
+        failures: dict[str, str],
+        read: dict[str, int] | None = None,
+        seconds: dict[str, float] | None = None,
+    ) -> None:
         self.failures = failures
+        # What each source gave before the build stopped, for the run log (etl/runlog.py).
+        self.read = read or {}
+        self.seconds = seconds or {}
         lines = "\n".join(f"  - source « {name} » : {why}" for name, why in failures.items())
         super().__init__(
             f"{len(failures)} source(s) sans aucune fiche utilisable, construction arrêtée ; "
@@ -60,6 +69,8 @@ class BuildReport:
     messages: list[str] = field(default_factory=list)
     # Sources published without their listings (only with allow_failed_sources): name → why.
     failed: dict[str, str] = field(default_factory=dict)
+    # Seconds spent reading and normalising each source, for the run log.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def table(self) -> str:
         lines = [f"{'source':<28}{'lus':>8}{'chargés':>9}{'fusionnés':>11}{'rejetés':>9}"]
@@ -103,6 +114,7 @@ def read_source(
     first_seen: dict[str, str] = {}
     failure: str | None = None
     try:
+        enrich = enrichment(source)  # saved geocoding and company-directory answers, if any
         rows = adapter.rows(source)
         for row in tqdm(rows, desc=source.name, unit=" fiches", disable=not progress, leave=True):
             read += 1
@@ -120,7 +132,7 @@ def read_source(
                         "ref",
                     )
                 first_seen[row.ref] = where
-                rec = adapter.to_record(row, source)
+                rec = enrich(adapter.to_record(row, source))
                 with stage("normalise"):
                     rec = normalise(rec, steps)
             except RejectRecord as err:
@@ -212,15 +224,18 @@ def build(
         records: list[Record] = []
         read: dict[str, int] = {}
         failed: dict[str, str] = {}
+        seconds: dict[str, float] = {}
         for source in sources:
+            started = time.perf_counter()
             with stage("read"):
                 reading = read_source(source, steps, rejections, progress)
+            seconds[source.name] = time.perf_counter() - started
             read[source.name] = reading.read
             records += reading.records
             if reading.failure is not None:
                 failed[source.name] = reading.failure
         if failed and not allow_failed_sources:
-            raise SourcesFailed(failed)
+            raise SourcesFailed(failed, read, seconds)
         decided = load_decisions(decisions)
         if workspace is not None:  # people's decisions from the staff space win over the file's
             decided |= pair_decisions(workspace)
@@ -274,4 +289,5 @@ def build(
         len(resolution.kept_apart),
         messages,
         failed,
+        seconds,
     )

@@ -54,11 +54,12 @@ class HttpSettings:
         )
 
 
-def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
-    """(body, content type) of a multipart/form-data POST: text fields and (file name, bytes) files."""
+def multipart(fields: list[tuple[str, str]], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """(body, content type) of a multipart/form-data POST: text fields (a name may repeat, as the
+    geocoder's `columns`) and (file name, bytes) files."""
     boundary = f"court-circuit-{uuid.uuid4().hex}"
     parts: list[bytes] = []
-    for name, value in fields.items():
+    for name, value in fields:
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         )
