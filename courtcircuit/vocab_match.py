@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from courtcircuit.vocab import Vocabulary, fold
 
@@ -85,33 +85,59 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
+def _stems(word: str) -> tuple[str, ...]:
+    """The stems of one written word ("Œufs" → oeuf), link words dropped. Partners' files repeat
+    their words: folding each once is most of the time saved on a large file."""
+    return tuple(stem(piece) for piece in fold(word).split() if piece not in STOPWORDS)
+
+
 def _words(text: str) -> list[_Word]:
     """The meaningful words of a text, as written and folded to a stem ("d'Ambert" → Ambert)."""
-    words = []
-    for found in re.finditer(r"\w+", text):
-        for piece in fold(found.group()).split():
-            if piece not in STOPWORDS:
-                words.append(_Word(found.group(), stem(piece)))
-    return words
+    return [_Word(found.group(), s) for found in re.finditer(r"\w+", text) for s in _stems(found.group())]
 
 
 def _is_generic(stem_: str) -> bool:
     return stem_ in GENERIC or stem_ + "s" in GENERIC
 
 
-@cache
-def _keys(vocabulary: Vocabulary) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(code, stems of one key) for every code, label and synonym of every term."""
-    keys: dict[tuple[str, tuple[str, ...]], None] = {}
-    for term in vocabulary.terms:
-        for key in (term.code, term.fr, term.en, *term.synonyms):
-            stems = tuple(w.stem for w in _words(key))
-            if stems:
-                keys[(term.code, stems)] = None
-    return tuple(keys)
+_Key = tuple[str, tuple[str, ...]]  # (code, stems of one of its code, labels or synonyms)
 
 
-@cache
+class _Index:
+    """A vocabulary's keys by their first word, and its words by the codes they belong to, so a
+    value is compared with the few keys it may hold, not all of them (rapidfuzz does the fuzzy
+    part in C over the distinct words)."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        keys: dict[_Key, None] = {}
+        for term in vocabulary.terms:
+            for key in (term.code, term.fr, term.en, *term.synonyms):
+                stems = tuple(w.stem for w in _words(key))
+                if stems:
+                    keys[(term.code, stems)] = None
+        self.by_first: dict[str, list[_Key]] = {}
+        self.codes_of: dict[str, set[str]] = {}  # a key word (generic ones aside) → codes
+        for code, stems in keys:
+            self.by_first.setdefault(stems[0], []).append((code, stems))
+            for word in stems:
+                if not _is_generic(word):
+                    self.codes_of.setdefault(word, set()).add(code)
+        self.long_firsts = [w for w in self.by_first if len(w) >= MIN_FUZZY_LENGTH]
+        self.long_words = [w for w in self.codes_of if len(w) >= MIN_FUZZY_LENGTH]
+
+
+# Vocabulary id → (the vocabulary, kept alive so its id is never reused; its index).
+_INDEXES: dict[int, tuple[Vocabulary, _Index]] = {}
+
+
+def _index(vocabulary: Vocabulary) -> _Index:
+    found = _INDEXES.get(id(vocabulary))
+    if found is None:
+        found = _INDEXES[id(vocabulary)] = (vocabulary, _Index(vocabulary))
+    return found[1]
+
+
 def _similarity(word: str, key_word: str) -> float:
     if word == key_word:
         return 100.0
@@ -120,14 +146,29 @@ def _similarity(word: str, key_word: str) -> float:
     return fuzz.ratio(word, key_word)
 
 
+def _close(word: str, choices: list[str], cutoff: float) -> list[tuple[str, float]]:
+    """The words of `choices` equal to `word`, or (long words only) at least `cutoff` close."""
+    if len(word) < MIN_FUZZY_LENGTH:
+        return []
+    return [
+        (c, score)
+        for c, score, _ in process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+    ]
+
+
 def _hits(words: list[_Word], vocabulary: Vocabulary) -> list[_Hit]:
     """Every key found as consecutive words of the value, each word the same or mistyped."""
+    index = _index(vocabulary)
     hits = []
-    for code, stems in _keys(vocabulary):
-        for start in range(len(words) - len(stems) + 1):
-            scores = [_similarity(words[start + i].stem, s) for i, s in enumerate(stems)]
-            if min(scores) >= SAME_WORD:
-                hits.append(_Hit(code, start, start + len(stems), sum(scores)))
+    for start, word in enumerate(words):
+        firsts = {word.stem} | {w for w, _ in _close(word.stem, index.long_firsts, SAME_WORD)}
+        for first in firsts:
+            for code, stems in index.by_first.get(first, ()):
+                if start + len(stems) > len(words):
+                    continue
+                scores = [_similarity(words[start + i].stem, s) for i, s in enumerate(stems)]
+                if min(scores) >= SAME_WORD:
+                    hits.append(_Hit(code, start, start + len(stems), sum(scores)))
     return hits
 
 
@@ -151,18 +192,23 @@ def _choose(hits: list[_Hit]) -> tuple[list[_Hit], set[str]]:
 def _near(words: list[_Word], vocabulary: Vocabulary) -> list[str]:
     """Codes a person might mean by words no key matched: one key word close or equal to one
     of them ("Viande" → viande_bovine), generic words aside. Best first."""
+    index = _index(vocabulary)
     scored: dict[str, float] = {}
     for word in words:
         if _is_generic(word.stem):
             continue
-        for code, stems in _keys(vocabulary):
-            for key_word in stems:
-                if _is_generic(key_word):
-                    continue
-                score = _similarity(word.stem, key_word)
-                if score >= NEAR_WORD and score > scored.get(code, 0.0):
-                    scored[code] = score
-    return sorted(scored, key=lambda c: -scored[c])
+        close = _close(word.stem, index.long_words, NEAR_WORD)
+        if word.stem in index.codes_of:
+            close.append((word.stem, 100.0))
+        for key_word, score in close:
+            for code in index.codes_of[key_word]:
+                scored[code] = max(score, scored.get(code, 0.0))
+    return sorted(scored, key=lambda c: (-scored[c], c))
+
+
+# (vocabulary id, value, one_term) → its match: a file repeats its values row after row.
+_MATCHES: dict[tuple[int, str, bool], Match] = {}
+MAX_REMEMBERED = 50_000
 
 
 def match_value(value: str, vocabulary: Vocabulary, *, one_term: bool = False) -> Match:
@@ -171,6 +217,17 @@ def match_value(value: str, vocabulary: Vocabulary, *, one_term: bool = False) -
     With `one_term` (a field holding one code, such as the kind of place), a value naming two
     terms ("Ferme épicerie") is ambiguous rather than both.
     """
+    _index(vocabulary)  # holds the vocabulary, so its id stays its own while matches are kept
+    key = (id(vocabulary), value, one_term)
+    found = _MATCHES.get(key)
+    if found is None:
+        if len(_MATCHES) >= MAX_REMEMBERED:
+            _MATCHES.clear()
+        found = _MATCHES[key] = _match(value, vocabulary, one_term)
+    return found
+
+
+def _match(value: str, vocabulary: Vocabulary, one_term: bool) -> Match:
     term = vocabulary.lookup(value)
     if term is not None:
         return Match(value, (term.code,), exact=True)
