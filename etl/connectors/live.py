@@ -95,9 +95,10 @@ def _agencebio(source: SourceConfig, settings: HttpSettings | None) -> bytes:
         params["debut"] = str(page * AGENCEBIO_PAGE)
         separator = "&" if "?" in base else "?"
         url = f"{base}{separator}{urllib.parse.urlencode(params, safe=',')}"
+        payload = fetch(url, service="L'API de l'Agence BIO", settings=settings)
         try:
-            answer = json.loads(fetch(url, service="L'API de l'Agence BIO", settings=settings))
-        except ValueError as err:
+            answer = json.loads(payload)
+        except ValueError as err:  # after the fetch: ServiceUnavailable is a ValueError too
             raise ServiceUnavailable(
                 "L'API de l'Agence BIO a répondu un texte qui n'est pas du JSON : les données "
                 "précédentes de cette source sont gardées"

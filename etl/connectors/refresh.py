@@ -18,7 +18,7 @@ from etl.connectors.http import HttpSettings
 from etl.connectors.live import fetch_source, is_live
 from etl.connectors.settings import SourcesFileError
 from etl.connectors.sirene import check_source
-from etl.limits import megabytes
+from etl.limits import MB, megabytes
 from etl.record import SourceFileError
 from etl.sources import SourceConfig
 
@@ -29,6 +29,11 @@ class Fetched:
     seconds: float = 0.0
     done: list[str] = field(default_factory=list)  # what was fetched, in French
     errors: list[str] = field(default_factory=list)
+
+
+def size(n: int) -> str:
+    """A file size people read: "4,1 Ko", "12,3 Mo"."""
+    return megabytes(n) if n >= MB else f"{n / 1024:.1f} Ko".replace(".", ",")
 
 
 def has_live_part(source: SourceConfig) -> bool:
@@ -72,7 +77,7 @@ def refresh(
             steps.append(
                 (
                     "téléchargement",
-                    lambda s=source: f"{megabytes(fetch_source(s, settings, communes))} enregistrés",
+                    lambda s=source: f"{size(fetch_source(s, settings, communes))} enregistrés",
                 )
             )
         if source.geocode:
