@@ -9,6 +9,7 @@ from ui.pages import routed
 from ui.staff_admin import admin_panel
 from ui.staff_arbitrate import arbitration_panel
 from ui.staff_listing import listings_section
+from ui.staff_moves import waiting_panel
 from ui.staff_needs import needs_review
 from ui.staff_session import password_form, require_member, who_bar, workspace
 from ui.staff_suggestions import suggestions_panel
@@ -37,6 +38,7 @@ if section == LISTINGS:
     listings_section(store, member)
 elif section == ARBITRATE:
     arbitration_panel(store, member)
+    waiting_panel(store, member)
 elif section == VERIFY:
     verify_panel(store, member)
 elif section == NEEDS:

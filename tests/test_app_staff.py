@@ -1,7 +1,8 @@
 """The staff space (pages/equipe.py and ui/staff_*.py) through Streamlit's AppTest: personal
 sign-in (right, wrong, throttled, no account yet), sign-out, expiry, password change, the
 admins' accounts, log and unlock, read-only listings outside a territory, the edit form (errors
-kept, save, conflict choices), history and revert, create and close.
+kept, save, conflict choices), history and revert, create and close, and staff values moved to
+their right listing (a created twin of a source listing, edits waiting on a lost one).
 
 Accounts are created with the library, in a temporary SQLite workspace; the directory is a
 private copy of the tiny supplier build (Ambert, 63), since saving publishes into it."""
@@ -467,3 +468,38 @@ def test_a_producer_s_selling_places_are_chosen_among_outlets_nearby(people, db,
     finally:
         con.close()
     assert list(frame(at, "Avant")["Après"]) == ["Marché du Bord (Ambert)"]
+
+
+# ------------------------------------------------------------------ values moved to their right listing
+
+
+def test_a_created_twin_of_a_source_listing_is_merged_into_it(people, db, farm_id):
+    created = {"kind": "producteur", "name": FARM, "lat": 45.7290, "lon": 3.7433, "commune_insee": "63003",
+               "city": "Ambert", "phone": "+33473001122", "status": "active", "geo_precision": "exact"}  # fmt: skip
+    revisions.save(people, "cc-ws-1", 0, {n: (None, v) for n, v in created.items()}, ADMIN, kind="create")
+    publish_edits(db, people)
+    at = section(signed_in(ADMIN, {"id": "cc-ws-1"}), "Fiches")
+    assert any("Une source apporte peut-être ce lieu" in w for w in texts(at.warning))
+    at.button(key="staff_twin_0").click().run()
+    assert not at.exception, at.exception
+    assert any(s.startswith("Modifications reprises par la fiche de la source") for s in texts(at.success))
+    assert revisions.history(people, "cc-ws-1")[0].kind == "close"
+    con = connect(db, read_only=True)
+    try:
+        assert get_listing(con, farm_id)["phone"] == "+33473001122"
+        assert get_listing(con, "cc-ws-1")["status"] == "closed"
+    finally:
+        con.close()
+
+
+def test_edits_waiting_on_a_lost_listing_are_carried_onto_another(people, db, farm_id):
+    revisions.save(people, "cc-0123456789ab", 0, {"phone": (None, "+33473009988")}, ADMIN)
+    at = section(signed_in(ADMIN), "À arbitrer")
+    assert "Modifications en attente (1)" in [h.value for h in at.subheader]
+    at.text_input(key="staff_wait_find_0").input(FARM).run()
+    at.selectbox(key="staff_wait_pick_0").set_value(farm_id).run()
+    at.button(key="staff_wait_move_0").click().run()
+    assert not at.exception, at.exception
+    assert "Modifications en attente (0)" in [h.value for h in at.subheader]
+    assert any("Modifications reprises" in s for s in texts(at.success))
+    assert revisions.overrides(people, [farm_id])[farm_id]["phone"] == "+33473009988"

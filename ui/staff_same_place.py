@@ -8,11 +8,13 @@ from __future__ import annotations
 import streamlit as st
 
 from courtcircuit.same_place import NEAR_KM, members, nearby, owners
+from courtcircuit.staff_moves import source_twins
 from courtcircuit.workspace import decisions
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.decisions import DecisionView, SourceKey
 from courtcircuit.workspace.store import Store
 from ui.chrome import cursor
+from ui.staff_moves import show_done, twins_panel
 from ui.text import md
 
 FIND, PICK, KIND, NOTE = "staff_same_find", "staff_same_pick", "staff_same_kind", "staff_same_note"
@@ -92,13 +94,14 @@ def _describe(d: DecisionView, names: dict[SourceKey, tuple[str, str]]) -> str:
 
 
 def same_place_panel(store: Store, member: StaffMember, listing_id: str) -> None:
-    with st.expander("Même lieu qu'une autre fiche ?"):
+    with st.expander("Même lieu qu'une autre fiche ?", expanded=bool(source_twins(cursor(), listing_id))):
+        show_done()
         con = cursor()
         mine = members(con, listing_id)
         if done := st.session_state.pop(DONE, None):
             getattr(st, done[0])(md(done[1]))
-        if not mine:
-            st.caption("Cette fiche a été créée par l'équipe : aucune source à rapprocher ou séparer.")
+        if not mine:  # created by staff: a source may have brought the same place since
+            twins_panel(store, member, listing_id)
             return
         st.caption(
             "Deux fiches décrivent le même lieu, ou une fiche en réunit deux à tort ? Votre décision est gardée "

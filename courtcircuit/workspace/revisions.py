@@ -30,6 +30,7 @@ KINDS = {
     "verify": "Vérification",
     "revert": "Annulation",
     "suggestion": "Suggestion acceptée",
+    "moved": "Reprise par une autre fiche",  # no change: the values went to another listing
 }
 PUBLIC_SUGGESTION = "suggestion publique"  # the author of an accepted suggestion
 EDITABLE = (*RECORD_FIELDS, SELLS_AT)  # where a producer sells: a list of outlet ids
