@@ -3,8 +3,9 @@
 Kinds of listing, sales channels, quality labels (with the AB certification
 state), product families, geographic precision and status.  Codes are stable
 ASCII identifiers stored in the database; labels are what people read (French
-first).  The ETL parses source values with `Vocabulary.lookup`, the SQL checks
-use `codes()`, and the widgets show `label()`.
+first).  The ETL parses source values with `Vocabulary.lookup`, and those written otherwise
+("Fromages de chèvre", "AOP Comté") on their words (courtcircuit/vocab_match.py); the SQL
+checks use `codes()`, and the widgets show `label()`.
 """
 
 from __future__ import annotations

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from courtcircuit.normalise import require_kind
 from courtcircuit.normalise.coordinates import check_coordinates, lambert93_in_degrees
 from courtcircuit.normalise.terms import apply_flags, match_codes, read_kind, read_terms
-from courtcircuit.record import Record
+from courtcircuit.record import Record, RejectRecord
 from courtcircuit.value_mapping import ValueMappingError, parse_value_mapping, yes_no
 from courtcircuit.vocab import PRODUCTS
+from etl.adapters import producers_table
 from etl.adapters.producers_table import load_mapping
 from etl.adapters.tables import SourceFileError
+from etl.sources import SourceConfig
 
 
 def rec(**values) -> Record:
@@ -167,3 +170,28 @@ def test_degrees_and_metres_outside_lambert93_are_left_to_the_france_check():
     lambert93_in_degrees(far)
     check_coordinates(far)
     assert far.lat is None and "hors de France" in far.issues[0].reason
+
+
+def test_an_ambiguous_kind_is_rejected_naming_the_candidates():
+    with pytest.raises(RejectRecord) as err:
+        require_kind(rec(kind="Ferme épicerie"))
+    assert err.value.reason == (
+        "type de lieu inconnu : « Ferme épicerie » : peut être « Producteur » (producteur) ou "
+        "« Point de vente » (point_de_vente), à préciser ([values.kind] de la correspondance)"
+    )
+
+
+def test_a_flag_column_missing_from_the_file_is_said_once(tmp_path):
+    (tmp_path / "p.csv").write_text("Nom;Bio\nFerme A;oui\nFerme B;non\n", encoding="utf-8")
+    (tmp_path / "m.toml").write_text(
+        '[columns]\nname = "Nom"\n[flags]\n"Bio" = "labels:ab"\n"Vente à la ferme" = "channels:vente_ferme"\n',
+        encoding="utf-8",
+    )
+    src = SourceConfig(
+        name="p", format="producers-table", path=tmp_path / "p.csv", mapping=tmp_path / "m.toml"
+    )
+    rows = list(producers_table.rows(src))
+    assert [n for row in rows for n in row.file_notes] == [
+        ("Vente à la ferme", "colonne « Vente à la ferme » absente du fichier")
+    ]
+    assert [producers_table.to_record(row, src).labels for row in rows] == [["ab"], []]
