@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from courtcircuit.db import connect
-from courtcircuit.export import neutralise, to_csv, to_geojson
+from courtcircuit.export import french_number, neutralise, to_csv, to_geojson
 from courtcircuit.search import Area, Filters, search
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
 from tests.conftest import FORMULA_NAME, HOSTILE_DESCRIPTION, HOSTILE_NAME
@@ -70,6 +70,15 @@ def test_numbers_and_empty_cells_are_unchanged(value):
     assert out == value and type(out) is type(value)
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(45.55, "45,55"), (-1.5528, "-1,5528"), (12.0, "12"), (3, "3"), (0.1 + 0.2, "0,30000000000000004"),
+     (True, "oui"), (False, "non"), (None, None), (float("nan"), None), ("1.5 kg", "1.5 kg")],
+)  # fmt: skip
+def test_french_number_writes_what_french_excel_reads(value, text):
+    assert french_number(value) == text
+
+
 # ---------------------------------------------------------------- CSV
 
 
@@ -97,12 +106,19 @@ def test_csv_turns_codes_into_french_labels(results):
     assert "Vente à la ferme" in gaec["modes_de_vente"] and "vente_ferme" not in gaec["modes_de_vente"]
 
 
-def test_csv_numbers_and_dates_are_plain(results):
+def french_float(cell: str) -> float:
+    """A CSV cell as French Excel reads it: a decimal comma, never a dot."""
+    assert "." not in cell, cell
+    return float(cell.replace(",", "."))
+
+
+def test_csv_numbers_have_a_decimal_comma_and_dates_are_plain(results):
     _, rows, _ = read_csv(to_csv(results, source_names(results)))
     for row, (_, listing) in zip(rows, results.iterrows(), strict=True):
-        assert float(row["latitude"]) == pytest.approx(listing["lat"], abs=1e-6)
-        assert float(row["longitude"]) == pytest.approx(listing["lon"], abs=1e-6)
-        assert float(row["distance_km"]) == pytest.approx(listing["distance_km"], abs=1e-6)
+        assert french_float(row["latitude"]) == pytest.approx(listing["lat"], abs=1e-6)
+        assert french_float(row["longitude"]) == pytest.approx(listing["lon"], abs=1e-6)
+        assert french_float(row["distance_km"]) == pytest.approx(listing["distance_km"], abs=1e-6)
+        assert row["donnee_de_demonstration"] in ("oui", "non")  # not True/False
         verified = listing["last_verified"]
         # a missing date is an empty cell (it was once written "NaT")
         assert row["derniere_verification"] == ("" if pd.isna(verified) else verified.date().isoformat())
@@ -113,7 +129,7 @@ def test_csv_negative_longitude_stays_a_number(results):
     west = results.head(1).copy()
     west["lon"] = -1.5528  # somewhere west of Greenwich
     _, (row,), _ = read_csv(to_csv(west, ["test"]))
-    assert row["longitude"] == "-1.5528"
+    assert row["longitude"] == "-1,5528"  # a number in French Excel, not an apostrophed text
 
 
 def test_csv_ends_with_the_attribution_naming_the_sources(results):
