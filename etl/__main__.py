@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from courtcircuit.db import default_db_path
+from courtcircuit.run_log import SourceRun, append_runs, run_log_path, start_stamp
 from courtcircuit.workspace.store import StoreUnavailable
 from etl.adapters.tables import SourceFileError
 from etl.build import DEFAULT_DECISIONS, BuildReport, SourcesFailed, build
 from etl.checks import DataCheckFailed
 from etl.connectors.refresh import Fetched, refresh
 from etl.publish import BuildLocked, default_workspace
-from etl.runlog import SourceRun, append_runs, run_log_path, start_stamp
 from etl.sources import DEFAULT_SOURCES, SourceConfig, SourcesFileError, load_sources
 
 
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = _run(args, db, run)
     finally:
-        # Every run is logged, a failed one above all (etl/runlog.py); a log that cannot be
+        # Every run is logged, a failed one above all (courtcircuit/run_log.py); a log that cannot be
         # written is only a warning.
         try:
             append_runs(run_log_path(db), run.source_runs())

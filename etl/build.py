@@ -47,7 +47,7 @@ class SourcesFailed(RuntimeError):
         seconds: dict[str, float] | None = None,
     ) -> None:
         self.failures = failures
-        # What each source gave before the build stopped, for the run log (etl/runlog.py).
+        # What each source gave before the build stopped, for the run log (courtcircuit/run_log.py).
         self.read = read or {}
         self.seconds = seconds or {}
         lines = "\n".join(f"  - source « {name} » : {why}" for name, why in failures.items())

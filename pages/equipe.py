@@ -1,5 +1,5 @@
 """The staff space: personal sign-in, then the listings (edit inside my territory, history,
-revert), the "à arbitrer" list, the buyers' needs and the public's suggestions (moderators and admins), the accounts and logs (admins)."""
+revert), the "à arbitrer" list, the buyers' needs and the public's suggestions (moderators and admins), the imports' run log (editors and admins), the accounts and logs (admins)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ui.staff_arbitrate import arbitration_panel
 from ui.staff_listing import listings_section
 from ui.staff_moves import waiting_panel
 from ui.staff_needs import needs_review
+from ui.staff_runs import runs_panel
 from ui.staff_session import password_form, require_member, who_bar, workspace
 from ui.staff_suggestions import suggestions_panel
 from ui.staff_verify import verify_panel
@@ -24,10 +25,12 @@ who_bar(store, member)
 
 LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
 ADMIN, ME = "Comptes et journal", "Mon compte"
-VERIFY, SUGGEST = "À vérifier", "Suggestions"
+VERIFY, SUGGEST, IMPORTS = "À vérifier", "Suggestions", "Imports"
 editor = member.role in ("admin", "editor")
 sections = (
-    [LISTINGS] + ([ARBITRATE, VERIFY] if editor else []) + ([NEEDS, SUGGEST] if member.can_moderate else [])
+    [LISTINGS]
+    + ([ARBITRATE, VERIFY, IMPORTS] if editor else [])
+    + ([NEEDS, SUGGEST] if member.can_moderate else [])
 )
 sections += ([ADMIN] if member.is_admin else []) + [ME]
 if member.role == "moderator":
@@ -41,6 +44,8 @@ elif section == ARBITRATE:
     waiting_panel(store, member)
 elif section == VERIFY:
     verify_panel(store, member)
+elif section == IMPORTS:
+    runs_panel()
 elif section == NEEDS:
     needs_review()
 elif section == SUGGEST:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from courtcircuit.run_log import read_runs, run_log_path
 from etl.__main__ import EXIT_NOT_BUILT, EXIT_OK, EXIT_STALE, main
 from etl.connectors.sirene import establishment_state
-from etl.runlog import read_runs, run_log_path
 from etl.sources import SourcesFileError, load_sources
 from tests.connectors_server import RECORDED, recorded_server
 
