@@ -14,7 +14,8 @@ import duckdb
 import pandas as pd
 
 from courtcircuit.db import connect
-from courtcircuit.db_swap import BuildLocked, build_lock, swap_in
+from courtcircuit.db_swap import BuildLocked, build_lock
+from courtcircuit.db_swap import swap_in as swap_database
 from courtcircuit.edits_apply import apply_staff_edits, staff_edits
 from courtcircuit.hours import slot_monday, weekly_slots
 from courtcircuit.schema import (
@@ -36,6 +37,7 @@ from courtcircuit.schema import (
 from courtcircuit.workspace.store import DEFAULT_PATH, ENV_VAR, Store
 from etl.checks import run_checks
 from etl.links import Link
+from etl.open_data import swap_open_data, write_open_data
 from etl.resolve import GoldenListing, MergeNote
 from etl.sources import SourceConfig
 from etl.stages import stage
@@ -127,7 +129,7 @@ def write_database(
             _create(con, table, rows)
         counts = ("read", "loaded", "merged", "rejected")
         source_rows = [
-            (s.name, s.format, s.label or s.name, s.precedence, s.demo, s.date, s.licence,
+            (s.name, s.format, s.label or s.name, s.precedence, s.demo, s.date, s.licence, s.attribution,
              *(stats[s.name][k] for k in counts))
             for s in sources
         ]  # fmt: skip
@@ -139,6 +141,14 @@ def write_database(
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def swap_in(new: Path, db: Path) -> None:
+    """Swap a built file in, with its open-data files (etl/open_data.py): written from it first,
+    so a failed export keeps the previous database; published once the database is."""
+    folder = write_open_data(new, db)
+    swap_database(new, db)
+    swap_open_data(folder, db)
 
 
 def default_workspace() -> Store | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from courtcircuit.db import connect
+from courtcircuit.open_data import open_data_folder
 from etl.build import SourcesFailed, build
 from etl.checks import DataCheckFailed, run_checks
 from etl.sources import load_sources
@@ -122,7 +123,11 @@ def test_an_interrupted_build_leaves_the_previous_database_intact(small_build, t
     with pytest.raises(KeyboardInterrupt):
         build(db, sources[:1], decisions=None, progress=False, communes=communes, before_swap=interrupt)
     assert query(db, "SELECT count(*) FROM listings") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.duckdb", "b.duckdb.lock"]
+    # the open-data files of the first build stay, in one folder behind its link (etl/open_data.py)
+    opendata = open_data_folder(db)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["b.duckdb", "b.duckdb.lock", opendata.name, opendata.resolve().name]
+    )
 
 
 def test_a_killed_build_process_leaves_the_previous_database_readable(tmp_path):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from courtcircuit.communes import CommuneIndex
 from etl.demo import names as gn
-from etl.demo.model import Coords, Table
+from etl.demo.model import CLOSED, OPEN, Coords, Table
 from etl.demo.territory import DemoPlace, Territory
 from etl.resolve import name_key
 
@@ -21,15 +21,20 @@ REAL_CELLS = ("description", "street", "postcode", "city", "opening_hours", "cha
 def demo_tables() -> list[Table]:
     return [
         Table(REAL, "producers-table", "initiatives-reelles.csv", 10, "2026-10-01", "Initiatives citées dans les "
-              "documents de référence", False, "initiatives-mapping.toml", gn.INITIATIVES, "utf-8-sig"),
+              "documents de référence", False, "initiatives-mapping.toml", gn.INITIATIVES, "utf-8-sig",
+              licence=OPEN),
         Table(CHAMBRE, "producers-table", "chambre-agriculture-63.xlsx", 20, "2026-09-30",
-              "Chambre d'agriculture du Puy-de-Dôme (fictif)", True, "chambre-mapping.toml", gn.CHAMBRE),
+              "Chambre d'agriculture du Puy-de-Dôme (fictif)", True, "chambre-mapping.toml", gn.CHAMBRE,
+              licence=CLOSED),
         Table(PNR, "producers-table", "pnr-livradois-forez.csv", 30, "2026-06-12",
-              "Parc naturel régional Livradois-Forez (fictif)", True, "pnr-mapping.toml", gn.PNR, "latin-1"),
-        Table(AMAPS, "amap-table", "amap-livradois.csv", 40, "2026-09-01", "Réseau des AMAP (fictif)", columns=gn.AMAP),
+              "Parc naturel régional Livradois-Forez (fictif)", True, "pnr-mapping.toml", gn.PNR, "latin-1",
+              licence=OPEN),
+        Table(AMAPS, "amap-table", "amap-livradois.csv", 40, "2026-09-01", "Réseau des AMAP (fictif)", columns=gn.AMAP,
+              licence="CC-BY 4.0"),
         Table(MARKETS, "markets-table", "marches-livradois.csv", 40, "2026-05-20",
-              "Marchés du Livradois-Forez (fictif)", columns=gn.MARKETS),
-        Table(OSM, "osm-overpass", "osm-livradois.overpass.json", 50, "2026-10-15", "OpenStreetMap (extrait fictif)"),
+              "Marchés du Livradois-Forez (fictif)", columns=gn.MARKETS, licence=OPEN),
+        Table(OSM, "osm-overpass", "osm-livradois.overpass.json", 50, "2026-10-15", "OpenStreetMap (extrait fictif)",
+              licence="ODbL 1.0"),
     ]  # fmt: skip
 
 

@@ -14,6 +14,10 @@ from pyproj import Transformer
 from courtcircuit.geo import haversine_km
 
 Ref = tuple[str, str]
+# The demo sources' licences: open ones, and one partner's file that may be shown in the app but
+# not redistributed, so the open-data files show a source left out (docs/OPEN-DATA.md).
+OPEN = "Licence Ouverte Etalab 2.0"
+CLOSED = "Convention d'échange (fictive) : affichage dans l'annuaire, rediffusion interdite"
 Coords = tuple[float, float]
 
 
@@ -34,6 +38,8 @@ class Table:
     rows: list[dict[str, object]] = field(default_factory=list)
     frame: pd.DataFrame | None = None
     kinds: Counter[str] = field(default_factory=Counter)
+    # What reusers may do with the source's listings (open data leaves the closed ones out).
+    licence: str | None = None
 
     def __len__(self) -> int:
         return len(self.rows) if self.frame is None else len(self.frame)

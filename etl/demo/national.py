@@ -15,7 +15,7 @@ import pandas as pd
 
 from courtcircuit.communes import Commune, CommuneIndex
 from etl.demo import names as gn
-from etl.demo.model import Manifest, Table, lambert93
+from etl.demo.model import CLOSED, OPEN, Manifest, Table, lambert93
 from etl.demo.writers import LATIN1
 
 
@@ -133,14 +133,15 @@ def france(communes: CommuneIndex, manifest: Manifest, n: int, seed: int) -> lis
 
     tables = [
         Table("chambre-france", "producers-table", "chambre-agriculture.xlsx", 20, "2026-09-30",
-              "Chambres d'agriculture (fictif)", True, "chambre-mapping.toml", gn.CHAMBRE, frame=chambre),
+              "Chambres d'agriculture (fictif)", True, "chambre-mapping.toml", gn.CHAMBRE, frame=chambre,
+              licence=CLOSED),
         Table("pnr-france", "producers-table", "parcs.csv", 30, "2026-06-12", "Parcs naturels régionaux (fictif)",
-              True, "pnr-mapping.toml", gn.PNR, "latin-1", frame=pnr),
-        Table("amap-france", "amap-table", "amap.csv", 40, "2026-09-01", "AMAP (fictif)", columns=gn.AMAP, frame=amap),
+              True, "pnr-mapping.toml", gn.PNR, "latin-1", frame=pnr, licence=OPEN),
+        Table("amap-france", "amap-table", "amap.csv", 40, "2026-09-01", "AMAP (fictif)", columns=gn.AMAP, frame=amap, licence="CC-BY 4.0"),
         Table("marches-france", "markets-table", "marches.csv", 40, "2026-05-20", "Marchés (fictif)",
-              columns=gn.MARKETS, frame=markets),
+              columns=gn.MARKETS, frame=markets, licence=OPEN),
         Table("osm-france", "osm-overpass", "osm-france.overpass.json", 50, "2026-10-15",
-              "OpenStreetMap (extrait fictif)", rows=elements),
+              "OpenStreetMap (extrait fictif)", rows=elements, licence="ODbL 1.0"),
     ]  # fmt: skip
     tables[0].kinds["producteur"], tables[2].kinds["amap"], tables[3].kinds["marche"] = (
         counts[0],

@@ -125,6 +125,7 @@ def sources_toml(tables: list[Table], manifest: Manifest) -> str:
             "precedence": t.precedence,
         }
         entry |= {"demo": t.demo, "date": t.date} | ({"mapping": t.mapping} if t.mapping else {})
+        entry |= {"licence": t.licence} if t.licence else {}
         text += "\n[[source]]\n" + "".join(
             f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in entry.items()
         )

@@ -1,0 +1,154 @@
+"""Writing the open-data files (GeoJSON, CSV, Parquet) of a freshly built database.
+
+They are written from the new file before it is swapped in, into a folder of their own
+(`<db>.opendata-<stamp>`), then a link `<db>.opendata` is swapped to it (os.replace of a link is
+atomic): a download gets the files of one build, never a mix. Older folders are removed at the
+next swap, under the build lock. Fields, licence rule and locations: courtcircuit/open_data.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from courtcircuit.db import connect
+from courtcircuit.export import neutralise, readable_phone
+from courtcircuit.open_data import (
+    FILES,
+    OPEN_DATA_FIELDS,
+    PUBLISHER_SOURCE,
+    SourceRights,
+    dataset_licence,
+    open_data_folder,
+    redistributable,
+)
+from etl.sources import FORMAT_RIGHTS
+
+
+def source_rights(con: duckdb.DuckDBPyConnection) -> list[SourceRights]:
+    """Each source of the build, its licence and whether its listings may be redistributed."""
+    rows = con.execute(
+        "SELECT name, format, label, licence FROM sources ORDER BY precedence, name"
+    ).fetchall()
+    rights = []
+    for name, fmt, label, licence in rows:
+        attribution = FORMAT_RIGHTS.get(fmt, (None, None))[1] or label or name
+        rights.append(SourceRights(name, label or name, licence, attribution, redistributable(licence)))
+    return rights
+
+
+def open_listings(con: duckdb.DuckDBPyConnection, allowed: list[str]) -> pd.DataFrame:
+    """Active listings whose every source is in `allowed`, with the open-data field names.
+
+    A listing merged from an open source and a closed one carries values of the closed one
+    (its phone, its hours): it stays out whole rather than be published half-redistributable."""
+    columns = ", ".join(f"{column} AS {name}" for column, name, _ in OPEN_DATA_FIELDS)
+    return con.execute(
+        f"SELECT {columns} FROM listings WHERE status = 'active' AND list_has_all(?, sources) "  # noqa: S608
+        "AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
+        [allowed],
+    ).df()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: lists as lists, dates as ISO text, missing as null."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def geojson_bytes(frame: pd.DataFrame, licence: str, attribution: str) -> bytes:
+    features = [
+        {
+            "type": "Feature",
+            "id": row["identifiant"],
+            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+            "properties": {k: _plain(v) for k, v in row.items()},
+        }
+        for row in frame.to_dict("records")
+    ]
+    collection = {
+        "type": "FeatureCollection",
+        "licence": licence,
+        "attribution": attribution,
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+
+
+def _csv_cell(field: str, value: Any) -> Any:
+    value = _plain(value)
+    if field == "telephone" and isinstance(value, str):
+        return readable_phone(value)  # "+33…" would otherwise need the formula guard's apostrophe
+    if isinstance(value, list):
+        value = " | ".join(str(v) for v in value)
+    return neutralise(value)  # the spreadsheet formula guard of the app's own downloads
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8, comma-separated (the data.gouv.fr convention); text cells safe in a spreadsheet."""
+    rows = [{k: _csv_cell(k, v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return pd.DataFrame(rows, columns=list(frame.columns)).to_csv(index=False, lineterminator="\r\n").encode()
+
+
+def write_open_data(new: Path, db: Path) -> Path:
+    """Write the files of the database file `new` (to be published as `db`) into a new folder."""
+    folder = db.with_name(f"{open_data_folder(db).name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    con = connect(new, read_only=True)
+    try:
+        rights = source_rights(con)
+        allowed = [r.name for r in rights if r.included] + [PUBLISHER_SOURCE]
+        frame = open_listings(con, allowed)
+        licence = dataset_licence(rights)
+        attribution = "Court-Circuit, annuaire des circuits courts. Sources : " + " ; ".join(
+            f"{r.attribution} ({r.licence})" for r in rights if r.included
+        )
+        (folder / FILES["geojson"]).write_bytes(geojson_bytes(frame, licence, attribution))
+        (folder / FILES["csv"]).write_bytes(csv_bytes(frame))
+        # GeoParquet: the spatial extension writes the geometry with its metadata (CRS84).
+        con.register("open_listings", frame)
+        target = str(folder / FILES["parquet"]).replace("'", "''")  # our own path, quotes doubled
+        copy = f"COPY (SELECT *, ST_Point(longitude, latitude) AS geometry FROM open_listings) TO '{target}'"  # noqa: S608
+        con.execute(copy + " (FORMAT parquet)")
+        (built_at,) = con.execute("SELECT max(built_at) FROM build_info").fetchone() or (None,)
+    finally:
+        con.close()
+    about = {
+        "built_at": built_at.isoformat(timespec="seconds") if built_at else "",
+        "listings": len(frame),
+        "licence": licence,
+        "attribution": attribution,
+        "sources": [r.__dict__ for r in rights],
+    }
+    (folder / FILES["sources"]).write_text(json.dumps(about, ensure_ascii=False, indent=1), encoding="utf-8")
+    return folder
+
+
+def swap_open_data(folder: Path, db: Path) -> None:
+    """Point `<db>.opendata` at `folder` in one step, then remove the folders it replaced.
+
+    Called under the build lock: no other build is writing a folder of this database."""
+    link = open_data_folder(db)
+    tmp = link.with_name(f"{link.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(folder.name)  # relative: the data folder may be moved or mounted elsewhere
+    os.replace(tmp, link)
+    for old in db.parent.glob(f"{link.name}-*"):
+        if old.is_dir() and old.name != folder.name:
+            shutil.rmtree(old, ignore_errors=True)
