@@ -146,3 +146,14 @@ def test_a_build_accounts_for_every_row_and_records_licence_and_attribution(
     assert (sources["carte"].attribution, sources["bio"].licence) == (
         "Carte Près de chez nous", "Licence Ouverte Etalab 2.0",
     )  # fmt: skip
+
+
+def test_gogocarto_licence_declared_by_the_map_is_reported_once(communes: CommuneIndex) -> None:
+    rejected: list[Rejection] = []
+    read_source(
+        source("gogocarto", "gogocarto-elements.json"), build_steps(communes), rejected, progress=False
+    )
+    notes = [r for r in rejected if r.scope == "source"]
+    assert [(n.value, n.reason[:33]) for n in notes] == [
+        ("https://opendatacommons.org/licenses/odbl/summary/", "licence déclarée par la carte GoG")
+    ]

@@ -207,3 +207,13 @@ def test_a_closed_establishment_is_flagged_for_staff_and_kept(
     assert flags["120345/2"].startswith(
         "établissement fermé selon l'annuaire des entreprises (« GAEC DU COL »"
     )
+
+
+def test_agencebio_pages_are_fetched_until_the_total_and_saved_as_one_answer(tmp_path: Path) -> None:
+    pages = {"0": "agencebio-page-1.json", "3": "agencebio-page-2.json"}
+    with recorded_server({"/operateurs": lambda q: pages.get(q["debut"][0])}) as server:
+        source = live(tmp_path, "agencebio", url=f"{server.url}/operateurs", territory="63")
+        fetch_source(source, FAST, page_size=3)
+    assert [parse_qs(urlsplit(p).query)["debut"] for _, p, _ in server.requests] == [["0"], ["3"]]
+    saved = json.loads(source.path.read_bytes())
+    assert [i["numeroBio"] for i in saved["items"]] == ["130000", "130001", "130002", "130003", "130004"]

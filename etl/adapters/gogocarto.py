@@ -58,6 +58,16 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
         )
     check_row_count(source, elements, "éléments")
     max_chars = limits().max_cell_chars
+    declared = data.get("licence") if isinstance(data, dict) else None
+    file_notes = []
+    if isinstance(declared, str) and declared.strip() and declared.strip() not in (source.licence or ""):
+        # Each map chooses its licence: the sources file should say the one the map declares.
+        file_notes.append(
+            (
+                declared.strip()[:200],
+                "licence déclarée par la carte GoGoCarto, à reporter dans « licence » du fichier de sources",
+            )
+        )
     for i, element in enumerate(elements):
         where = f"élément n° {i + 1}"
         if not isinstance(element, dict):
@@ -67,7 +77,8 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
             continue
         ident = element.get("id")
         ref = str(ident)[:100] if isinstance(ident, str | int) and str(ident).strip() else where
-        row = RawRow(ref=ref, data=element, where=where)
+        row = RawRow(ref=ref, data=element, where=where, file_notes=file_notes)
+        file_notes = []  # carried by the first row only
         if (longest := longest_text(element)) > max_chars:
             row.problem = (
                 f"texte de {longest} caractères, au-delà de la limite de {max_chars} "

@@ -16,13 +16,14 @@ from pathlib import Path
 from courtcircuit.communes import CommuneIndex
 from etl.adapters import ADAPTERS
 from etl.connectors.http import HttpSettings, ServiceUnavailable, fetch
-from etl.connectors.overpass import OVERPASS_URL, territory_codes, territory_query
+from etl.connectors.overpass import OVERPASS_URL, TIMEOUT_S, territory_codes, territory_query
 from etl.record import SourceFileError
 from etl.sources import SourceConfig
 
 AGENCEBIO_URL = "https://opendata.agencebio.org/api/gouv/operateurs/"
 AGENCEBIO_PAGE = 1000  # operators per page (the API's `nb`)
 MAX_PAGES = 100
+OVERPASS_WAIT_S = TIMEOUT_S + 15
 
 
 def is_live(source: SourceConfig) -> bool:
@@ -81,18 +82,18 @@ def gogocarto_url(source: SourceConfig) -> str:
     return urllib.parse.urlunsplit(split._replace(query=urllib.parse.urlencode(query, safe=",")))
 
 
-def _agencebio(source: SourceConfig, settings: HttpSettings | None) -> bytes:
+def _agencebio(source: SourceConfig, settings: HttpSettings | None, page_size: int = AGENCEBIO_PAGE) -> bytes:
     """Every page of the operators of the territory's départements, saved as one answer."""
     departements, communes = territory_codes(source.territory or "")
     departements += [c[:3] if c.startswith("97") else c[:2] for c in communes]
-    params: dict[str, str] = {"nb": str(AGENCEBIO_PAGE)}
+    params: dict[str, str] = {"nb": str(page_size)}
     if departements:
         params["departements"] = ",".join(dict.fromkeys(departements))
     base = source.url or AGENCEBIO_URL
     items: list = []
     total = None
     for page in range(MAX_PAGES):
-        params["debut"] = str(page * AGENCEBIO_PAGE)
+        params["debut"] = str(page * page_size)
         separator = "&" if "?" in base else "?"
         url = f"{base}{separator}{urllib.parse.urlencode(params, safe=',')}"
         payload = fetch(url, service="L'API de l'Agence BIO", settings=settings)
@@ -110,13 +111,16 @@ def _agencebio(source: SourceConfig, settings: HttpSettings | None) -> bytes:
             )
         items += page_items
         total = answer.get("nbTotal", total)
-        if len(page_items) < AGENCEBIO_PAGE or (isinstance(total, int) and len(items) >= total):
+        if len(page_items) < page_size or (isinstance(total, int) and len(items) >= total):
             break
     return json.dumps({"nbTotal": len(items), "items": items}, ensure_ascii=False).encode()
 
 
 def fetch_source(
-    source: SourceConfig, settings: HttpSettings | None = None, communes: CommuneIndex | None = None
+    source: SourceConfig,
+    settings: HttpSettings | None = None,
+    communes: CommuneIndex | None = None,
+    page_size: int = AGENCEBIO_PAGE,
 ) -> int:
     """Fetch a live source and save its answer at its path; the number of bytes saved.
 
@@ -127,13 +131,17 @@ def fetch_source(
         service = "Le serveur Overpass d'OpenStreetMap"
         query = territory_query(source.territory or "", communes)
         body = urllib.parse.urlencode({"data": query}).encode()
+        # Overpass says nothing until its query is done (up to its own time limit): waiting less
+        # would give up on every big territory.
+        settings = settings or HttpSettings.from_env()
+        settings = replace(settings, timeout=max(settings.timeout, OVERPASS_WAIT_S))
         payload = fetch(source.url or OVERPASS_URL, service=service, data=body, settings=settings)
     elif source.format == "gogocarto":
         service = f"La carte GoGoCarto ({urllib.parse.urlsplit(source.url or '').netloc})"
         payload = fetch(gogocarto_url(source), service=service, settings=settings)
     elif source.format == "agencebio":
         service = "L'API de l'Agence BIO"
-        payload = _agencebio(source, settings)
+        payload = _agencebio(source, settings, page_size)
     else:
         raise SourceFileError(f"le format « {source.format} » ne se télécharge pas : son fichier est fourni")
     _checked(source, payload, service)
