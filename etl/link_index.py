@@ -131,9 +131,8 @@ class LinkIndex:
             for other in cell.listings:
                 if other.id == listing.id or _km(listing, other) > MAX_KM:
                     continue
-                score = max(
-                    fuzz.token_set_ratio(wanted.folded, self.keys(m.name).folded) for m in other.members
-                )
+                keys = other.name_keys or [self.keys(m.name) for m in other.members]
+                score = max(fuzz.token_set_ratio(wanted.folded, k.folded) for k in keys)
                 if best is None or (score, other.id) > best[:2]:
                     best = (score, other.id, other)
         return best[2] if best is not None and best[0] >= MIN_SCORE else None

@@ -59,6 +59,9 @@ class GoldenListing:
     members: list[Record]
     fields: ListingFields
     provenance: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> source, ref, date
+    # The members' names folded by resolve, in members' order, so that linking does not fold
+    # them again; empty when built otherwise.
+    name_keys: tuple[NameKeys, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def position(self) -> tuple[float, float]:
@@ -171,9 +174,11 @@ class _Clusters:
     """Union-find that refuses joins a decision or a shared source forbids."""
 
     def __init__(self, records: list[Record], forbidden: set[frozenset[tuple[str, str]]]) -> None:
+        self.records = records
         self.parent = list(range(len(records)))
-        self.keys = [{r.key} for r in records]
-        self.sources = [{r.source} for r in records]
+        # The members of each root that was joined; a root not in here is alone. (A set of keys
+        # and one of sources per record was 400 MB at 10^6 records, for clusters of one or two.)
+        self.joined: dict[int, list[int]] = {}
         self.forbidden = forbidden
 
     def find(self, i: int) -> int:
@@ -186,13 +191,17 @@ class _Clusters:
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return True
-        if not force and self.sources[ri] & self.sources[rj]:
+        left, right = self.joined.get(ri, [ri]), self.joined.get(rj, [rj])
+        recs = self.records
+        if not force and {recs[k].source for k in left} & {recs[k].source for k in right}:
             return False
-        if any(frozenset({a, b}) in self.forbidden for a in self.keys[ri] for b in self.keys[rj]):
+        if self.forbidden and any(
+            frozenset({recs[a].key, recs[b].key}) in self.forbidden for a in left for b in right
+        ):
             return False
         self.parent[rj] = ri
-        self.keys[ri] |= self.keys[rj]
-        self.sources[ri] |= self.sources[rj]
+        self.joined[ri] = left + right
+        self.joined.pop(rj, None)
         return True
 
 
@@ -210,29 +219,34 @@ def golden(members: list[Record], listing_id: str) -> GoldenListing:
     members = sorted(members, key=_order)
     values: dict[str, Any] = {}  # typed by ListingFields below
     provenance: dict[str, dict[str, str]] = {}
+    # One provenance dict per member, shared by the fields it gives: at 10^6 listings a dict per
+    # field was gigabytes (the published JSON is the same).
+    origins = {
+        id(rec): {
+            "source": rec.source,
+            "ref": rec.ref,
+            "date": rec.source_date.isoformat() if rec.source_date else "",
+        }
+        for rec in members
+    }
+    by_position, by_verification = members, members
+    if len(members) > 1:
+        by_position = sorted(members, key=lambda r: (PRECISION_RANK.get(r.geo_precision, 3), *_order(r)))
+        by_verification = sorted(members, key=lambda r: r.last_verified or date.min, reverse=True)
     for name in LISTING_FIELDS:
         if name in LIST_FIELDS:
-            merged: list[str] = []
-            for rec in members:
-                for code in getattr(rec, name):
-                    if code not in merged:
-                        merged.append(code)
-            values[name] = merged
+            values[name] = list(dict.fromkeys(code for rec in members for code in getattr(rec, name)))
             continue
         ranked = members
         if name in ("lat", "lon", "geo_precision", "commune_insee"):
-            ranked = sorted(members, key=lambda r: (PRECISION_RANK.get(r.geo_precision, 3), *_order(r)))
+            ranked = by_position
         elif name == "last_verified":
-            ranked = sorted(members, key=lambda r: r.last_verified or date.min, reverse=True)
+            ranked = by_verification
         for rec in ranked:
             value = getattr(rec, name)
             if value not in (None, ""):
                 values[name] = value
-                provenance[name] = {
-                    "source": rec.source,
-                    "ref": rec.ref,
-                    "date": rec.source_date.isoformat() if rec.source_date else "",
-                }
+                provenance[name] = origins[id(rec)]
                 break
         else:
             values[name] = None
@@ -301,7 +315,9 @@ def resolve(
         if owner[listing_id] != n:
             listing_id = _free_id(members, used)
             used.add(listing_id)
-        listings.append(golden(members, listing_id))
+        listing = golden(members, listing_id)
+        listing.name_keys = tuple(cache(m.name) for m in listing.members)  # already folded
+        listings.append(listing)
     listings.sort(key=lambda listing: listing.id)
     return Resolution(listings, merges, apart)
 
