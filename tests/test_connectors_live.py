@@ -21,7 +21,7 @@ from etl.connectors.live import fetch_source, gogocarto_url
 from etl.connectors.sirene import check_source
 from etl.record import Rejection
 from etl.sources import SourceConfig
-from tests.connectors_server import DOWN, RECORDED, recorded_server
+from tests.connectors_server import DOWN, RECORDED, Recorded, recorded_server
 
 FAST = HttpSettings(timeout=2.0, retries=2, backoff=0.01)
 
@@ -143,7 +143,7 @@ def _search(params: dict[str, list[str]]) -> str:
     )
 
 
-def geocoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, routes: dict) -> tuple[SourceConfig, object]:
+def geocoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, routes: dict) -> tuple[SourceConfig, Recorded]:
     shutil.copy(RECORDED / "gogocarto-adresses.json", tmp_path / "carte.json")
     source = SourceConfig(name="carte", format="gogocarto", path=tmp_path / "carte.json", geocode=True)
     with recorded_server(routes) as server:
@@ -156,7 +156,7 @@ def test_addresses_are_geocoded_in_one_batch_and_the_score_decides(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, communes: CommuneIndex
 ) -> None:
     source, server = geocoded(tmp_path, monkeypatch, {"/geocodage/search/csv": "geocodage-lot.csv"})
-    (method, _, body) = server.requests[0]  # type: ignore[attr-defined]
+    (method, _, body) = server.requests[0]
     assert method == "POST" and b'name="columns"\r\n\r\nadresse' in body and b"12 Rue de la R" in body
     assert results_path(source).exists()
     rejected: list[Rejection] = []
@@ -178,7 +178,7 @@ def test_the_batch_endpoint_down_falls_back_to_one_search_per_address(
     source, server = geocoded(
         tmp_path, monkeypatch, {"/geocodage/search/csv": DOWN, "/geocodage/search": _search}
     )
-    asked = [urlsplit(path).path for _, path, _ in server.requests]  # type: ignore[attr-defined]
+    asked = [urlsplit(path).path for _, path, _ in server.requests]
     assert asked == ["/geocodage/search/csv"] * 3 + ["/geocodage/search"] * 4
     records = {r.ref: r for r in read_source(source, build_steps(communes), [], progress=False).records}
     assert (records["g1"].lat, records["g1"].geo_precision) == (45.549612, "exact")
