@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import duckdb
 
 # 1: the first published layout (no version stored). 2: build_info.schema_version.
-# 3: arbitrations (a source changed a field staff edited).
-SCHEMA_VERSION = 3
+# 3: arbitrations (a source changed a field staff edited). 4: sources.attribution (connectors).
+SCHEMA_VERSION = 4
 REBUILD_COMMAND = "python -m etl build"
 
 
@@ -90,8 +90,8 @@ KEPT_APART = Table("kept_apart", _MERGE_NOTE)
 SOURCES = Table(
     "sources",
     (("name", "VARCHAR"), ("format", "VARCHAR"), ("label", "VARCHAR"), ("precedence", "INTEGER"),
-     ("demo", "BOOLEAN"), ("date", "DATE"), ("licence", "VARCHAR"), ("read", "INTEGER"), ("loaded", "INTEGER"),
-     ("merged", "INTEGER"), ("rejected", "INTEGER")),
+     ("demo", "BOOLEAN"), ("date", "DATE"), ("licence", "VARCHAR"), ("attribution", "VARCHAR"), ("read", "INTEGER"),
+     ("loaded", "INTEGER"), ("merged", "INTEGER"), ("rejected", "INTEGER")),
 )  # fmt: skip
 BUILD_INFO = Table(
     "build_info", (("built_at", "TIMESTAMP"), ("listings", "INTEGER"), ("schema_version", "INTEGER"))
