@@ -2,7 +2,7 @@
 
 Streamlit runs each browser tab in its own session and each widget change as a rerun, so a
 counter in ``st.session_state`` is reset by opening a new tab. The counters live in a small
-SQLite file instead (``throttle.sqlite3`` next to the needs store unless
+SQLite file instead (``throttle.sqlite3`` next to the workspace store's file unless
 ``COURT_CIRCUIT_THROTTLE_DB`` says otherwise): shared by all sessions of the server, kept
 across reruns and restarts.
 
@@ -96,12 +96,15 @@ def duration_fr(seconds: float) -> str:
 
 
 def default_throttle_path() -> Path:
-    """Next to the needs store (so a test's temporary needs file gets its own throttle too)."""
+    """Next to the workspace store's SQLite file, where the needs are (so a test's temporary
+    workspace gets its own throttle too); under ``data/`` when the workspace is PostgreSQL."""
     if value := os.environ.get(ENV_VAR):
         return Path(value)
-    from courtcircuit.needs import default_needs_path  # here: needs.py imports this module
+    from courtcircuit.workspace.store import DEFAULT_PATH, default_url  # here: it imports SQLAlchemy
 
-    return default_needs_path().with_name("throttle.sqlite3")
+    url = default_url()
+    workspace = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else DEFAULT_PATH
+    return workspace.with_name("throttle.sqlite3")
 
 
 class Throttle:

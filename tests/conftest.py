@@ -104,6 +104,17 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, communes: CommuneIndex) ->
     return db
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_legacy_needs_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app copies an old needs file (data/needs.sqlite3) into the workspace once. A checkout
+    that ran the app before needs moved may still have one: point the old variable at a file that
+    does not exist, so no test picks those needs up (test_needs_import sets it where it wants)."""
+    absent = tmp_path_factory.mktemp("no-legacy") / "needs.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURT_CIRCUIT_NEEDS_DB", str(absent))
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[str]:
     """One private PostgreSQL server per test process (tests/postgres.py); a URL template."""
@@ -129,11 +140,11 @@ def staff_db(supplier_build, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def staff_app_store(tmp_path: Path, staff_db: Path, monkeypatch) -> Store:
-    """The app's environment for staff pages through AppTest: the directory copy, its own needs,
-    throttle and workspace files (SQLite), and st_folium standing in (AppTest cannot click it)."""
+    """The app's environment for staff pages through AppTest: the directory copy, its own
+    throttle and workspace files (SQLite; needs included), and st_folium standing in (AppTest
+    cannot click it)."""
     url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(staff_db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
     monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
     monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
     monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: {})

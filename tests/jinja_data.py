@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from courtcircuit.db import connect
-from courtcircuit.needs import NeedDraft, NeedStore
+from courtcircuit.needs import NeedDraft
+from courtcircuit.workspace.needs import NeedStore
 
 # Text columns filled with payloads; ids, vocabulary codes, INSEE codes and the OSM hours
 # expression stay as built so that the pages still find, join and style the listings.
@@ -49,7 +50,7 @@ def payloads(sentinel: Path) -> list[str]:
 @dataclass(frozen=True)
 class JinjaDirectory:
     db: Path
-    needs: Path
+    workspace: str  # the workspace store's URL, where the need is
     sentinel: Path
     payloads: list[str]
 
@@ -76,14 +77,14 @@ def jinja_directory(built_db: Path, folder: Path) -> JinjaDirectory:
     finally:
         con.close()
 
-    needs = NeedStore(folder / "needs.sqlite3")
+    needs = NeedStore(f"sqlite:///{folder / 'workspace.sqlite3'}")
     lat, lon = _a_listing_position(db)
     need = needs.submit(
         NeedDraft("epicerie", texts[0], lat, lon, "oeufs", texts[3], texts[1], texts[2], texts[5],
                   "contact@example.org")
     )  # fmt: skip
     needs.review(need, "accepted")
-    return JinjaDirectory(db, needs.path, sentinel, texts)
+    return JinjaDirectory(db, needs.url, sentinel, texts)
 
 
 def _a_listing_position(db: Path) -> tuple[float, float]:

@@ -17,9 +17,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
-from courtcircuit.needs import LIMITS, PER_CLIENT_PER_HOUR, NeedStore
+from courtcircuit.needs import LIMITS, PER_CLIENT_PER_HOUR
 from courtcircuit.staff import ENV_VAR
 from courtcircuit.workspace import accounts
+from courtcircuit.workspace.needs import NeedStore
 from courtcircuit.workspace.store import Store
 from tests.markdown_check import active_markdown, plain
 from tests.test_needs import DRAFT
@@ -71,12 +72,14 @@ DESCRIPTION = "Voir https://ev.il/promo, www.ev.il ou contact@ev.il :red[**ALERT
 
 
 @pytest.fixture
-def env(labelled_db, tmp_path, monkeypatch) -> Path:
+def env(labelled_db, tmp_path, monkeypatch) -> str:
+    """The pages' environment; the workspace store's URL (its needs, and the throttle beside it)."""
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(labelled_db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
     monkeypatch.delenv(ENV_VAR, raising=False)
     monkeypatch.delenv("COURT_CIRCUIT_THROTTLE_DB", raising=False)
-    return tmp_path / "needs.sqlite3"
+    return url
 
 
 def open_page(page: str, params: dict[str, str] | None = None) -> AppTest:

@@ -18,11 +18,11 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
-from courtcircuit.needs import NeedStore
 from courtcircuit.staff import ENV_VAR
 from courtcircuit.suppliers import Store, SupplierFilters, suppliers
 from courtcircuit.vocab import PRODUCTS
 from courtcircuit.workspace import accounts
+from courtcircuit.workspace.needs import NeedStore
 from courtcircuit.workspace.store import Store as Workspace
 from tests.markdown_check import plain
 
@@ -46,14 +46,15 @@ def ids(con) -> dict[str, str]:
 
 
 @pytest.fixture
-def needs_path(tmp_path) -> Path:
-    return tmp_path / "needs.sqlite3"
+def needs_url(tmp_path) -> str:
+    """The page's workspace store, where the needs are."""
+    return f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
 
 
 @pytest.fixture
-def env(supplier_build, needs_path, monkeypatch) -> None:
+def env(supplier_build, needs_url, monkeypatch) -> None:
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(supplier_build.db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(needs_path))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", needs_url)
     monkeypatch.delenv(ENV_VAR, raising=False)
 
 
@@ -307,7 +308,7 @@ def test_a_bookmarked_link_restores_the_store_and_filters(env, con):
 # ------------------------------------------------------------------ needs
 
 
-def test_the_need_form_stores_a_pending_need_not_shown_publicly(ambert, needs_path):
+def test_the_need_form_stores_a_pending_need_not_shown_publicly(ambert, needs_url):
     fill_need_form(
         ambert,
         product="oeufs",
@@ -319,20 +320,20 @@ def test_the_need_form_stores_a_pending_need_not_shown_publicly(ambert, needs_pa
     )
     assert not ambert.exception
     assert any(s.startswith("Besoin n° 1 enregistré") for s in texts(ambert.success))
-    (need,) = NeedStore(needs_path).list()
+    (need,) = NeedStore(needs_url).list()
     assert (
         need.status == "pending" and need.volume == "200 douzaines" and need.constraints == "<b>avant 9 h</b>"
     )
-    assert NeedStore(needs_path).public() == []
+    assert NeedStore(needs_url).public() == []
     assert "Aucun besoin publié pour l'instant." in texts(ambert.tabs[3].caption)
 
 
-def test_an_incomplete_need_is_refused_with_the_reasons(ambert, needs_path):
+def test_an_incomplete_need_is_refused_with_the_reasons(ambert, needs_url):
     fill_need_form(ambert, volume="", frequency="chaque semaine", name="", email="pas-une-adresse")
     assert not ambert.exception
     (error,) = [e for e in map(plain, texts(ambert.error)) if e.startswith("Le besoin n'est pas enregistré")]
     assert "indiquez le volume" in error and "nom du contact" in error and "adresse e-mail invalide" in error
-    assert NeedStore(needs_path).list() == []
+    assert NeedStore(needs_url).list() == []
 
 
 def test_the_staff_page_explains_what_to_do_without_an_account(env, tmp_path, monkeypatch):
@@ -343,7 +344,7 @@ def test_the_staff_page_explains_what_to_do_without_an_account(env, tmp_path, mo
     assert len(at.text_input) == 0
 
 
-def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, needs_path, monkeypatch):
+def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, needs_url, monkeypatch):
     fill_need_form(
         ambert,
         volume="50 kg de miel",
@@ -352,10 +353,8 @@ def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, need
         name="Claire",
         phone="04 73 82 00 00",
     )
-    (pending,) = NeedStore(needs_path).list("pending")
-    url = f"sqlite:///{needs_path.with_name('workspace.sqlite3')}"
-    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
-    accounts.add_account(Workspace(url), "modo@parc.example", "moderator", PASSWORD)
+    (pending,) = NeedStore(needs_url).list("pending")
+    accounts.add_account(Workspace(needs_url), "modo@parc.example", "moderator", PASSWORD)
 
     staff = ambert
     staff.switch_page(STAFF_PAGE).run()
@@ -373,7 +372,7 @@ def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, need
     assert any("50 kg de miel" in m for m in texts(staff.markdown))
     staff.button(key=f"accept_{pending.id}").click().run()
     assert not staff.exception
-    assert [n.id for n in NeedStore(needs_path).public()] == [pending.id]
+    assert [n.id for n in NeedStore(needs_url).public()] == [pending.id]
     assert "À valider (0)" in texts(staff.subheader)
 
     staff.switch_page(PAGE).run()
@@ -388,7 +387,7 @@ def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, need
 
 def test_a_click_on_the_map_moves_the_store(supplier_build, monkeypatch, tmp_path):
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(supplier_build.db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     monkeypatch.setattr(
         "streamlit_folium.st_folium", lambda *a, **k: {"last_clicked": {"lat": 45.60, "lng": 3.70}}
     )

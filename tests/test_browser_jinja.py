@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Frame, Page
 
-from courtcircuit.needs import NeedStore
+from courtcircuit.workspace.needs import NeedStore
 from tests.browser import chromium_browser, streamlit_app
 from tests.jinja_data import EVALUATED, SENTINEL_VAR, JinjaDirectory, jinja_directory
 
@@ -71,7 +71,7 @@ def jinja(tmp_path_factory: pytest.TempPathFactory, small_build) -> JinjaDirecto
 @pytest.fixture(scope="module")
 def app_url(jinja: JinjaDirectory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COURT_CIRCUIT_NEEDS_DB", str(jinja.needs))
+        mp.setenv("COURT_CIRCUIT_WORKSPACE", jinja.workspace)
         mp.setenv(SENTINEL_VAR, str(jinja.sentinel))
         with streamlit_app(jinja.db, tmp_path_factory.mktemp("jinja-home")) as url:
             yield url
@@ -119,7 +119,7 @@ def test_the_map_shows_jinja_literally_and_the_server_runs_none(app_url, browser
         state = frame.wait_for_function(MARKERS_JS, timeout=T).json_value()
         names = {html.unescape(n) for n in state["names"]}
 
-        need_titles = {need.title for need in NeedStore(jinja.needs).public()}
+        need_titles = {need.title for need in NeedStore(jinja.workspace).public()}
         expected = set(jinja.payloads) | need_titles
         assert names <= expected, names - expected
         if path.startswith("/fournisseurs"):

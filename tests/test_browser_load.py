@@ -139,7 +139,7 @@ async def _load(base: str, first: list, home: Path, db: Path, rebuilt: list[Path
 
 
 def test_twenty_sessions_search_at_once_without_an_exception(small_build, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     # No reloading of edited modules: Streamlit's watcher drops a changed module from
     # sys.modules, and a run importing it meanwhile fails (« KeyError: 'ui' »). Production
     # code does not change under a server; a working tree shared with other edits does.

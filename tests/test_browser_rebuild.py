@@ -94,7 +94,7 @@ def _heading(count: int, radius: int) -> str:
 
 
 def test_a_rebuilt_directory_reaches_open_and_new_sessions(small_build, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     db = tmp_path / "serving" / "court-circuit.duckdb"
     db.parent.mkdir()
     shutil.copyfile(small_build.db, db)

@@ -42,7 +42,7 @@ def choose(page, scope, label: str, option: str) -> None:
 
 
 def test_a_buyer_shortlists_organic_egg_producers_and_downloads_them(demo_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))  # not data/needs.sqlite3
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")  # not data/
     app_db = tmp_path / "demo.duckdb"  # the app gets its own copy
     app_db.write_bytes(demo_db.read_bytes())
     con = connect(app_db, read_only=True)
@@ -110,7 +110,7 @@ def test_a_buyer_shortlists_organic_egg_producers_and_downloads_them(demo_db, tm
 
 
 def test_a_deep_link_uses_the_app_navigation(small_build, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     with streamlit_app(small_build.db, tmp_path) as url, chromium_page(tmp_path) as page:
         page.goto(f"{url}/fournisseurs", wait_until="domcontentloaded")
         page.get_by_text("Trouver des fournisseurs locaux").wait_for(timeout=LONG)

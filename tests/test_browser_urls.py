@@ -49,7 +49,6 @@ def hostile_urls(keys: list[str], n: int, seed: int) -> list[str]:
 def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as mp:
         folder = tmp_path_factory.mktemp("urls")
-        mp.setenv("COURT_CIRCUIT_NEEDS_DB", str(folder / "needs.sqlite3"))
         mp.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{folder / 'workspace.sqlite3'}")
         with streamlit_app(demo_db, folder) as url:
             yield url

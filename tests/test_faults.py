@@ -1,6 +1,6 @@
 """Faults the server must survive with a French message and nothing lost (issue 8, « Faults »).
 
-- The needs store read-only: submitting showed a traceback. Read-only here is real: chmod for
+- The needs store (now the workspace store's SQLite file) read-only: submitting showed a traceback. Read-only here is real: chmod for
   a normal user; as root, whom chmod does not stop, the immutable attribute (chattr +i), and
   only where that is unavailable SQLite's own read-only open (``mode=ro``).
 - The needs store locked by another process (a real second process holding the write lock):
@@ -24,7 +24,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from courtcircuit.needs import BUSY_TIMEOUT_S, NeedStore, NeedsUnavailable
+from courtcircuit.needs import NeedsUnavailable
+from courtcircuit.workspace.needs import NeedStore
+from courtcircuit.workspace.store import BUSY_TIMEOUT_S
 from tests.markdown_check import plain
 from tests.test_needs import DRAFT
 
@@ -67,7 +69,7 @@ def read_only(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         return
     connect = sqlite3.connect
 
-    def read_only_connect(database, *args, **kwargs):  # the needs file only, opened mode=ro
+    def read_only_connect(database, *args, **kwargs):  # the workspace file only, opened mode=ro
         if Path(database) == path:
             return connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
         return connect(database, *args, **kwargs)
@@ -109,15 +111,25 @@ def locked(path: Path, statements: tuple[str, ...]) -> Iterator[None]:
 # ------------------------------------------------------------------ the store itself
 
 
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
-def store(tmp_path) -> NeedStore:
-    s = NeedStore(tmp_path / "needs.sqlite3")
+def path(tmp_path) -> Path:
+    """The workspace store's SQLite file, where the needs are."""
+    return tmp_path / "workspace.sqlite3"
+
+
+@pytest.fixture
+def store(path) -> NeedStore:
+    s = NeedStore(sqlite_url(path))
     s.submit(DRAFT)
     return s
 
 
-def test_a_read_only_store_refuses_in_french_and_keeps_what_it_has(store, monkeypatch):
-    with read_only(store.path, monkeypatch):
+def test_a_read_only_store_refuses_in_french_and_keeps_what_it_has(store, path, monkeypatch):
+    with read_only(path, monkeypatch):
         assert len(store.list()) == 1  # reading still works
         with pytest.raises(NeedsUnavailable, match="lecture seule") as refused:
             store.submit(replace(DRAFT, volume="12 douzaines"))
@@ -129,19 +141,18 @@ def test_a_read_only_store_refuses_in_french_and_keeps_what_it_has(store, monkey
     assert len(store.list()) == 2
 
 
-def test_a_store_opened_read_only_is_usable_once_writable(tmp_path, monkeypatch):
-    path = tmp_path / "needs.sqlite3"
-    NeedStore(path)  # the file exists, empty
+def test_a_store_opened_read_only_is_usable_once_writable(path, monkeypatch):
+    assert NeedStore(sqlite_url(path)).list() == []  # the file exists, with no needs
     with read_only(path, monkeypatch):
-        later = NeedStore(path)  # the server started while the file was read-only: no traceback
+        later = NeedStore(sqlite_url(path))  # the server started while the file was read-only: no traceback
         assert later.list() == []  # an existing store can still be read
         with pytest.raises(NeedsUnavailable):
             later.submit(DRAFT)
     assert later.submit(DRAFT) == 1
 
 
-def test_a_store_locked_by_another_process_answers_within_seconds(store):
-    with locked(store.path, WRITE_LOCK):
+def test_a_store_locked_by_another_process_answers_within_seconds(store, path):
+    with locked(path, WRITE_LOCK):
         started = time.monotonic()
         with pytest.raises(NeedsUnavailable, match="occupé") as refused:
             store.submit(replace(DRAFT, volume="12 douzaines"))
@@ -153,8 +164,8 @@ def test_a_store_locked_by_another_process_answers_within_seconds(store):
     assert store.submit(replace(DRAFT, volume="12 douzaines")) == 2
 
 
-def test_an_exclusive_lock_keeps_even_readers_out_with_a_message(store):
-    with locked(store.path, EXCLUSIVE), pytest.raises(NeedsUnavailable, match="occupé"):
+def test_an_exclusive_lock_keeps_even_readers_out_with_a_message(store, path):
+    with locked(path, EXCLUSIVE), pytest.raises(NeedsUnavailable, match="occupé"):
         store.public()
     assert store.public() == []
 
@@ -164,15 +175,21 @@ def test_an_exclusive_lock_keeps_even_readers_out_with_a_message(store):
 
 @pytest.fixture
 def needs_path(tmp_path) -> Path:
-    return tmp_path / "needs" / "needs.sqlite3"
+    """The page's workspace store file (the needs are there)."""
+    return tmp_path / "needs" / "workspace.sqlite3"
 
 
 @pytest.fixture
-def ambert(supplier_build, needs_path, monkeypatch) -> AppTest:
+def needs(needs_path) -> NeedStore:
+    return NeedStore(sqlite_url(needs_path))
+
+
+@pytest.fixture
+def ambert(supplier_build, needs_path, needs, monkeypatch) -> AppTest:
     """The supplier page placed at Ambert, with its needs form."""
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(supplier_build.db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(needs_path))
-    NeedStore(needs_path)
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", sqlite_url(needs_path))
+    assert needs.list() == []  # the store exists before the locks below are taken
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(SUPPLIERS)
     at.run()
@@ -204,7 +221,7 @@ def _errors(at: AppTest) -> list[str]:
     return [plain(e.value) for e in at.error]
 
 
-def test_the_need_form_on_a_read_only_store_keeps_what_was_typed(ambert, needs_path, monkeypatch):
+def test_the_need_form_on_a_read_only_store_keeps_what_was_typed(ambert, needs_path, needs, monkeypatch):
     _fill(ambert)
     with read_only(needs_path, monkeypatch):
         _send(ambert)
@@ -217,10 +234,10 @@ def test_the_need_form_on_a_read_only_store_keeps_what_was_typed(ambert, needs_p
     assert not ambert.exception
     assert any(s.value.startswith("Besoin n° 1 enregistré") for s in ambert.success)
     assert _form_values(ambert) == dict.fromkeys(TYPED, "")  # emptied once stored
-    assert [n.volume for n in NeedStore(needs_path).list()] == ["50 kg de miel"]
+    assert [n.volume for n in needs.list()] == ["50 kg de miel"]
 
 
-def test_the_need_form_on_a_locked_store_answers_quickly_and_keeps_what_was_typed(ambert, needs_path):
+def test_the_need_form_on_a_locked_store_answers_quickly_and_keeps_what_was_typed(ambert, needs_path, needs):
     _fill(ambert)
     with locked(needs_path, WRITE_LOCK):
         started = time.monotonic()
@@ -230,9 +247,9 @@ def test_the_need_form_on_a_locked_store_answers_quickly_and_keeps_what_was_type
         assert any("occupé" in e and "saisie est conservée" in e for e in _errors(ambert)), _errors(ambert)
         assert _form_values(ambert) == TYPED
     assert waited < 10, waited  # the page blocked 11-12 s before
-    assert NeedStore(needs_path).list() == []
+    assert needs.list() == []
     _send(ambert)
-    assert not ambert.exception and len(NeedStore(needs_path).list()) == 1
+    assert not ambert.exception and len(needs.list()) == 1
 
 
 def test_the_supplier_page_with_the_store_locked_out_says_so(ambert, needs_path):
@@ -250,7 +267,7 @@ def serving(small_build, tmp_path, monkeypatch) -> Path:
     db = tmp_path / "serving.duckdb"
     shutil.copyfile(small_build.db, db)
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", sqlite_url(tmp_path / "workspace.sqlite3"))
     return db
 
 

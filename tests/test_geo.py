@@ -124,7 +124,7 @@ def reunion_db(tmp_path_factory: pytest.TempPathFactory, communes) -> Path:
 
 def test_the_supplier_page_for_a_store_in_la_reunion(reunion_db, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(reunion_db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/fournisseurs.py")
     lat, lon = SAINT_DENIS_974

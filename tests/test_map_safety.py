@@ -228,7 +228,7 @@ def _map_script(at: AppTest) -> str:
 
 def _open(jinja: JinjaDirectory, monkeypatch, page: str, params: dict[str, str]) -> AppTest:
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(jinja.db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(jinja.needs))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", jinja.workspace)
     at = AppTest.from_file(APP, default_timeout=60)
     if page:
         at.switch_page(page)

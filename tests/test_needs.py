@@ -1,5 +1,6 @@
-"""Buyers' needs (courtcircuit.needs) and the staff password (courtcircuit.staff): validation in
-French, the review workflow, and needs kept in their own file, safe from directory rebuilds."""
+"""Buyers' needs (courtcircuit.needs, stored by courtcircuit.workspace.needs) and the staff password
+(courtcircuit.staff): validation in French, the review workflow on SQLite and PostgreSQL, and needs
+kept in the workspace store, safe from directory rebuilds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from courtcircuit.db import REPO_ROOT, connect
-from courtcircuit.needs import DEFAULT_NEEDS_DB, MAX_TEXT, InvalidNeed, NeedDraft, NeedStore, validate
+from courtcircuit.needs import MAX_TEXT, InvalidNeed, NeedDraft, validate
 from courtcircuit.staff import (
     ENV_VAR,
     MIN_LENGTH,
@@ -19,6 +20,8 @@ from courtcircuit.staff import (
     configured_hash,
     hash_password,
 )
+from courtcircuit.workspace.needs import NeedStore
+from courtcircuit.workspace.store import Store
 from etl.build import build
 from etl.sources import load_sources
 from tests.conftest import SUPPLIER_FIXTURES
@@ -39,8 +42,9 @@ DRAFT = NeedDraft(
 
 
 @pytest.fixture
-def needs(tmp_path) -> NeedStore:
-    return NeedStore(tmp_path / "needs.sqlite3")
+def needs(workspace_store: Store) -> NeedStore:
+    """Needs in a fresh workspace store, on SQLite and on PostgreSQL."""
+    return NeedStore(workspace_store)
 
 
 def problems(draft: NeedDraft) -> list[str]:
@@ -156,12 +160,14 @@ def test_sql_in_text_is_only_text(needs):
     assert need.volume == "1'); DROP TABLE needs; --"
 
 
-def test_the_needs_file_defaults_to_data_and_follows_the_environment(tmp_path, monkeypatch):
-    monkeypatch.delenv("COURT_CIRCUIT_NEEDS_DB", raising=False)
-    assert DEFAULT_NEEDS_DB == REPO_ROOT / "data" / "needs.sqlite3"
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "elsewhere" / "n.sqlite3"))
-    store = NeedStore()
-    assert store.path == tmp_path / "elsewhere" / "n.sqlite3" and store.path.exists()
+def test_the_needs_live_in_the_workspace_store_the_environment_names(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURT_CIRCUIT_WORKSPACE", raising=False)
+    assert NeedStore().url == f"sqlite:///{REPO_ROOT / 'data' / 'workspace.sqlite3'}"  # not opened here
+    workspace = tmp_path / "elsewhere" / "workspace.sqlite3"
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{workspace}")
+    number = NeedStore().submit(DRAFT)
+    with sqlite3.connect(workspace) as raw:
+        assert raw.execute("SELECT id, status FROM needs").fetchall() == [(number, "pending")]
 
 
 # ------------------------------------------------------------------ needs survive a rebuild
@@ -169,13 +175,12 @@ def test_the_needs_file_defaults_to_data_and_follows_the_environment(tmp_path, m
 
 def test_needs_survive_a_rebuild_of_the_directory(tmp_path, monkeypatch, communes):
     directory = tmp_path / "court-circuit.duckdb"
-    needs_file = tmp_path / "needs.sqlite3"
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(needs_file))
+    workspace = tmp_path / "workspace.sqlite3"
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{workspace}")
     sources = load_sources(SUPPLIER_FIXTURES / "sources.toml")
 
     build(directory, sources, decisions=None, progress=False, communes=communes)
     needs = NeedStore()
-    assert needs.path == needs_file != directory
     number = needs.submit(DRAFT)
     needs.review(number, "accepted")
     first_build = directory.stat().st_mtime_ns
@@ -184,14 +189,14 @@ def test_needs_survive_a_rebuild_of_the_directory(tmp_path, monkeypatch, commune
     assert directory.stat().st_mtime_ns != first_build  # really rebuilt and swapped in
 
     assert [n.id for n in NeedStore().public()] == [number]
-    # The directory knows nothing of needs, and the needs file is SQLite, not the DuckDB file.
+    # The directory knows nothing of needs: they are in the workspace store, not the DuckDB file.
     con = connect(directory, read_only=True)
     try:
         tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     finally:
         con.close()
     assert "needs" not in tables
-    with sqlite3.connect(needs_file) as raw:
+    with sqlite3.connect(workspace) as raw:
         assert raw.execute("SELECT status FROM needs WHERE id = ?", (number,)).fetchone() == ("accepted",)
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
 from courtcircuit.needs import (
     ALL_CLIENTS_PER_HOUR,
@@ -15,11 +17,13 @@ from courtcircuit.needs import (
     PER_CLIENT_PER_HOUR,
     DuplicateNeed,
     InvalidNeed,
-    NeedStore,
     TooManyNeeds,
     validate,
 )
 from courtcircuit.throttle import Backoff, Throttle
+from courtcircuit.workspace.models import Need
+from courtcircuit.workspace.needs import NeedStore
+from courtcircuit.workspace.store import Store
 from tests.test_needs import DRAFT
 
 
@@ -32,8 +36,9 @@ class Clock:
 
 
 @pytest.fixture
-def needs(tmp_path) -> NeedStore:
-    return NeedStore(tmp_path / "needs.sqlite3")
+def needs(workspace_store: Store) -> NeedStore:
+    """Needs in a fresh workspace store, on SQLite and on PostgreSQL."""
+    return NeedStore(workspace_store)
 
 
 @pytest.fixture
@@ -127,28 +132,6 @@ def test_the_public_contact_is_kept_apart_and_cleaned(needs):
     )
 
 
-def test_a_store_from_before_the_public_contact_is_upgraded(tmp_path):
-    path = tmp_path / "old.sqlite3"
-    con = sqlite3.connect(path)
-    con.execute(
-        "CREATE TABLE needs (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
-        "store_kind TEXT NOT NULL, place_label TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL, "
-        "product TEXT NOT NULL, volume TEXT NOT NULL, frequency TEXT NOT NULL, constraints TEXT NOT NULL "
-        "DEFAULT '', contact_name TEXT NOT NULL, contact_email TEXT, contact_phone TEXT, status TEXT NOT NULL "
-        "DEFAULT 'pending', reviewed_at TEXT, review_note TEXT)"
-    )
-    con.execute(
-        "INSERT INTO needs (created_at, store_kind, place_label, lat, lon, product, volume, frequency, "
-        "contact_name, contact_email, status) VALUES ('2026-11-01', 'supermarche', 'Ambert', 45.5, 3.7, "
-        "'miel', '50 kg', 'par mois', 'Claire', 'c@x.fr', 'accepted')"
-    )
-    con.commit()
-    con.close()
-    (old,) = NeedStore(path).public()
-    assert old.public_contact is None  # its private contact is no longer shown to the public
-    assert NeedStore(path).submit(replace(DRAFT, public_contact="standard"))
-
-
 def test_staff_decide_many_needs_at_once(needs):
     ids = [needs.submit(numbered(i)) for i in range(500)]
     assert needs.review_many(ids[:300], "accepted") == 300
@@ -159,11 +142,13 @@ def test_staff_decide_many_needs_at_once(needs):
         needs.review_many(ids, "pending")
 
 
-def test_refused_needs_are_erased_after_a_year_and_any_need_on_request(needs):
+def test_refused_needs_are_erased_after_a_year_and_any_need_on_request(needs, workspace_store):
     old, recent, kept = (needs.submit(numbered(i)) for i in range(3))
     needs.review_many([old, recent], "rejected")
-    with sqlite3.connect(needs.path) as con:
-        con.execute("UPDATE needs SET reviewed_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,))
+    with workspace_store.session() as session:  # refused long ago
+        session.execute(
+            update(Need).where(Need.id == old).values(reviewed_at=datetime(2020, 1, 1, tzinfo=UTC))
+        )
     assert needs.purge_rejected() == 1
     assert sorted(n.id for n in needs.list()) == [recent, kept]
     assert needs.delete_many([kept]) == 1

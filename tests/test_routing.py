@@ -18,7 +18,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 def test_each_run_navigates_with_its_own_pages(small_build, tmp_path, monkeypatch):
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(small_build.db))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     handed: list[list[st.Page]] = []
     navigation = st.navigation
 

@@ -160,7 +160,6 @@ def test_the_edit_view_separates_a_source_a_listing_merged_wrongly(small_build, 
     shutil.copyfile(small_build.db, copy)
     workspace = Store(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(copy))
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
     monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
     monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", workspace.url)
     monkeypatch.setattr("streamlit_folium.st_folium", lambda *a, **k: {})

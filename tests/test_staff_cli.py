@@ -18,8 +18,10 @@ from courtcircuit.staff import check_password
 from courtcircuit.throttle import Throttle
 from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace.accounts import Territory
+from courtcircuit.workspace.needs import NeedStore
 from courtcircuit.workspace.store import Store
 from tests.postgres import fresh_database
+from tests.test_needs import DRAFT
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "un mot de passe de test"
@@ -130,9 +132,11 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path, target: str
     accounts.add_account(store, "edit@parc.example", "editor", PASSWORD, Territory.parse("63", "Parc"))
     revisions.save(store, "cc-1", 0, {"phone": (None, "+33473000000")}, "edit@parc.example", reason="appel")
     revisions.save(store, "cc-1", 1, {"labels": ([], ["ab"])}, "edit@parc.example")
+    need = NeedStore(store).submit(DRAFT)  # buyers' needs live in the same store
+    NeedStore(store).review(need, "accepted", "vu")
     file = tmp_path / "sauvegarde.json"
     code, out = run(store, "backup", str(file))
-    assert code == 0 and "accounts 2" in out and "revisions 2" in out
+    assert code == 0 and "accounts 2" in out and "revisions 2" in out and "needs 1" in out
     assert json.loads(file.read_text(encoding="utf-8"))["format"] == staff_cli.BACKUP_FORMAT
 
     url = (
@@ -145,6 +149,8 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path, target: str
     assert accounts.members(other) == accounts.members(store)
     assert same_times(revisions.history(other, "cc-1")) == same_times(revisions.history(store, "cc-1"))
     assert revisions.overrides(other) == revisions.overrides(store)
+    assert NeedStore(other).list() == NeedStore(store).list()
+    assert NeedStore(other).submit(replace(DRAFT, product="miel")) == need + 1
     # New rows get new ids after a restore (PostgreSQL's sequences were moved past the restored ids).
     revisions.save(other, "cc-1", 2, {"phone": ("+33473000000", "+33473111111")}, "edit@parc.example")
     accounts.add_account(other, "new@parc.example", "moderator", PASSWORD)

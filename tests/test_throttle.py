@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from courtcircuit import staff
+from courtcircuit.db import REPO_ROOT
 from courtcircuit.throttle import Backoff, Throttle, default_throttle_path
 
 RULE = Backoff(free=3, base_s=2, max_delay_s=60, lock_after=10, lock_s=900)
@@ -110,10 +111,12 @@ def test_parallel_attempts_are_counted_one_after_the_other(throttle):
     assert sum(v.allowed for v in verdicts) == RULE.free
 
 
-def test_the_throttle_file_follows_the_needs_file(tmp_path, monkeypatch):
+def test_the_throttle_file_follows_the_workspace_file(tmp_path, monkeypatch):
     monkeypatch.delenv("COURT_CIRCUIT_THROTTLE_DB", raising=False)
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "x" / "needs.sqlite3"))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'x' / 'workspace.sqlite3'}")
     assert default_throttle_path() == tmp_path / "x" / "throttle.sqlite3"
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", "postgresql://equipe@serveur/courtcircuit")
+    assert default_throttle_path() == REPO_ROOT / "data" / "throttle.sqlite3"
     monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "t.sqlite3"))
     assert default_throttle_path() == tmp_path / "t.sqlite3"
 

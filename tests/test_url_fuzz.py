@@ -84,10 +84,10 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def env(small_build, tmp_path_factory) -> Iterator[Path]:
-    needs = tmp_path_factory.mktemp("fuzz-needs") / "needs.sqlite3"
+    workspace = tmp_path_factory.mktemp("fuzz-workspace") / "workspace.sqlite3"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COURT_CIRCUIT_DB", str(small_build.db))
-        mp.setenv("COURT_CIRCUIT_NEEDS_DB", str(needs))
+        mp.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{workspace}")
         mp.delenv("COURT_CIRCUIT_STAFF_PASSWORD_HASH", raising=False)
         yield small_build.db
 

@@ -10,8 +10,10 @@ import streamlit as st
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import DatabaseMissing, Snapshots, default_db_path
 from courtcircuit.directory import DirectorySummary
-from courtcircuit.needs import NeedStore, default_needs_path
 from courtcircuit.schema import SchemaOutdated, check_schema
+from courtcircuit.workspace.needs import NeedStore
+from courtcircuit.workspace.needs_import import legacy_needs_path
+from courtcircuit.workspace.store import default_url
 from ui.text import md
 
 OSM_CREDIT = "© les contributeurs d'OpenStreetMap (ODbL)"
@@ -75,10 +77,12 @@ def communes() -> CommuneIndex:
 
 
 @st.cache_resource(show_spinner=False)
-def _needs(path: str) -> NeedStore:
-    return NeedStore(path)
+def _needs(url: str, legacy: str) -> NeedStore:
+    # One per workspace for the whole server: the old needs file is copied in (once, if the
+    # workspace has no needs yet) when the store is first opened, at its first use.
+    return NeedStore(url, legacy=Path(legacy))
 
 
 def needs_store() -> NeedStore:
-    """Buyers' needs, in their own file (COURT_CIRCUIT_NEEDS_DB): they survive directory rebuilds."""
-    return _needs(str(default_needs_path()))
+    """Buyers' needs, in the workspace store (COURT_CIRCUIT_WORKSPACE): they survive directory rebuilds."""
+    return _needs(default_url(), str(legacy_needs_path()))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from courtcircuit.geo import haversine_km
-from courtcircuit.needs import LIMITS, InvalidNeed, Need, NeedDraft, NeedStore, NeedsUnavailable
+from courtcircuit.needs import LIMITS, InvalidNeed, Need, NeedDraft, NeedsUnavailable
 from courtcircuit.supplier_state import ProspectState
 from courtcircuit.suppliers import Store
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
+from courtcircuit.workspace.needs import NeedStore
 from ui.client import client_key, throttle
 from ui.pages import PRIVACY
 from ui.text import md

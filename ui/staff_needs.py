@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from courtcircuit.needs import REJECTED_KEPT_DAYS, Need
+from courtcircuit.needs import REJECTED_KEPT_DAYS, Need, NeedsUnavailable
 from courtcircuit.vocab import NEED_STATUS, PRODUCTS, STORE_KINDS
+from courtcircuit.workspace.needs import NeedStore
 from ui.chrome import needs_store
 from ui.text import md
 
@@ -36,7 +37,15 @@ def table(rows: list[Need]) -> pd.DataFrame:
 
 
 def needs_review() -> None:
-    needs = needs_store()
+    """The review; while the workspace cannot be read or written, a French message instead of a
+    traceback (the needs share the store with the staff's edits)."""
+    try:
+        _review(needs_store())
+    except NeedsUnavailable as exc:
+        st.error(f"Les besoins ne peuvent pas être traités pour le moment : {exc}. Réessayez plus tard.")
+
+
+def _review(needs: NeedStore) -> None:
     needs.purge_rejected()  # refused needs are erased after a year, as the privacy page says
 
     def decide(need_id: int, status: str) -> None:

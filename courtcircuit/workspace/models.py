@@ -1,13 +1,24 @@
 """The staff workspace's tables: accounts and their sign-in log, listing revisions, public
-suggestions, and people's same-place decisions. Everything staff write lives here, outside the
-built directory, so it survives every rebuild (SQLite by default, PostgreSQL for several app
-servers). The tables are created and changed by the Alembic migrations in ``migrations/``."""
+suggestions, people's same-place decisions, and buyers' needs. Everything staff and the public
+write lives here, outside the built directory, so it survives every rebuild (SQLite by default,
+PostgreSQL for several app servers). The tables are created and changed by the Alembic migrations in ``migrations/``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -96,3 +107,34 @@ class Decision(Base):
     ref_b: Mapped[str] = mapped_column(String(200))
     same: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Need(Base):
+    """A buyer's need (a shop looking for local products), public only once staff accepted it.
+
+    ``contact_*`` are for staff only; ``public_contact`` is what the buyer chose to publish. Free
+    text is ``Text``: the form's limits live in ``courtcircuit.needs.LIMITS``, and needs imported
+    from the old needs file were stored before some of those limits existed."""
+
+    __tablename__ = "needs"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="ck_need_status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    store_kind: Mapped[str] = mapped_column(String(40))
+    place_label: Mapped[str] = mapped_column(Text)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    product: Mapped[str] = mapped_column(String(40))
+    volume: Mapped[str] = mapped_column(Text)
+    frequency: Mapped[str] = mapped_column(Text)
+    constraints: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(Text)
+    contact_email: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contact_phone: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    public_contact: Mapped[str | None] = mapped_column(Text, nullable=True)
