@@ -16,8 +16,10 @@ import os
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+
+import duckdb
 
 from courtcircuit.communes import Commune, CommuneIndex
 from courtcircuit.vocab import fold
@@ -94,10 +96,29 @@ def looks_like_address(text: str) -> bool:
     """'12 rue du Marché Ambert': a number with words, or a street word."""
     folded = fold(text)
     has_words = re.search(r"[a-z]{3}", folded) is not None
-    street = re.search(
-        r"\b(rue|route|avenue|av|chemin|place|bd|boulevard|allee|impasse|lieu dit|hameau)\b", folded
+    return has_words and (re.search(r"\b\d{1,4}\b", folded) is not None or _STREET.search(folded) is not None)
+
+
+_STREET = re.compile(
+    r"\b(rue|route|avenue|av|chemin|place|bd|boulevard|allee|impasse|quai|lieu dit|lieudit|hameau"
+    r"|lotissement|residence)\b"
+)
+_HOUSE_NUMBER = re.compile(r"^\s*\d{1,4}\s*(?:bis|ter|[a-d])?\b")
+
+
+def is_street_address(text: str) -> bool:
+    """A house number then words, or a street word: what only an address geocoder can place.
+    Stricter than :func:`looks_like_address`, so "Paris 15" is not told it is an address."""
+    folded = fold(text)
+    return re.search(r"[a-z]{3}", folded) is not None and (
+        _HOUSE_NUMBER.match(folded) is not None or _STREET.search(folded) is not None
     )
-    return has_words and (re.search(r"\b\d{1,4}\b", folded) is not None or street is not None)
+
+
+COMMUNE_LEVEL = (
+    "Adresse cherchée au niveau de la commune : les rues ne sont pas connues ici, "
+    "la recherche part du centre de la commune (sa mairie)."
+)
 
 
 def _saint(folded: str) -> str:
@@ -109,6 +130,36 @@ class PlaceSearch:
     places: list[Place]  # best first
     exact: Place | None  # when the text names one place without doubt
     notice: str | None = None  # e.g. the address geocoder was unreachable
+    near_misses: bool = False  # no name is spelt as typed: the places are only close to it
+
+
+def _commune_places(
+    text: str, communes: CommuneIndex, limit: int, listed: Collection[str]
+) -> tuple[list[Place], bool]:
+    matches = communes.suggest_matches(text, limit=limit, listed=listed)
+    places = [p for m in matches if (p := commune_place(m.commune))]
+    return places, bool(matches) and all(m.fuzzy for m in matches)
+
+
+def _address_communes(text: str, communes: CommuneIndex, limit: int, listed: Collection[str]) -> list[Place]:
+    """The commune at the end of an address ("12 rue du Marché Ambert", "… 63600 Ambert"),
+    spelt as typed: a near miss of the street's words would be a made-up place."""
+    words = text.replace(",", " ").split()
+    for n in (3, 2, 1):
+        if len(words) > n:
+            matches = communes.suggest_matches(" ".join(words[-n:]), limit=limit, listed=listed)
+            if exact := [p for m in matches if not m.fuzzy and (p := commune_place(m.commune))]:
+                return exact
+    return []
+
+
+def communes_with_listings(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """INSEE codes of the communes where the directory has active listings: among place names
+    equally close to what was typed, these come first."""
+    rows = con.execute(
+        "SELECT DISTINCT commune_insee FROM listings WHERE status = 'active' AND commune_insee IS NOT NULL"
+    ).fetchall()
+    return frozenset(str(code) for (code,) in rows)
 
 
 def find_places(
@@ -118,23 +169,25 @@ def find_places(
     limit: int = 8,
     use_geocoder: bool | None = None,
     fetch: Fetch = _http_get,
+    listed: Collection[str] = (),
 ) -> PlaceSearch:
-    """Suggestions for what was typed; ``exact`` when it is a unique commune name or postcode."""
+    """Suggestions for what was typed; ``exact`` when it is a unique commune name or postcode.
+
+    ``listed``: INSEE codes of the communes where the directory has listings, preferred among
+    names equally close to the text (see ``CommuneIndex.suggest_matches``). Offline, a street
+    address gives the commune at its end, with a notice saying the street is not searched.
+    """
     text = text.strip()[:200]
     if not text:
         return PlaceSearch([], None)
-    offline = [p for c in communes.suggest(text, limit=limit) if (p := commune_place(c))]
-    if not offline and looks_like_address(text):
-        # Offline, "12 rue du Marché Ambert" still gives the commune at its end.
-        words = text.split()
-        for n in (3, 2, 1):
-            tail = " ".join(words[-n:])
-            if len(words) > n and (hits := communes.suggest(tail, limit=limit)):
-                offline = [p for c in hits if (p := commune_place(c))]
-                break
-    exact = None
     folded = _saint(fold(text))
+    offline, near_misses = _commune_places(text, communes, limit, listed)
     same_name = [p for p in offline if _saint(fold(p.label.rsplit(" (", 1)[0])) == folded]
+    # "Place du Marché Ambert" is an address, "Quai" or "La Place" are communes.
+    street = is_street_address(text) and not same_name and "(" not in text
+    if street or (not offline and looks_like_address(text)):
+        offline, near_misses = _address_communes(text, communes, limit, listed), False
+    exact = None
     compact = re.sub(r"\s+", "", text)
     if compact.isdigit() and len(compact) == 5:
         in_postcode = [c for c in communes.suggest(compact, limit=limit) if compact in c.postcodes]
@@ -152,5 +205,7 @@ def find_places(
             online = geocode_address(text, fetch=fetch)
         except GeocoderUnavailable as exc:
             notice = f"Recherche d'adresse indisponible ({exc}) : seules les communes sont proposées."
+    if street and offline and not online and notice is None:
+        notice = COMMUNE_LEVEL
     places = list(dict.fromkeys([*online, *offline]))[:limit]
-    return PlaceSearch(places, exact, notice)
+    return PlaceSearch(places, exact, notice, near_misses and not online)

@@ -10,7 +10,7 @@ from courtcircuit.directory import directory_summary
 from courtcircuit.export import to_csv, to_geojson
 from courtcircuit.geo import departements_of
 from courtcircuit.hours import DAYS_FR
-from courtcircuit.places import Place
+from courtcircuit.places import Place, communes_with_listings
 from courtcircuit.search import PARIS, RADIUS_MAX_KM, RADIUS_MIN_KM, search, widen_hints
 from courtcircuit.search_state import MAX_TEXT, RADIUS_PRESETS
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
@@ -31,6 +31,7 @@ MAX_MAP_POINTS = 20_000  # the map stays smooth up to here (bench/map_browser.py
 
 con = cursor()
 summary = directory_summary(con)
+listed = communes_with_listings(con)  # preferred among equally close place names
 notices = form.sync_from_url()
 form.apply_pending()
 
@@ -51,11 +52,16 @@ with where:
         placeholder="ex. Ambert, 63600, St Anthème…",
         help="Les accents sont facultatifs ; « St » vaut « Saint ».",
         on_change=form.place_typed,
-        args=(communes(),),
+        args=(communes(), listed),
     )
     place = st.session_state.get(form.PLACE)
     suggestions(
-        typed, place["label"] if place else None, communes(), key_prefix="cc", on_choose=form.choose_place
+        typed,
+        place["label"] if place else None,
+        communes(),
+        key_prefix="cc",
+        on_choose=form.choose_place,
+        listed=listed,
     )
     position, geo_error = locate_button("cc_locate")
     if position is not None:

@@ -95,6 +95,26 @@ def test_an_unknown_place_says_so_and_suggests_close_names(at):
     assert any("introuvable" in e.value for e in at.error)
 
 
+def test_a_typo_suggests_the_closest_name_first_and_says_it_is_a_near_miss(at):
+    at.text_input(key="cc_lieu").input("Ambrt").run()
+    assert not at.exception
+    assert "Ambert" in at.button(key="cc_sugg_0").label
+    assert any("Aucune commune ne s'écrit « Ambrt »" in c.value for c in at.caption)
+    at.button(key="cc_sugg_0").click().run()
+    assert "à moins de 10 km" in heading(at) and "Ambert" in heading(at)
+
+    at.text_input(key="cc_lieu").input("Xyzville").run()
+    assert any("Lieu introuvable : « Xyzville »" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key and b.key.startswith("cc_sugg_")]  # nothing made up
+
+
+def test_a_street_address_offline_is_searched_at_the_commune(at, monkeypatch):
+    monkeypatch.delenv("COURT_CIRCUIT_GEOCODER", raising=False)
+    at.text_input(key="cc_lieu").input("12 rue du Marché Ambert").run()
+    assert any("au niveau de la commune" in i.value for i in at.info)
+    assert at.button(key="cc_sugg_0").label == md("Ambert (63600)")
+
+
 def test_radius_slider_and_presets(at_ambert, small_build):
     at_ambert.slider(key="cc_rayon").set_value(50).run()
     assert "à moins de 50 km" in heading(at_ambert)

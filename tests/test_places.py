@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from courtcircuit.places import (
+    COMMUNE_LEVEL,
     GEOPLATEFORME_URL,
     TIMEOUT_S,
     GeocoderUnavailable,
@@ -99,6 +100,60 @@ def test_an_address_offline_suggests_the_commune_at_its_end(communes):
     found = find_places(ADDRESS, communes, use_geocoder=False)
     assert found.exact is None
     assert found.places[0].insee == AMBERT_INSEE
+
+
+# ---------------------------------------------------------------- typos (issue 13)
+
+
+def test_a_typo_puts_the_closest_spelling_first(communes):
+    # "Ambrt" is one letter from Ambert, one letter from the beginning of Ambrières: the whole
+    # name wins, and the suggestions say they are only near misses.
+    found = find_places("Ambrt", communes, use_geocoder=False)
+    assert found.places[0].insee == AMBERT_INSEE and found.exact is None
+    assert found.near_misses
+
+
+def test_names_spelt_as_typed_are_not_near_misses(communes):
+    assert not find_places("Amber", communes, use_geocoder=False).near_misses
+    assert not find_places("Ambert", communes, use_geocoder=False).near_misses
+
+
+@pytest.mark.parametrize("text", ["Xyzville", "Qwxrtz", "Zzzyyville-sur-Mer"])
+def test_nothing_close_is_nothing_not_made_up_near_misses(communes, text):
+    found = find_places(text, communes, use_geocoder=False)
+    assert found.places == [] and found.notice is None
+
+
+def test_equally_close_names_go_to_the_bigger_commune_then_to_listed_ones(communes):
+    # "Clermont" is spelt exactly by several communes: the biggest first (by order of magnitude),
+    # then among communes of the same size, the one where the directory has listings.
+    plain = [p.insee for p in find_places("Clermont", communes, use_geocoder=False).places]
+    clermonts = [c for c in plain if communes.get(c).name == "Clermont"]
+    populations = [communes.get(c).population or 0 for c in clermonts]
+    assert len(clermonts) >= 3 and populations[0] == max(populations)
+    sizes = {c: len(str(communes.get(c).population or "")) for c in clermonts}
+    last = clermonts[-1]
+    same_size = [c for c in clermonts if sizes[c] == sizes[last]]
+    assert len(same_size) >= 2, sizes  # a tie the listings can break
+    with_listings = [
+        p.insee for p in find_places("Clermont", communes, use_geocoder=False, listed={last}).places
+    ]
+    assert with_listings.index(last) < with_listings.index(same_size[0]) or same_size[0] == last
+    assert with_listings.index(last) < plain.index(last)
+
+
+@pytest.mark.parametrize(
+    "text", ["12 rue du Marché Ambert", "3 bis place du Marché, 63600 Ambert", "Route de Marsac Ambert"]
+)
+def test_a_street_address_offline_says_it_is_searched_at_the_commune(communes, text):
+    found = find_places(text, communes, use_geocoder=False)
+    assert [p.insee for p in found.places] == [AMBERT_INSEE]  # not Albertville & co.
+    assert found.notice == COMMUNE_LEVEL and found.exact is None
+
+
+@pytest.mark.parametrize("text", ["Cours", "Paris 15", "Ambert (63600)", "63600"])
+def test_communes_with_street_words_or_numbers_are_not_addresses(communes, text):
+    assert find_places(text, communes, use_geocoder=False).notice is None
 
 
 def test_the_limit_is_kept(communes):
@@ -227,7 +282,7 @@ def test_the_geocoder_is_only_asked_for_addresses(communes):
 def test_the_geocoder_is_off_unless_configured(communes, monkeypatch):
     fetch = Recorder()
     monkeypatch.delenv("COURT_CIRCUIT_GEOCODER", raising=False)
-    assert find_places(ADDRESS, communes, fetch=fetch).notice is None
+    assert find_places(ADDRESS, communes, fetch=fetch).notice == COMMUNE_LEVEL
     assert fetch.calls == []
     monkeypatch.setenv("COURT_CIRCUIT_GEOCODER", "geoplateforme")
     find_places(ADDRESS, communes, fetch=fetch)

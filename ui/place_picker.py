@@ -3,7 +3,7 @@ when an address is searched at the commune's level, "Lieu introuvable", and a cl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import streamlit as st
 
@@ -23,23 +23,29 @@ def suggestions(
     on_choose: Callable[[Place], None],
     take_exact: bool = False,
     not_found_hint: str = "Vérifiez l'orthographe, ou tapez un code postal (5 chiffres).",
+    listed: Collection[str] = (),
 ) -> None:
     """Under a place box holding ``typed``: nothing when it is the chosen place; else the places
     it may mean as buttons, or a French "not found". With ``take_exact``, a text naming exactly
-    one commune or postcode is chosen at once (the page reruns)."""
+    one commune or postcode is chosen at once (the page reruns). ``listed``: INSEE codes of the
+    communes with listings, preferred among equally close names."""
     text = (typed or "").strip()
     if not text or text == chosen_label:
         return
-    found = find_places(text, communes)
+    found = find_places(text, communes, listed=listed)
     if take_exact and found.exact is not None:
         on_choose(found.exact)
         st.rerun()
     if found.notice:
-        st.info(md(found.notice))
+        st.info(md(found.notice), icon=":material/info:")
     if not found.places:
         st.error(f"Lieu introuvable : « {md(text)} ». {not_found_hint}")
         return
-    st.caption("Suggestions :")
+    if found.near_misses:
+        # Said plainly: no commune is spelt this way, these are only close (a typo?).
+        st.caption(f"Aucune commune ne s'écrit « {md(text)} ». Vouliez-vous dire :")
+    else:
+        st.caption("Suggestions :")
     cols = st.columns(min(len(found.places), 3))
     for i, suggestion in enumerate(found.places[:MAX_SUGGESTIONS]):
         cols[i % len(cols)].button(

@@ -7,6 +7,7 @@ back to the URL after each run. Keys are prefixed ``cc_``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import time
 
 import streamlit as st
@@ -113,12 +114,12 @@ def apply_pending() -> None:
     st.session_state.update(st.session_state.pop(PENDING, {}))
 
 
-def place_typed(communes: CommuneIndex) -> None:
+def place_typed(communes: CommuneIndex, listed: Collection[str] = ()) -> None:
     """Callback of the place box: a text naming one commune or postcode moves the search at once."""
     typed = (st.session_state.get(PLACE_BOX) or "").strip()
     place = st.session_state.get(PLACE)
     if typed and (place is None or typed != place["label"]):
-        found = find_places(typed, communes)
+        found = find_places(typed, communes, listed=listed)
         if found.exact is not None:
             choose_place(found.exact)
             apply_pending()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,12 @@ from courtcircuit.vocab import fold
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / "data" / "cache"
 _FUZZY_MIN = 0.8  # Damerau similarity: one typo in a 5-letter name, "ambret" -> "ambert" (0.83)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    commune: Commune
+    fuzzy: bool  # only a near miss: its name is not spelt as typed
 
 
 class CommuneIndex:
@@ -128,17 +136,30 @@ class CommuneIndex:
 
     # ------------------------------------------------------------ suggest
 
-    def suggest(self, text: str, limit: int = 10) -> list[Commune]:
-        """As-you-type suggestions: postcode prefix, or name (exact, prefix, word, then fuzzy)."""
+    def suggest(self, text: str, limit: int = 10, listed: Collection[str] = ()) -> list[Commune]:
+        """As-you-type suggestions: postcode prefix, or name (exact, prefix, word, then typos)."""
+        return [m.commune for m in self.suggest_matches(text, limit, listed)]
+
+    def suggest_matches(self, text: str, limit: int = 10, listed: Collection[str] = ()) -> list[Suggestion]:
+        """Suggestions for ``text``, best first, each saying whether it is only a near miss.
+
+        Names spelt as typed come first (exact, then starting with it, then a word starting
+        with it); then near misses, closest spelling first: a whole name one typo away
+        ("ambrt" → Ambert) before a name whose beginning is one typo away (Ambrières). Ties
+        go to the bigger commune (by order of magnitude), then to the communes where the
+        directory has listings (``listed``: INSEE codes), then to the bigger one exactly.
+        Nothing is suggested further than :func:`max_typos` away: "Xyzville" gets nothing.
+        """
         compact = re.sub(r"\s+", "", text)
         if compact.isdigit():
             hits = [c for c in self._t.communes.values() if any(p.startswith(compact) for p in c.postcodes)]
-            return sorted(hits, key=lambda c: (compact not in c.postcodes, -(c.population or 0)))[:limit]
+            ranked = sorted(hits, key=lambda c: (compact not in c.postcodes, -(c.population or 0)))
+            return [Suggestion(c, fuzzy=False) for c in ranked[:limit]]
         queries = {commune_key(text), fold(text)}  # "st" may be "saint" or the start of "Strasbourg"
         queries.discard("")
         if not queries:
             return []
-        ranks: dict[str, tuple[int, float]] = {}
+        ranks: dict[str, tuple[int, float]] = {}  # code -> (kind of match, typos)
         for code, name in self._t.keys.items():
             for q in queries:
                 rank = 0 if name == q else 1 if name.startswith(q) else 2 if f" {q}" in name else 9
@@ -146,16 +167,35 @@ class CommuneIndex:
                     ranks[code] = (rank, 0.0)
         ranks = {k: v for k, v in ranks.items() if v[0] < 9}
         if len(ranks) < limit:
-            codes = list(self._t.keys)
-            for q in queries:
-                names = [self._t.keys[c][: len(q)] for c in codes]  # as-you-type: compare beginnings
-                matches = process.extract(
-                    q, names, scorer=OSA.normalized_similarity, score_cutoff=0.75, limit=50
-                )
-                for _, score, i in matches:
-                    ranks.setdefault(codes[i], (3, -score))
-        best = sorted(ranks, key=lambda c: (*ranks[c], -(self._t.communes[c].population or 0)))
-        return [self._t.communes[c] for c in best[:limit]]
+            for code, typos in self._near_misses(queries).items():
+                ranks.setdefault(code, (3, typos))
+        listed = set(listed)
+
+        def order(code: str) -> tuple[int, float, int, bool, int]:
+            population = self._t.communes[code].population or 0
+            magnitude = len(str(population)) if population else 0
+            return (*ranks[code], -magnitude, code not in listed, -population)
+
+        best = sorted(ranks, key=order)[:limit]
+        return [Suggestion(self._t.communes[c], fuzzy=ranks[c][0] == 3) for c in best]
+
+    def _near_misses(self, queries: set[str]) -> dict[str, float]:
+        """Codes whose name is a few typos from a query: the whole name, or (half a typo more)
+        its beginning, as the resident may not have finished typing."""
+        codes = list(self._t.keys)
+        found: dict[str, float] = {}
+        for q in queries:
+            allowed = max_typos(q)
+            if not allowed:
+                continue
+            whole = [self._t.keys[c] for c in codes]
+            starts = [name[: len(q)] for name in whole]
+            for names, extra in ((whole, 0.0), (starts, 0.5)):
+                for _, typos, i in process.extract(
+                    q, names, scorer=OSA.distance, score_cutoff=allowed, limit=None
+                ):
+                    found[codes[i]] = min(found.get(codes[i], 99.0), typos + extra)
+        return found
 
     # ------------------------------------------------------------ geometry
 
@@ -214,6 +254,13 @@ class CommuneIndex:
                 merged = shapely.union_all(parts)
             self._outlines[dep] = merged
         return self._outlines[dep]
+
+
+def max_typos(key: str) -> int:
+    """How many typos a name of this length may carry and still be suggested: none under
+    4 letters (too many names are that close), one up to 8 letters, two beyond."""
+    letters = len(key.replace(" ", ""))
+    return 0 if letters < 4 else 1 if letters <= 8 else 2
 
 
 def _without_specks(shape: shapely.Geometry, min_area: float) -> shapely.Geometry:
