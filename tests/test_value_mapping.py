@@ -80,6 +80,10 @@ def test_the_partners_choice_comes_before_matching():
     r = rec()
     read_terms(r, "products", "VIANDE ; fromages de chevre", choices)
     assert r.products == ["viande_bovine", "fromages", "lait"] and r.issues == [] and r.description is None
+    channels = parse_value_mapping({"values": {"channels": {"Au Bon Marché de Thiers": "marche"}}})
+    seller = rec()
+    read_terms(seller, "channels", "au bon marche de thiers, Vente à la ferme", channels)
+    assert (seller.channels, seller.issues) == (["marche", "vente_ferme"], [])
     kinds = parse_value_mapping({"values": {"kind": {"Ferme épicerie": "magasin_producteurs"}}})
     assert read_kind(rec(), "Ferme épicerie", kinds) == "magasin_producteurs"
 
