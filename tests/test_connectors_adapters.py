@@ -51,7 +51,7 @@ def test_gogocarto_older_field_names(communes: CommuneIndex) -> None:
     old, _, _, _ = read("gogocarto", "gogocarto-older.json", communes)
     sucs = old["old1"]  # a bare list, the address as one text, "17h00" hours
     assert (sucs.street, sucs.opening_hours, sucs.products) == (
-        "Les Sucs, 63880 Olliergues", "We 17:00-19:00", ["fromages"],
+        "Les Sucs, 63880 Olliergues", "We 17:00-19:00; Sa 08:00-12:30", ["fromages"],
     )  # fmt: skip
 
 

@@ -137,6 +137,11 @@ def _classify(rec: Record, categories: list[str]) -> None:
                 rec.note("categories", name, f"catégorie GoGoCarto non classée : « {name} »")
 
 
+def _hhmm(slot: str) -> str:
+    """French times in OSM syntax: "17h-19h30" → "17:00-19:30"."""
+    return re.sub(r"\b(\d{1,2})\s*h\s*(\d{2})?\b", lambda m: f"{int(m[1]):02d}:{m[2] or '00'}", slot)
+
+
 def opening_hours(rec: Record, hours: object) -> str | None:
     """{"Mo": "09:00-12:00 & 14:00-18:00"} → "Mo 09:00-12:00,14:00-18:00" (OSM syntax)."""
     if hours is None or hours == "" or hours == {}:
@@ -150,7 +155,7 @@ def opening_hours(rec: Record, hours: object) -> str | None:
     for day in DAYS:
         value = hours.get(day)
         if isinstance(value, str) and value.strip():
-            slots = ",".join(s.strip().replace("h", ":") for s in re.split(r"&|,| et ", value) if s.strip())
+            slots = ",".join(_hhmm(s.strip()) for s in re.split(r"&|,| et ", value) if s.strip())
             parts.append(f"{day} {slots}")
     return "; ".join(parts) or None
 
