@@ -33,10 +33,11 @@ def test_goat_cheese_is_cheese_and_the_goat_stays_in_the_description():
     r = rec(description="Élevage de chèvres.")
     read_terms(r, "products", "Fromages de chèvre, fromage fermier, Œufs")
     assert r.products == ["fromages", "oeufs"]
-    # "chèvre" is already said by the description ("chèvres" is not "chèvre"): the value is added.
+    # The description does not hold the value yet: it is added on a line of its own.
     assert r.description == "Élevage de chèvres.\nProduits : Fromages de chèvre."
     assert reasons(r) == [
-        "« Fromages de chèvre » lu comme « Fromages » ; « chèvre » gardé dans la description",
+        "« Fromages de chèvre » lu comme « Fromages » ; « chèvre » hors vocabulaire : la valeur est gardée "
+        "dans la description",
         "« fromage fermier » lu comme « Fromages »",
     ]
 

@@ -63,7 +63,7 @@ def _understood(rec: Record, field_name: str, found: Match, vocabulary: Vocabula
             said += f", et {TITLES[neighbour].lower()} {_labels(VALUE_FIELDS[neighbour], other.terms, ', ')}"
             rest = list(other.leftover)
     if rest:
-        said += f" ; « {' '.join(rest)} » gardé dans la description"
+        said += f" ; « {' '.join(rest)} » hors vocabulaire : la valeur est gardée dans la description"
     rec.note(field_name, found.value, said)
     return rest
 
