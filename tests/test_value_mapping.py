@@ -200,3 +200,9 @@ def test_a_flag_column_missing_from_the_file_is_said_once(tmp_path):
         ("Vente à la ferme", "colonne « Vente à la ferme » absente du fichier")
     ]
     assert [producers_table.to_record(row, src).labels for row in rows] == [["ab"], []]
+
+
+def test_a_value_the_description_already_holds_is_not_added_again():
+    r = rec(description="Nos fromages de chèvre, affinés en cave.")
+    read_terms(r, "products", "Fromages de chèvre")
+    assert (r.products, r.description) == (["fromages"], "Nos fromages de chèvre, affinés en cave.")
