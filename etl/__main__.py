@@ -83,9 +83,10 @@ class Run:
     report: BuildReport | None = None
     failed: SourcesFailed | None = None
     error: str | None = None
+    started: str = field(default_factory=start_stamp)  # the run's lines share its start
 
     def source_runs(self) -> list[SourceRun]:
-        stamp = start_stamp()
+        stamp = self.started
         runs = []
         for source in self.sources:
             run = SourceRun(stamp, self.command, source.name, stamp)
