@@ -32,6 +32,10 @@ STAFF = st.Page(
     str(ROOT / "pages" / "equipe.py"), title="Espace équipe", icon=":material/lock:", url_path="equipe"
 )
 
+GAPS = st.Page(
+    str(ROOT / "pages" / "manques.py"), title="Où manque-t-il des circuits courts ?", icon=":material/map:",
+    url_path="manques",
+)  # fmt: skip
 PRIVACY = st.Page(
     str(ROOT / "pages" / "donnees.py"),
     title="Données personnelles",
@@ -39,7 +43,7 @@ PRIVACY = st.Page(
     url_path="donnees",
 )
 
-ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, STAFF, PRIVACY]
+ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, GAPS, STAFF, PRIVACY]
 
 
 # Whether this thread is inside route(). Per thread, not in session_state: with Streamlit's

@@ -3,7 +3,11 @@ charter is already a list of communes, see ``courtcircuit.workspace.accounts.Ter
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+
+import numpy as np
+import shapely
 
 from courtcircuit.communes.index import CommuneIndex
 from courtcircuit.communes.model import Commune, CommuneNotFound
@@ -30,4 +34,24 @@ def departements(index: CommuneIndex) -> dict[str, str]:
     return {code: names[code] for code in sorted(names)}
 
 
-__all__ = ["CommuneNotFound", "communes_of", "departements"]
+def commune_shapes(index: CommuneIndex, insee_codes: Iterable[str], tolerance: float = 0.002) -> dict:
+    """GeoJSON FeatureCollection of the communes' simplified outlines (WGS84), ``insee`` and
+    ``nom`` in each feature's properties; communes without a polygon are left out."""
+    wanted = set(insee_codes)
+    _, polygons, codes = index._geometry
+    features = []
+    for i, code in enumerate(codes):
+        if code not in wanted:
+            continue
+        shape = shapely.transform(shapely.simplify(polygons[i], tolerance), lambda xy: np.round(xy, 5))
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"insee": code, "nom": index.get(code).name},
+                "geometry": json.loads(shapely.to_geojson(shape)),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+__all__ = ["CommuneNotFound", "commune_shapes", "communes_of", "departements"]
