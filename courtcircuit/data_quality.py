@@ -87,3 +87,22 @@ def quality(
     finally:
         cur.close()
     return QualityReport(completeness, rejected, rows)
+
+
+def missing(
+    con: duckdb.DuckDBPyConnection, territory: tuple[str, ...] | None, label: str, limit: int = 500
+) -> pd.DataFrame:
+    """The open listings of the territory lacking ``label`` (a COMPLETENESS key): id, name, kind,
+    city, last_verified, the least recently verified first."""
+    condition = COMPLETENESS[label]  # KeyError for anything else: never text from outside
+    params: list[object] = [months_before(date.today(), stale_months())] if "?" in condition else []
+    cur = con.cursor()
+    try:
+        return cur.execute(
+            "SELECT l.id, l.name, l.kind, l.city, l.last_verified FROM listings l "  # noqa: S608
+            f"WHERE l.status <> 'closed' AND NOT coalesce({condition}, false) AND {_IN_TERRITORY} "
+            "ORDER BY l.last_verified NULLS FIRST, l.name, l.id LIMIT ?",
+            [*params, *_territory(territory), limit],
+        ).df()
+    finally:
+        cur.close()

@@ -14,6 +14,7 @@ from ui.staff_needs import needs_review
 from ui.staff_runs import runs_panel
 from ui.staff_session import password_form, require_member, who_bar, workspace
 from ui.staff_suggestions import suggestions_panel
+from ui.staff_territory import territory_section
 from ui.staff_verify import verify_panel
 
 routed()
@@ -25,11 +26,11 @@ who_bar(store, member)
 
 LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
 ADMIN, ME = "Comptes et journal", "Mon compte"
-VERIFY, SUGGEST, IMPORTS = "À vérifier", "Suggestions", "Imports"
+VERIFY, SUGGEST, IMPORTS, TERRITORY = "À vérifier", "Suggestions", "Imports", "Mon territoire"
 editor = member.role in ("admin", "editor")
 sections = (
     [LISTINGS]
-    + ([ARBITRATE, VERIFY, IMPORTS] if editor else [])
+    + ([ARBITRATE, VERIFY, IMPORTS, TERRITORY] if editor else [])
     + ([NEEDS, SUGGEST] if member.can_moderate else [])
 )
 sections += ([ADMIN] if member.is_admin else []) + [ME]
@@ -42,6 +43,8 @@ if section == LISTINGS:
 elif section == ARBITRATE:
     arbitration_panel(store, member)
     waiting_panel(store, member)
+elif section == TERRITORY:
+    territory_section(member)
 elif section == VERIFY:
     verify_panel(store, member)
 elif section == IMPORTS:

@@ -503,3 +503,19 @@ def test_edits_waiting_on_a_lost_listing_are_carried_onto_another(people, db, fa
     assert "Modifications en attente (0)" in [h.value for h in at.subheader]
     assert any("Modifications reprises" in s for s in texts(at.success))
     assert revisions.overrides(people, [farm_id])[farm_id]["phone"] == "+33473009988"
+
+
+# ------------------------------------------------------------------ my territory
+
+
+def test_my_territory_shows_gaps_and_data_quality_with_links(people):
+    at = section(signed_in(EDITOR), "Mon territoire")
+    assert any("PNR Livradois-Forez" in s for s in texts(at.subheader))
+    shares = frame(at, "Part de la population")
+    assert len(shares) == 4
+    quality = frame(at, "Fiches")
+    assert {"Source", "Téléphone", "Horaires", "Position exacte"} <= set(quality.columns)
+    at.selectbox(key="staff_quality_field").set_value("Horaires").run()
+    assert not at.exception, at.exception
+    lacking = frame(at, "fiche")
+    assert all(link.startswith("/equipe?id=cc-") for link in lacking["fiche"])

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from courtcircuit.data_quality import COMPLETENESS, quality
+from courtcircuit.data_quality import COMPLETENESS, missing, quality
 from courtcircuit.db import connect
 
 
@@ -51,3 +51,16 @@ def test_a_territory_without_listings_has_empty_tables(small_build) -> None:
         everywhere = quality(con, None)
     assert report.completeness.empty and report.rejected.empty and report.rejected_rows.empty
     assert everywhere.completeness["listings"].sum() >= 10
+
+
+def test_listings_missing_a_field_are_listed_for_the_territory(small_build) -> None:
+    with connect(small_build.db) as con:
+        no_phone = missing(con, ("63",), "Téléphone")
+        expected = con.execute(
+            "SELECT id FROM listings WHERE status <> 'closed' AND phone IS NULL AND commune_insee LIKE '63%'"
+        ).fetchall()
+        stale = missing(con, ("63",), "Vérifiée depuis un an")
+    assert sorted(no_phone["id"]) == sorted(i for (i,) in expected) and len(no_phone) > 0
+    assert len(stale) > 0
+    with pytest.raises(KeyError):
+        missing(con, None, "phone IS NULL OR 1=1")
