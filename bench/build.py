@@ -28,12 +28,13 @@ from etl.demo import generate
 from etl.stages import STAGES, timed
 
 DEFAULT_DIR = Path("/tmp/court-circuit-bench-build")
+GENERATOR = 2  # bump when etl/demo/national*.py changes what it writes: cached inputs are redone
 TARGETS = {200_000: (25.0, None), 1_000_000: (120.0, 4096.0)}  # rows → (seconds, MB) of issue 12
 
 
 def sources_for(size: int, seed: int, root: Path) -> tuple[Path, float | None]:
     """The generated sources of that size (reused when already written); generation seconds."""
-    out = root / f"in-{size}-{seed}"
+    out = root / f"in-{size}-{seed}-g{GENERATOR}"
     if (out / "expected.json").is_file() and (out / "sources.toml").is_file():
         return out, None
     started = time.perf_counter()

@@ -310,9 +310,37 @@ def test_france_at_scale_writes_that_many_records_in_metropolitan_france(tmp_pat
     assert sum(manifest.totals.values()) == 20_000
     recs = records(tmp_path)
     assert len(recs) == 20_000
-    coords = [r["coords"] for r in recs.values() if r["coords"]]
+    swapped = bad(manifest, "coordinates_swapped")
+    coords = [r["coords"] for k, r in recs.items() if r["coords"] and k not in swapped]
     assert len(coords) > 18_000
     assert all(41.3 <= lat <= 51.15 and -5.25 <= lon <= 9.65 for lat, lon in coords)
+    assert all(recs[k]["coords"][0] < 10 < recs[k]["coords"][1] for k in swapped)
     assert (tmp_path / "chambre-agriculture.csv").is_file()  # XLSX only for small tables
+    assert manifest.sources["chambre-departement"]["file"] == "chambre-departement.xlsx"
     for a, b in manifest.duplicates:
         assert metres(recs[a]["coords"] or recs[b]["coords"], recs[b]["coords"]) <= 200
+
+
+def test_france_at_scale_plants_each_kind_of_bad_row_apart_from_the_duplicates(tmp_path: Path) -> None:
+    manifest = generate(tmp_path, territory="france", scale=5_000, seed=3)
+    recs = records(tmp_path)
+    planted = [(b["source"], b["ref"]) for b in manifest.bad_rows]
+    assert len(planted) == len(set(planted))  # one error per row
+    assert not set(planted) & {k for pair in manifest.duplicates for k in pair}
+    for b in manifest.bad_rows:
+        row = recs[(b["source"], b["ref"])]["row"]  # type: ignore[index]
+        match b["reason"]:
+            case "missing_name":
+                assert recs[(b["source"], b["ref"])]["name"] == ""  # type: ignore[index]
+            case "html_name":
+                assert "<script>" in recs[(b["source"], b["ref"])]["name"]  # type: ignore[index]
+            case "unknown_commune":
+                assert row["Ville"] == "Trifouilly-les-Oies" and not row["X (L93)"]
+            case "siret":
+                assert not luhn(row["SIRET"])
+    assert {b["reason"] for b in manifest.bad_rows} >= {
+        "missing_name",
+        "coordinates_swapped",
+        "phone",
+        "unknown_link",
+    }

@@ -1,6 +1,9 @@
 """France at scale, for benchmarks: `n` listings over every metropolitan commune, vectorised
-(10^6 rows in well under a minute), in the same five formats as the demo; a tenth of the OSM
-elements are Chambre farms a few metres away (the manifest's duplicate groups).
+(10^6 rows in well under a minute), in the formats of the demo; a tenth of the OSM elements are
+Chambre farms a few metres away (the manifest's duplicate groups), and bad rows of each kind
+are planted (`national_errors`, the manifest's `bad_rows`). A département's Chambre sends its
+part as a workbook: the only XLSX, kept at XLSX_ROWS (openpyxl takes minutes over 10^6 rows,
+writing or reading).
 
 `sirets` is also what bench/synthetic.py draws its SIRET numbers with.
 """
@@ -16,7 +19,10 @@ import pandas as pd
 from courtcircuit.communes import Commune, CommuneIndex
 from etl.demo import names as gn
 from etl.demo.model import CLOSED, OPEN, Manifest, Table, lambert93
+from etl.demo.national_errors import plant_errors
 from etl.demo.writers import LATIN1
+
+XLSX_ROWS = 2_000
 
 
 def metropolitan(communes: CommuneIndex) -> list[Commune]:
@@ -131,6 +137,9 @@ def france(communes: CommuneIndex, manifest: Manifest, n: int, seed: int) -> lis
     markets["adresse"], markets["jours"] = "Place du Marché", pick([d[0] for d in gn.MARKET_DAYS], counts[4])
     markets["saison"], markets["type"] = pick(("",) * 4 + ("juin-septembre",), counts[4]), "plein vent"
 
+    in_xlsx = min(XLSX_ROWS, len(chambre) // 10)  # the last rows, after the twins
+    workbook = chambre.iloc[len(chambre) - in_xlsx :].reset_index(drop=True)
+    chambre = chambre.iloc[: len(chambre) - in_xlsx]
     tables = [
         Table("chambre-france", "producers-table", "chambre-agriculture.xlsx", 20, "2026-09-30",
               "Chambres d'agriculture (fictif)", True, "chambre-mapping.toml", gn.CHAMBRE, frame=chambre,
@@ -142,18 +151,24 @@ def france(communes: CommuneIndex, manifest: Manifest, n: int, seed: int) -> lis
               columns=gn.MARKETS, frame=markets, licence=OPEN),
         Table("osm-france", "osm-overpass", "osm-france.overpass.json", 50, "2026-10-15",
               "OpenStreetMap (extrait fictif)", rows=elements, licence="ODbL 1.0"),
+        Table("chambre-departement", "producers-table", "chambre-departement.xlsx", 20, "2026-09-30",
+              "Chambre d'agriculture départementale (fictif)", True, "chambre-departement-mapping.toml",
+              gn.CHAMBRE, frame=workbook, licence=CLOSED),
     ]  # fmt: skip
     tables[0].kinds["producteur"], tables[2].kinds["amap"], tables[3].kinds["marche"] = (
-        counts[0],
+        len(chambre),
         counts[3],
         counts[4],
     )
+    tables[5].kinds["producteur"] = in_xlsx
     tables[1].kinds.update(Counter(gn.PNR_CATEGORIES[c][1] for c in category.tolist()))
     tables[4].kinds.update(Counter(gn.OSM_KINDS[c][1] for c in kind.tolist()))
     refs = chambre["ref"].tolist()
     manifest.duplicate_groups = [
         [("chambre-france", refs[j]), ("osm-france", f"node/{ids[j]}")] for j in range(twins)
     ]
+    spoil = dict(zip(("chambre", "pnr", "amap", "marches", "osm"), tables, strict=False))
+    plant_errors(spoil, manifest, rng, twins)
     return tables
 
 
