@@ -217,3 +217,16 @@ def test_agencebio_pages_are_fetched_until_the_total_and_saved_as_one_answer(tmp
     assert [parse_qs(urlsplit(p).query)["debut"] for _, p, _ in server.requests] == [["0"], ["3"]]
     saved = json.loads(source.path.read_bytes())
     assert [i["numeroBio"] for i in saved["items"]] == ["130000", "130001", "130002", "130003", "130004"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "suffix"), [("check_siret", ".entreprises.json"), ("geocode", ".geocodage.csv")]
+)
+def test_a_damaged_saved_answer_fails_its_source_in_french(
+    tmp_path: Path, communes: CommuneIndex, flag: str, suffix: str
+) -> None:
+    shutil.copy(RECORDED / "agencebio-operateurs.json", tmp_path / "bio.json")
+    (tmp_path / f"bio.json{suffix}").write_bytes(b"\xff\xfe{ pas lisible")
+    source = SourceConfig(name="bio", format="agencebio", path=tmp_path / "bio.json", **{flag: True})
+    reading = read_source(source, build_steps(communes), [], progress=False)
+    assert reading.failure == f"bio.json{suffix} illisible : relancer « python -m etl refresh bio »"

@@ -25,6 +25,7 @@ from courtcircuit.record import Record
 from etl.adapters import ADAPTERS
 from etl.connectors.http import HttpSettings, ServiceUnavailable, fetch, multipart
 from etl.connectors.live import save_atomically
+from etl.limits import read_bytes_limited
 from etl.record import SourceFileError
 from etl.sources import SourceConfig
 
@@ -139,8 +140,8 @@ def load_results(source: SourceConfig) -> dict[str, dict[str, str]]:
     if not path.is_file():
         return {}
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
+        text = read_bytes_limited(path).decode("utf-8-sig")
+    except UnicodeDecodeError as err:
         raise SourceFileError(
             f"{path.name} illisible : relancer « python -m etl refresh {source.name} »"
         ) from err

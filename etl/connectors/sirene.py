@@ -22,6 +22,7 @@ from courtcircuit.record import Record
 from etl.adapters import ADAPTERS
 from etl.connectors.http import HttpSettings, ServiceUnavailable, fetch
 from etl.connectors.live import save_atomically
+from etl.limits import read_bytes_limited
 from etl.record import SourceFileError
 from etl.sources import SourceConfig
 
@@ -96,9 +97,9 @@ def load_answers(source: SourceConfig) -> tuple[dict[str, object], str]:
     if not path.is_file():
         return {}, ""
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(read_bytes_limited(path))
         return dict(document["answers"]), str(document.get("checked_at", ""))[:10]
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as err:
         raise SourceFileError(
             f"{path.name} illisible : relancer « python -m etl refresh {source.name} »"
         ) from err
