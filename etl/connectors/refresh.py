@@ -69,7 +69,10 @@ def refresh(
 ) -> dict[str, Fetched]:
     """Fetch the selected sources; one Fetched per source, its errors in French (never raised)."""
     outcomes: dict[str, Fetched] = {}
-    for source in select(sources, names):
+    selected = select(sources, names)
+    if not selected:
+        say("aucune source en ligne (url, territory, geocode, check_siret) : construction seule")
+    for source in selected:
         started = time.perf_counter()
         outcome = outcomes[source.name] = Fetched(source.name)
         steps: list[tuple[str, Callable[[], str]]] = []
