@@ -5,7 +5,6 @@ The lock and the swap live in courtcircuit/db_swap.py: staff edits are published
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -38,7 +37,7 @@ from courtcircuit.workspace.store import DEFAULT_PATH, ENV_VAR, Store
 from etl.checks import run_checks
 from etl.links import Link
 from etl.open_data import swap_open_data, write_open_data
-from etl.resolve import GoldenListing, MergeNote
+from etl.resolve import GoldenListing, MergeNote, provenance_json
 from etl.sources import SourceConfig
 from etl.stages import stage
 
@@ -61,15 +60,14 @@ def previous_ids(db: Path) -> dict[tuple[str, str], str]:
 
 
 def _listing_rows(listings: list[GoldenListing]) -> pd.DataFrame:
-    rows = []
-    for listing in listings:
-        row = {name: getattr(listing.fields, name) for name in RECORD_FIELDS}
-        row["id"] = listing.id
-        row["is_demo"] = all(m.is_demo for m in listing.members)
-        row["sources"] = sorted({m.source for m in listing.members})
-        row["field_provenance"] = json.dumps(listing.provenance, ensure_ascii=False)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=list(LISTINGS.names()))
+    # Column by column: a dict per row made pandas the slowest part of publishing 10^6 listings.
+    fields = [listing.fields for listing in listings]
+    columns: dict[str, list[object]] = {name: [getattr(f, name) for f in fields] for name in RECORD_FIELDS}
+    columns["id"] = [listing.id for listing in listings]
+    columns["is_demo"] = [all(m.is_demo for m in listing.members) for listing in listings]
+    columns["sources"] = [sorted({m.source for m in listing.members}) for listing in listings]
+    columns["field_provenance"] = [provenance_json(listing) for listing in listings]
+    return pd.DataFrame(columns, columns=list(LISTINGS.names()))
 
 
 def _create(

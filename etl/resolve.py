@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -251,6 +252,19 @@ def golden(members: list[Record], listing_id: str) -> GoldenListing:
         else:
             values[name] = None
     return GoldenListing(listing_id, members, ListingFields(**values), provenance)
+
+
+def provenance_json(listing: GoldenListing) -> str:
+    """`json.dumps(listing.provenance, ensure_ascii=False)`, each member's part encoded once: the
+    fields a member gives share one dict (see `golden`), and field names are plain identifiers."""
+    parts: dict[int, str] = {}
+    items = []
+    for name, origin in listing.provenance.items():
+        part = parts.get(id(origin))
+        if part is None:
+            part = parts[id(origin)] = json.dumps(origin, ensure_ascii=False)
+        items.append(f'"{name}": {part}')
+    return "{" + ", ".join(items) + "}"
 
 
 @dataclass

@@ -7,7 +7,9 @@ directly) and the answers must be the same, ties and the 80 km edge included.
 
 from __future__ import annotations
 
+import json
 import random
+from datetime import date
 
 import pytest
 from rapidfuzz import fuzz
@@ -16,7 +18,7 @@ from courtcircuit.geo import haversine_km
 from courtcircuit.record import OutletRef, Record
 from courtcircuit.vocab import fold
 from etl.links import resolve_links
-from etl.resolve import GoldenListing, candidate_pairs, name_score, resolve
+from etl.resolve import GoldenListing, candidate_pairs, name_score, provenance_json, resolve
 
 # The words name_score leaves out (etl.name_keys.STOPWORDS), written out again.
 STOP = set(
@@ -62,6 +64,9 @@ def records(seed: int, n: int) -> list[Record]:
             lon=round(lon, 5),
             geo_precision="commune" if vague else "exact",
             commune_insee=rng.choice(("63003", "63004", "43001")),
+            source_date=date(2026, 1, 1 + i % 28) if source != "c" else None,
+            phone=rng.choice((None, "+33465710000", "+33465710001")),
+            street=rng.choice((None, "", "Le Bourg", "Rue de l'Église")),
         )
         if i and rng.random() < 0.3:  # a twin of an earlier record, a few metres away
             twin = out[rng.randrange(len(out))]
@@ -145,3 +150,11 @@ def test_candidate_pairs_are_every_close_or_same_commune_pair(seed: int) -> None
         found[p] == pytest.approx(expected[p]) if expected[p] is not None else found[p] is None
         for p in expected
     )
+
+
+def test_provenance_json_is_json_dumps_of_the_provenance() -> None:
+    listings = resolve(records(6, 400)).listings
+    assert any(len(x.members) > 1 for x in listings)
+    for listing in listings:
+        assert provenance_json(listing) == json.dumps(listing.provenance, ensure_ascii=False)
+        assert json.loads(provenance_json(listing)) == listing.provenance
