@@ -94,8 +94,9 @@ def test_an_unusable_answer_keeps_the_previous_file(tmp_path: Path, answer: str,
     shutil.copy(RECORDED / "gogocarto-older.json", source.path)
     with recorded_server({"/api/elements.json": answer}) as server:
         source = live(tmp_path, "gogocarto", url=server.url)
-        with pytest.raises(ServiceUnavailable, match=why):
+        with pytest.raises(ServiceUnavailable, match=why) as caught:
             fetch_source(source, FAST)
+    assert "réponse est inutilisable (la réponse " in str(caught.value)  # no temporary file's name
     assert source.path.read_bytes() == (RECORDED / "gogocarto-older.json").read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["gogocarto.json"]  # no temporary left behind
 

@@ -55,7 +55,7 @@ def _checked(source: SourceConfig, payload: bytes, service: str) -> None:
         next(iter(ADAPTERS[source.format].rows(replace(source, path=probe))), None)
     except SourceFileError as err:
         raise ServiceUnavailable(
-            f"{service} a répondu, mais la réponse est inutilisable ({err}) : "
+            f"{service} a répondu, mais la réponse est inutilisable ({str(err).replace(probe.name, 'la réponse')}) : "
             "les données précédentes de cette source sont gardées"
         ) from err
     finally:
