@@ -14,6 +14,7 @@ from courtcircuit.search import PARIS
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, LABELS, PRODUCTS
 from ui.chrome import cursor, outlines
 from ui.listing_view import contact_lines, link_list, vocab_badges
+from ui.map_background import communes_near
 from ui.mapview import listings_map, show_map
 from ui.pages import SEARCH, routed
 from ui.search_form import WRITTEN
@@ -95,6 +96,7 @@ with side:
             center=(f["lat"], f["lon"]),
             zoom=13,
             outlines=outlines(tuple(departements_of([insee]))) if insee else None,
+            communes=communes_near(float(f["lat"]), float(f["lon"])),
         ),
         height=300,
         returned_objects=[],

@@ -17,6 +17,7 @@ from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
 from ui.geolocation import locate_button
+from ui.map_background import communes_around, communes_over
 from ui.mapview import BASEMAPS, clicked_listing_id, listings_map, show_map
 from ui.pages import LISTING, routed
 from ui.place_picker import clicked_place, suggestions
@@ -156,6 +157,7 @@ with map_col:
         center=(state.lat, state.lon) if state.area else None,
         radius_km=float(state.radius_km) if state.area else None,
         outlines=outlines(tuple(departements)) if departements else None,
+        communes=communes_around(state.area) if state.area else communes_over(shown),
         basemap=state.basemap,
     )
     out = show_map(

@@ -40,7 +40,7 @@ AMBERT = (45.549014, 3.743204)
 # numbers and our constants only); the data-carrying ones are ui.map_elements'.
 ALLOWED_ELEMENTS = {
     "Figure", "Element", "Map", "TileLayer", "Circle", "FitBounds",
-    "MapScript", "Outlines", "FillWhenTilesFail", "ListingCluster",
+    "MapScript", "Outlines", "FillWhenTilesFail", "ListingCluster", "CommuneLayer",
 }  # fmt: skip
 
 
@@ -71,13 +71,34 @@ def _outlines(texts: list[str]) -> dict:
     }
 
 
+def _communes(texts: list[str]) -> dict:
+    """A commune layer (courtcircuit.communes.map_layer) whose names are the hostile texts."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"n": t, "z": 11, "p": [45.5, 3.7]},
+                "geometry": {"type": "Point", "coordinates": [3.7, 45.5]},
+            }
+            for t in texts
+        ],
+    }
+
+
 def _app_maps(texts: list[str]) -> dict[str, folium.Map]:
     """The maps each page builds, with hostile text wherever data goes."""
-    points, shapes = _points(texts), _outlines(texts)
+    points, shapes, towns = _points(texts), _outlines(texts), _communes(texts)
     return {
-        "recherche": mapview.listings_map(points, center=AMBERT, radius_km=10, outlines=shapes),
-        "recherche sans fond": mapview.listings_map(points, center=AMBERT, radius_km=10, basemap="aucun"),
-        "fiche": mapview.listings_map(points.head(1), center=AMBERT, zoom=13, outlines=shapes),
+        "recherche": mapview.listings_map(
+            points, center=AMBERT, radius_km=10, outlines=shapes, communes=towns
+        ),
+        "recherche sans fond": mapview.listings_map(
+            points, center=AMBERT, radius_km=10, basemap="aucun", communes=towns
+        ),
+        "fiche": mapview.listings_map(
+            points.head(1), center=AMBERT, zoom=13, outlines=shapes, communes=towns
+        ),
         "fournisseurs": mapview.listings_map(points, center=AMBERT, radius_km=30, outlines=shapes),
         "annuaire": mapview.listings_map(points, outlines=shapes),
         "vide": mapview.listings_map(points.head(0)),
@@ -189,7 +210,7 @@ def test_data_enters_our_templates_only_pre_encoded() -> None:
     as tojson, which leaves braces alone."""
     source = Path(map_elements.__file__).read_text()
     templates = re.findall(r'Template\(\s*"""(.*?)"""', source, re.S)
-    assert len(templates) == 4
+    assert len(templates) == 5
     allowed = re.compile(r"this\.(\w+_js|function|(_parent|tiles|outlines)\.get_name\(\)|get_name\(\))")
     for template in templates:
         for expression in re.findall(r"\{\{(.*?)\}\}", template):

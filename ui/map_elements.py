@@ -87,6 +87,32 @@ class FillWhenTilesFail(MacroElement):
         self.outlines = outlines
 
 
+class CommuneLayer(MacroElement):
+    """Commune outlines and names (``courtcircuit.communes.map_layer``), more names the closer
+    the zoom. With tiles, drawn only once a tile fails (offline); without, at once."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = CourtCircuitMap.communeLayer(
+                {{ this._parent.get_name() }}, {{ this.data_js }});
+            {% if this.tiles %}
+            CourtCircuitMap.communesWhenTilesFail(
+                {{ this._parent.get_name() }}, {{ this.tiles.get_name() }}, {{ this.get_name() }});
+            {% else %}
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            {% endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, tiles: MacroElement | None) -> None:
+        super().__init__()
+        self._name = "CommuneLayer"
+        self.data_js = js_literal(data)
+        self.tiles = tiles
+
+
 class ListingCluster(JSCSSMixin, MacroElement):
     """Listings drawn in the browser from compact rows ``[lat, lon, kind index, name, id]``,
     clustered by leaflet.markercluster (one Python object per marker would cost ~10x the HTML

@@ -43,7 +43,7 @@ import streamlit_folium
 
 from courtcircuit.geo import Area
 from courtcircuit.vocab import KINDS
-from ui.map_elements import FillWhenTilesFail, ListingCluster, MapScript, Outlines
+from ui.map_elements import CommuneLayer, FillWhenTilesFail, ListingCluster, MapScript, Outlines
 from ui.map_safety import UnsafeMapText, check_map
 
 
@@ -203,6 +203,7 @@ def listings_map(
     zoom: int | None = None,
     radius_km: float | None = None,
     outlines: dict | None = None,
+    communes: dict | None = None,
     online_tiles: bool = True,
     basemap: str = "osmfr",
     lang: str = "fr",
@@ -216,6 +217,8 @@ def listings_map(
     - ``radius_km``: draw the search circle around ``center`` (required then).
     - ``outlines``: GeoJSON (e.g. départements) drawn as light lines beneath the markers,
       so the map stays readable when tiles cannot load.
+    - ``communes``: commune outlines and names (``courtcircuit.communes.map_layer``), drawn
+      when the tiles fail or there are none: the offline map names its towns.
     - ``online_tiles``/``basemap``: tiles fetched by the visitor's browser, from
       :data:`BASEMAPS` (``"aucun"`` or ``online_tiles=False``: none). When tiles fail to
       load (offline), the outlines get a land fill, so the map never is a blank grey box.
@@ -245,7 +248,7 @@ def listings_map(
         zoom_start=zoom or (12 if center is not None else DEFAULT_ZOOM),
         tiles=None,
         prefer_canvas=True,  # thousands of circle markers: one canvas, not thousands of SVG nodes
-        control_scale=True,
+        control_scale=False,  # ours, metric only: see setup in static/map/listings.js
     )
     # Per instance, not on the class: other maps in the process keep folium's defaults.
     # Bootstrap, Font Awesome and awesome-markers are dropped: nothing here uses them.
@@ -264,6 +267,8 @@ def listings_map(
         m.add_child(shapes)
         if tiles is not None:
             m.add_child(FillWhenTilesFail(tiles, shapes))
+    if communes is not None and communes.get("features"):
+        m.add_child(CommuneLayer(communes, tiles))
 
     if radius_km is not None and center is not None:
         circle = folium.Circle(

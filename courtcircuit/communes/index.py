@@ -224,6 +224,15 @@ class CommuneIndex:
             found[p] = codes[g]
         return found
 
+    def shapes_in(self, south: float, west: float, north: float, east: float) -> dict[str, list]:
+        """The polygons meeting a lat/lon box, by commune INSEE code (a commune drawn from its
+        former communes has several)."""
+        tree, polygons, codes = self._geometry
+        found: dict[str, list] = {}
+        for i in tree.query(shapely.box(west, south, east, north), predicate="intersects"):
+            found.setdefault(codes[i], []).append(polygons[i])
+        return found
+
     def outlines(self, departements: list[str] | None = None, tolerance: float = 0.01) -> dict:
         """GeoJSON FeatureCollection of simplified département outlines (WGS84), for an offline map."""
         features = []

@@ -11,12 +11,39 @@
         return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
     }
 
+    // White letters on dark fills, dark letters on light ones (the buyers' yellow): WCAG contrast.
+    function textOn(hex) {
+        var n = parseInt(String(hex).replace("#", ""), 16);
+        if (isNaN(n)) return "#ffffff";
+        var lum = 0.299 * (n >> 16 & 255) + 0.587 * (n >> 8 & 255) + 0.114 * (n & 255);
+        return lum > 160 ? "#1f2a1c" : "#ffffff";
+    }
+
     function el(tag, cls, text) {
         var e = document.createElement(tag);
         if (cls) e.className = cls;
         if (text !== undefined) e.textContent = text;
         return e;
     }
+
+    // A circle marker that also draws its kind's letter (P, V, M…) on the canvas, so kinds are
+    // told apart without colour vision (RGAA: no information by colour alone). It stays a
+    // CircleMarker on the shared canvas: one DOM node per marker would slow 20,000 of them.
+    var GlyphMarker = L.CircleMarker.extend({
+        _updatePath: function () {
+            L.CircleMarker.prototype._updatePath.call(this);
+            var ctx = this._renderer && this._renderer._ctx, glyph = this.options.glyph;
+            if (!ctx || !glyph || this._empty()) return;
+            var p = this._point;
+            ctx.save();
+            ctx.fillStyle = this.options.glyphColor || "#ffffff";
+            ctx.font = "700 " + Math.round(this._radius * 1.25) + "px system-ui, sans-serif";
+            ctx.textAlign = "center";
+            ctx.textBaseline = "middle";
+            ctx.fillText(glyph, p.x, p.y + 0.5);
+            ctx.restore();
+        }
+    });
 
     // The per-row callback the cluster layer calls. kinds[i] is {c, g, l} (colour, glyph,
     // label); rows are [lat, lon, kind index, name, id].
@@ -27,6 +54,7 @@
             box.appendChild(el("strong", "", row[3]));
             var glyph = el("span", "cc-glyph", k.g);
             glyph.style.background = k.c;
+            glyph.style.color = textOn(k.c);
             kind.appendChild(glyph);
             kind.appendChild(document.createTextNode(" " + k.l));
             box.appendChild(kind);
@@ -35,9 +63,10 @@
             return box;
         }
         return function (row) {
-            var marker = L.circleMarker([row[0], row[1]], {
-                radius: 7, weight: 1.5, color: "#ffffff", fillColor: kinds[row[2]].c, fillOpacity: 0.95,
-                listing_id: row[4]
+            var k = kinds[row[2]];
+            var marker = new GlyphMarker([row[0], row[1]], {
+                radius: 9, weight: 1.5, color: "#ffffff", fillColor: k.c, fillOpacity: 1,
+                glyph: k.g, glyphColor: textOn(k.c), listing_id: row[4]
             });
             if (row[3]) marker.bindTooltip(esc(row[3]));  // Leaflet parses a string tooltip as HTML
             // This listener runs before the click reaches the cluster group, where st_folium
@@ -64,15 +93,20 @@
     }
 
     // The legend: title and [{c, g, l}] items, built as DOM nodes and text, never parsed as HTML.
+    // A <details>: folded to its title on a narrow map (a phone), where the open legend would
+    // hide a third of it; open on a desktop. The browser makes it keyboard-operable.
     function addLegend(map, title, items) {
         var legend = L.control({position: "bottomright"});
         legend.onAdd = function () {
-            var div = L.DomUtil.create("div", "cc-legend");
-            div.appendChild(el("div", "cc-legend-title", title));
+            var div = L.DomUtil.create("details", "cc-legend");
+            var size = map.getSize();
+            div.open = size.x >= 420 && size.y >= 400;
+            div.appendChild(el("summary", "cc-legend-title", title));
             var list = el("ul");
             items.forEach(function (k) {
                 var li = el("li"), glyph = el("span", "cc-glyph", k.g);
                 glyph.style.background = k.c;
+                glyph.style.color = textOn(k.c);
                 li.appendChild(glyph);
                 li.appendChild(document.createTextNode(k.l));
                 list.appendChild(li);
@@ -99,9 +133,24 @@
         L.DomEvent.on(map.getContainer(), "mousedown", kb._onMouseDown, kb);
     }
 
+    // The land: outlines and their offline fill in their own pane and canvas, above the tiles and
+    // under the commune names, which stay under the markers (the markers' canvas is the
+    // overlay pane's, z-index 400).
+    function land(map) {
+        if (!map._ccLand) {
+            map.createPane("ccLand").style.zIndex = 250;
+            var names = map.createPane("ccCommuneNames");
+            names.style.zIndex = 390;
+            names.style.pointerEvents = "none";
+            map._ccLand = L.canvas({pane: "ccLand"});
+        }
+        return map._ccLand;
+    }
+
     // Administrative outlines under the markers: not clickable, no tooltip.
     function addOutlines(map, geojson, style) {
-        return L.geoJSON(geojson, style).addTo(map);
+        var options = L.extend({}, style, {pane: "ccLand", renderer: land(map)});
+        return L.geoJSON(geojson, options).addTo(map);
     }
 
     // Offline the tiles fail one by one: give the outlines a land fill at the first failure,
@@ -110,11 +159,46 @@
         tiles.once("tileerror", function () { outlines.setStyle({fill: true}); });
     }
 
+    // Commune outlines and names, drawn from our own data for a map without tiles (offline).
+    // geojson: features whose properties are {n: name, z: zoom from which the name shows,
+    // p: [lat, lon] of the name}. Names are text nodes in their own pane, under the markers
+    // and not clickable; the closer the zoom, the more of them.
+    function communeLayer(map, geojson) {
+        var lines = L.geoJSON(geojson, {
+            style: {color: "#6f7d60", weight: 0.9, opacity: 0.9, dashArray: "4 3", fill: false},
+            interactive: false, pane: "ccLand", renderer: land(map)
+        });
+        var group = L.layerGroup([lines]);
+        var names = geojson.features.map(function (f) {
+            var icon = L.divIcon({className: "cc-commune", html: el("span", "", f.properties.n), iconSize: null});
+            return {z: f.properties.z, marker: L.marker(f.properties.p, {
+                icon: icon, interactive: false, keyboard: false, pane: "ccCommuneNames"
+            })};
+        });
+        function update() {
+            var zoom = map.getZoom();
+            names.forEach(function (name) {
+                if (zoom >= name.z) group.addLayer(name.marker);
+                else group.removeLayer(name.marker);
+            });
+        }
+        map.on("zoomend", update);
+        update();
+        return group;
+    }
+
+    // Online tiles first: the communes are drawn only once a tile fails (offline).
+    function communesWhenTilesFail(map, tiles, communes) {
+        tiles.once("tileerror", function () { communes.addTo(map); });
+    }
+
     // Once per map: where L.Marker's default icon lives (it guesses the folder from
     // leaflet.css's URL, which fails when the CSS is injected as st_folium does), and focus.
     function setup(map, imagePath) {
         L.Icon.Default.imagePath = imagePath;
         focusWithoutScroll(map);
+        // Metric only: folium's own scale bar also shows miles.
+        L.control.scale({imperial: false, maxWidth: 120}).addTo(map);
     }
 
     window.CourtCircuitMap = {
@@ -122,8 +206,11 @@
         addLegend: addLegend,
         addOutlines: addOutlines,
         fillWhenTilesFail: fillWhenTilesFail,
+        communeLayer: communeLayer,
+        communesWhenTilesFail: communesWhenTilesFail,
         focusWithoutScroll: focusWithoutScroll,
         markerFactory: markerFactory,
+        GlyphMarker: GlyphMarker,
         setup: setup
     };
 })();
