@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/court-circuit.duckdb
 PORT ?= 8501
 
-.PHONY: run test build lint format bench clean browser-deps postgres-deps
+.PHONY: run test build lint format bench clean browser-deps postgres-deps i18n
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# New interface text wrapped in _() or N_() goes into the catalogue; translate the empty
+# msgstr lines of locale/en/LC_MESSAGES/messages.po (tests/test_i18n.py fails until done).
+i18n: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract --no-default-keywords -k _ -k N_ --no-location --sort-output \
+		--project Court-Circuit -o locale/messages.pot app.py ui pages
+	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale -l en --no-location --no-fuzzy-matching
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench.search

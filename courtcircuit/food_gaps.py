@@ -25,15 +25,28 @@ from courtcircuit.vocab import PRODUCTS
 CAP_KM = 40.0
 THRESHOLDS_KM = (5, 10, 20)
 PRODUCT_KM = 30.0
-# The ways a resident buys directly, each a SQL condition on a listing (constants only).
-ACCESS: dict[str, tuple[str, str]] = {
-    "ferme": (
+
+
+@dataclass(frozen=True)
+class Access:
+    fr: str
+    en: str
+    sql: str  # the condition on a listing (a constant)
+
+    def label(self, lang: str = "fr") -> str:
+        return self.en if lang == "en" else self.fr
+
+
+# The ways a resident buys directly.
+ACCESS: dict[str, Access] = {
+    "ferme": Access(
         "Vente à la ferme ou magasin de producteurs",
+        "Farm shop or producers' shop",
         "kind = 'magasin_producteurs' OR (kind = 'producteur' AND list_contains(channels, 'vente_ferme'))",
     ),
-    "marche": ("Marché", "kind = 'marche'"),
-    "amap": ("AMAP / paniers", "kind = 'amap'"),
-    "distributeur": ("Distributeur automatique", "kind = 'distributeur'"),
+    "marche": Access("Marché", "Market", "kind = 'marche'"),
+    "amap": Access("AMAP / paniers", "AMAP / box scheme", "kind = 'amap'"),
+    "distributeur": Access("Distributeur automatique", "Vending machine", "kind = 'distributeur'"),
 }
 _KM = (
     f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(o.lat - c.lat) / 2), 2) + "
@@ -111,9 +124,9 @@ def food_gaps(
             frame, empty, pd.DataFrame(columns=["product", "label", "population_beyond", "share_beyond"]), 0
         )
     cap = max(CAP_KM, *thresholds)
-    for access, (label, condition) in ACCESS.items():
-        frame[f"km_{access}"] = _nearest(con, frame, condition, cap)
-        shares += [(access, label, *row) for row in _share_rows(frame, f"km_{access}", total, thresholds)]
+    for access, kind in ACCESS.items():
+        frame[f"km_{access}"] = _nearest(con, frame, kind.sql, cap)
+        shares += [(access, kind.fr, *row) for row in _share_rows(frame, f"km_{access}", total, thresholds)]
     products = []
     for term in PRODUCTS.terms:
         # A constant per vocabulary code: the code is checked against the vocabulary, not typed.

@@ -21,27 +21,32 @@ from courtcircuit.communes.territory import commune_shapes
 from courtcircuit.db import default_db_path, file_identity
 from courtcircuit.export import neutralise
 from courtcircuit.food_gaps import ACCESS, PRODUCT_KM, THRESHOLDS_KM, GapReport, food_gaps
+from courtcircuit.vocab import PRODUCTS
 from ui.chrome import communes, cursor
+from ui.i18n import N_, _, current, term
 from ui.text import md
 
-BANDS = ("moins de 5 km", "5 à 10 km", "10 à 20 km", "20 à 40 km", "plus de 40 km")
+BANDS = (N_("moins de 5 km"), N_("5 à 10 km"), N_("10 à 20 km"), N_("20 à 40 km"), N_("plus de 40 km"))
 BAND_COLOURS = ("#edf8e9", "#bae4b3", "#74c476", "#238b45", "#00441b")  # light = close (prints in grey)
 
 
 def band(km: float | None) -> str:
     if km is None or pd.isna(km):
-        return BANDS[-1]
+        return _(BANDS[-1])
     for limit, name in zip((5, 10, 20, 40), BANDS, strict=False):
         if km <= limit:
-            return name
-    return BANDS[-1]
+            return _(name)
+    return _(BANDS[-1])
 
 
 def km_text(km: float | None) -> str:
-    return "plus de 40 km" if km is None or pd.isna(km) else f"{km:.1f} km".replace(".", ",")
+    if km is None or pd.isna(km):
+        return _("plus de 40 km")
+    text = f"{km:.1f} km"
+    return text if current() == "en" else text.replace(".", ",")
 
 
-@st.cache_data(show_spinner="Calcul des distances…", max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32)
 def _report(codes: tuple[str, ...], db_key: str) -> GapReport:  # db_key: recompute after a rebuild
     index = communes()
     return food_gaps(cursor(), [index.get(c) for c in codes])
@@ -68,30 +73,29 @@ def _png(chart: alt.Chart) -> bytes:
 
 def _share_chart(report: GapReport, threshold: int) -> tuple[alt.Chart, pd.DataFrame]:
     rows = report.shares[report.shares["threshold_km"] == threshold]
+    share = _("Part de la population")
     table = pd.DataFrame(
         {
-            "Accès": list(rows["label"]),
-            f"Habitants à plus de {threshold} km": [int(v) for v in rows["population_beyond"]],
-            "Part de la population": [round(100 * v, 1) for v in rows["share_beyond"]],
+            _("Accès"): [ACCESS[a].label(current()) for a in rows["access"]],
+            _("Habitants à plus de {km} km", km=threshold): [int(v) for v in rows["population_beyond"]],
+            share: [round(100 * v, 1) for v in rows["share_beyond"]],
         }
     )
     chart = (
         alt.Chart(table)
         .mark_bar(color="#2e7d32")
         .encode(
-            y=alt.Y("Accès:N", sort=None, title=None),
+            y=alt.Y(f"{_('Accès')}:N", sort=None, title=None),
             x=alt.X(
-                "Part de la population:Q",
-                title=f"% de la population à plus de {threshold} km",
+                f"{share}:Q",
+                title=_("% de la population à plus de {km} km", km=threshold),
                 scale=alt.Scale(domain=[0, 100]),
             ),
             tooltip=list(table.columns),
         )
-        .properties(height=40 * len(table), title=f"Part des habitants à plus de {threshold} km")
+        .properties(height=40 * len(table), title=_("Part des habitants à plus de {km} km", km=threshold))
     )
-    labels = chart.mark_text(align="left", dx=4).encode(
-        text=alt.Text("Part de la population:Q", format=".1f")
-    )
+    labels = chart.mark_text(align="left", dx=4).encode(text=alt.Text(f"{share}:Q", format=".1f"))
     return (chart + labels).properties(height=40 * len(table)), table
 
 
@@ -110,70 +114,81 @@ def _map_chart(report: GapReport, access: str) -> alt.Chart:
         )
         .encode(
             color=alt.Color(
-                "bande:N", title="Distance", scale=alt.Scale(domain=list(BANDS), range=list(BAND_COLOURS))
+                "bande:N",
+                title=_("Distance"),
+                scale=alt.Scale(domain=[_(b) for b in BANDS], range=list(BAND_COLOURS)),
             ),
             tooltip=[
-                alt.Tooltip("name:N", title="Commune"),
-                alt.Tooltip("population:Q", title="Habitants", format=",d"),
-                alt.Tooltip("distance:N", title="Au plus proche"),
+                alt.Tooltip("name:N", title=_("Commune")),
+                alt.Tooltip("population:Q", title=_("Habitants"), format=",d"),
+                alt.Tooltip("distance:N", title=_("Au plus proche")),
             ],
         )
         .project("mercator")
-        .properties(height=520, title=f"Distance de la mairie au plus proche : {ACCESS[access][0].lower()}")
+        .properties(
+            height=520,
+            title=_(
+                "Distance de la mairie au plus proche : {what}", what=ACCESS[access].label(current()).lower()
+            ),
+        )
     )
 
 
 def gaps_dashboard(territory: list[Commune], name: str, key: str) -> None:
     """The dashboard for the communes of ``territory`` (``key``: a prefix for widget keys)."""
     if not territory:
-        st.info("Aucune commune dans ce territoire.")
+        st.info(_("Aucune commune dans ce territoire."))
         return
     report = _report(tuple(c.insee for c in territory), _db_key())
-    people = f"{report.population:,}".replace(",", "\u202f")  # French thousands: a narrow space
+    people = f"{report.population:,}"
+    people = people if current() == "en" else people.replace(",", "\u202f")  # French: a narrow space
     st.caption(
-        f"{md(name)} : {len(report.communes)} communes, {people} habitants (INSEE, population municipale), "
-        "chacune comptée à sa mairie."
-    )
+        _("{name} : {n} communes, {people} habitants (INSEE, population municipale), chacune comptée à sa mairie.",
+          name=md(name), n=len(report.communes), people=people)
+    )  # fmt: skip
     left, right = st.columns(2)
-    threshold = left.segmented_control("Distance", THRESHOLDS_KM, default=10, key=f"{key}_threshold",
+    threshold = left.segmented_control(_("Distance"), THRESHOLDS_KM, default=10, key=f"{key}_threshold",
                                        format_func=lambda v: f"{v} km") or 10  # fmt: skip
-    access = right.selectbox("Sur la carte", list(ACCESS), format_func=lambda a: ACCESS[a][0],
-                             key=f"{key}_access", placeholder="Choisissez un type de lieu")  # fmt: skip
+    access = right.selectbox(_("Sur la carte"), list(ACCESS), format_func=lambda a: ACCESS[a].label(current()),
+                             key=f"{key}_access", placeholder=_("Choisissez un type de lieu"))  # fmt: skip
     chart, table = _share_chart(report, threshold)
     st.altair_chart(chart, width="stretch")
     st.dataframe(table, hide_index=True, width="stretch")
     map_chart = _map_chart(report, access)
     st.altair_chart(map_chart, width="stretch")
     st.caption(
-        "Plus la commune est foncée, plus le lieu le plus proche est loin. Le tableau ci-dessous donne les mêmes distances."
+        _(
+            "Plus la commune est foncée, plus le lieu le plus proche est loin. Le tableau ci-dessous donne les mêmes distances."
+        )
     )
 
-    st.subheader(f"Communes les plus peuplées sans rien à moins de {threshold} km")
+    st.subheader(_("Communes les plus peuplées sans rien à moins de {km} km", km=threshold))
     deprived = report.most_deprived(threshold)
     st.dataframe(
-        pd.DataFrame({"Commune": deprived["name"], "Habitants": deprived["population"],
-                      "Lieu le plus proche": [km_text(v) for v in deprived["km_nearest"]]}),
+        pd.DataFrame({_("Commune"): deprived["name"], _("Habitants"): deprived["population"],
+                      _("Lieu le plus proche"): [km_text(v) for v in deprived["km_nearest"]]}),
         hide_index=True, width="stretch",
     )  # fmt: skip
-    st.subheader(f"Familles de produits sans producteur à moins de {PRODUCT_KM:g} km")
+    st.subheader(_("Familles de produits sans producteur à moins de {km} km", km=f"{PRODUCT_KM:g}"))
     products = report.products[report.products["population_beyond"] > 0]
     st.dataframe(
-        pd.DataFrame({"Produits": products["label"], "Habitants sans producteur proche": products["population_beyond"],
-                      "Part de la population (%)": [round(100 * v, 1) for v in products["share_beyond"]]}),
+        pd.DataFrame({_("Produits"): [term(PRODUCTS, p) for p in products["product"]],
+                      _("Habitants sans producteur proche"): products["population_beyond"],
+                      _("Part de la population (%)"): [round(100 * v, 1) for v in products["share_beyond"]]}),
         hide_index=True, width="stretch",
     )  # fmt: skip
 
-    by_commune = pd.DataFrame({"Code INSEE": report.communes["insee"], "Commune": report.communes["name"],
-                               "Habitants": report.communes["population"]})  # fmt: skip
-    for a, (label, _) in ACCESS.items():
-        by_commune[f"{label} (km)"] = report.communes[f"km_{a}"].round(1)
+    by_commune = pd.DataFrame({_("Code INSEE"): report.communes["insee"], _("Commune"): report.communes["name"],
+                               _("Habitants"): report.communes["population"]})  # fmt: skip
+    for a, kind in ACCESS.items():
+        by_commune[f"{kind.label(current())} (km)"] = report.communes[f"km_{a}"].round(1)
     one, two, three = st.columns(3)
-    one.download_button("Distances par commune (CSV)", french_csv(by_commune), f"{key}-communes.csv",
+    one.download_button(_("Distances par commune (CSV)"), french_csv(by_commune), f"{key}-communes.csv",
                         "text/csv", key=f"{key}_csv")  # fmt: skip
-    two.download_button("Parts de la population (CSV)", french_csv(table), f"{key}-parts.csv", "text/csv",
+    two.download_button(_("Parts de la population (CSV)"), french_csv(table), f"{key}-parts.csv", "text/csv",
                         key=f"{key}_shares_csv")  # fmt: skip
-    if three.button("Préparer les graphiques en PNG", key=f"{key}_png"):
-        st.download_button("Graphique des parts (PNG)", _png(chart), f"{key}-parts.png", "image/png",
+    if three.button(_("Préparer les graphiques en PNG"), key=f"{key}_png"):
+        st.download_button(_("Graphique des parts (PNG)"), _png(chart), f"{key}-parts.png", "image/png",
                            key=f"{key}_png_shares")  # fmt: skip
-        st.download_button("Carte des communes (PNG)", _png(map_chart), f"{key}-carte.png", "image/png",
+        st.download_button(_("Carte des communes (PNG)"), _png(map_chart), f"{key}-carte.png", "image/png",
                            key=f"{key}_png_map")  # fmt: skip

@@ -7,38 +7,41 @@ import threading
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from ui.i18n import N_, _, keep_language, language_switch, remember_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
 SEARCH = st.Page(
     str(ROOT / "pages" / "recherche.py"),
-    title="Trouver près de chez moi",
+    title=N_("Trouver près de chez moi"),
     icon=":material/search:",
     default=True,
 )
-LISTING = st.Page(str(ROOT / "pages" / "fiche.py"), title="Fiche", url_path="fiche", visibility="hidden")
+LISTING = st.Page(str(ROOT / "pages" / "fiche.py"), title=N_("Fiche"), url_path="fiche", visibility="hidden")
 OVERVIEW = st.Page(
     str(ROOT / "pages" / "annuaire.py"),
-    title="L'annuaire en chiffres",
+    title=N_("L'annuaire en chiffres"),
     icon=":material/bar_chart:",
     url_path="annuaire",
 )
 
 SUPPLIERS = st.Page(
-    str(ROOT / "pages" / "fournisseurs.py"), title="Fournisseurs locaux (pros)", icon=":material/storefront:",
+    str(ROOT / "pages" / "fournisseurs.py"), title=N_("Fournisseurs locaux (pros)"), icon=":material/storefront:",
     url_path="fournisseurs",
 )  # fmt: skip
 STAFF = st.Page(
-    str(ROOT / "pages" / "equipe.py"), title="Espace équipe", icon=":material/lock:", url_path="equipe"
+    str(ROOT / "pages" / "equipe.py"), title=N_("Espace équipe"), icon=":material/lock:", url_path="equipe"
 )
 
 GAPS = st.Page(
-    str(ROOT / "pages" / "manques.py"), title="Où manque-t-il des circuits courts ?", icon=":material/map:",
+    str(ROOT / "pages" / "manques.py"), title=N_("Où manque-t-il des circuits courts ?"), icon=":material/map:",
     url_path="manques",
 )  # fmt: skip
 PRIVACY = st.Page(
     str(ROOT / "pages" / "donnees.py"),
-    title="Données personnelles",
+    title=N_("Données personnelles"),
     icon=":material/policy:",
     url_path="donnees",
 )
@@ -61,19 +64,28 @@ def route() -> None:
     in 128 at 20 sessions ended in « This page cannot be called directly » (issue 8).
     The module-level pages stay for st.page_link / st.switch_page, which only read them.
     """
-    st.set_page_config(
-        page_title="Court-Circuit — circuits courts près de chez vous", page_icon="🥕", layout="wide"
-    )
+    remember_language()
+    st.set_page_config(page_title=_("Court-Circuit — circuits courts près de chez vous"), page_icon="🥕",
+                       layout="wide")  # fmt: skip
     outer = getattr(_routing, "active", False)
     _routing.active = True
     try:
-        page = st.navigation([copy.copy(p) for p in ALL])
+        language_switch()
+        page = st.navigation([_translated(p) for p in ALL])
         page.run()
     finally:
         _routing.active = outer
+    keep_language()
     # Read by the listing page: a link from one listing to another only changes the query
     # string, which Streamlit's frontend does not show in the address bar unless the page writes it.
     st.session_state["cc_previous_page"] = page.url_path
+
+
+def _translated(page: StreamlitPage) -> StreamlitPage:
+    """This run's copy of a page, its menu title in the current language."""
+    mine = copy.copy(page)
+    mine._title = _(page.title)  # Page has no setter; the copy is this run's alone
+    return mine
 
 
 def routed() -> None:

@@ -1,0 +1,101 @@
+"""The interface's one translation layer: French is the source language, English comes from
+the catalogue ``locale/en/LC_MESSAGES/messages.po`` (gettext format, read with Babel; ``make
+i18n`` extracts new strings into it).
+
+The language is the URL's ``?lang=en`` (shared links keep it), else French. :func:`_` is the
+gettext call pages and ui modules wrap their text in; named values are filled after
+translation (``_("{n} lieux", n=3)``), so the catalogue holds whole sentences, never fragments.
+Vocabulary labels are not in the catalogue: each term carries its English label
+(``courtcircuit.vocab``), read through :func:`term`.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import streamlit as st
+from babel.messages.pofile import read_po
+
+from courtcircuit.vocab import Vocabulary
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+LANGS = {"fr": "Français", "en": "English"}
+PARAM = "lang"
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    """msgid → msgstr of a language's catalogue (empty for French, the source language)."""
+    path = LOCALE / lang / "LC_MESSAGES" / "messages.po"
+    if lang == "fr" or not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        messages = read_po(handle, locale=lang)
+    return {m.id: m.string for m in messages if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def current() -> str:
+    """The language of this run: the URL's, else French."""
+    try:
+        lang = st.query_params.get(PARAM, "fr")
+    except Exception:  # outside a Streamlit run (a script, a test of a pure function)
+        return "fr"
+    return lang if lang in LANGS else "fr"
+
+
+def _(text: str, **values: object) -> str:
+    """``text`` in the current language, with ``values`` filled in."""
+    translated = catalogue(current()).get(text, text) if current() != "fr" else text
+    return translated.format(**values) if values else translated
+
+
+def N_(text: str) -> str:
+    """Marks text for the catalogue where it is defined (a module constant), translated later
+    with :func:`_` when shown."""
+    return text
+
+
+def term(vocabulary: Vocabulary, code: str) -> str:
+    """A vocabulary code's label in the current language (the code itself if unknown)."""
+    return vocabulary.label(code, current()) if code in vocabulary else code
+
+
+def keep_language() -> None:
+    """Put the language back in the URL when a page rewrote its query string without it."""
+    lang = st.session_state.get("cc_lang")
+    if lang and lang != "fr" and st.query_params.get(PARAM) != lang:
+        st.query_params[PARAM] = lang
+
+
+def remember_language() -> str:
+    """Read the URL's language at the start of a run and remember it for :func:`keep_language`.
+    The session's language stays when a link of ours drops the parameter."""
+    asked = st.query_params.get(PARAM)
+    if asked in LANGS:
+        st.session_state["cc_lang"] = asked
+    elif st.session_state.get("cc_lang", "fr") != "fr":
+        st.query_params[PARAM] = st.session_state["cc_lang"]
+    return current()
+
+
+def language_switch() -> None:
+    """The sidebar's language choice (a link, so it works without a rerun's state)."""
+    st.session_state["cc_lang_switch"] = current()  # the URL decides, e.g. a shared English link
+    st.sidebar.segmented_control(
+        "Langue / Language",
+        list(LANGS),
+        format_func=LANGS.get,
+        key="cc_lang_switch",
+        on_change=_switch,
+        label_visibility="collapsed",
+    )
+
+
+def _switch() -> None:
+    chosen = st.session_state.get("cc_lang_switch") or "fr"
+    st.session_state["cc_lang"] = chosen
+    if chosen == "fr":
+        st.query_params.pop(PARAM, None)
+    else:
+        st.query_params[PARAM] = chosen
