@@ -1,5 +1,6 @@
 """Command line: `python -m etl build [--db PATH] [--sources FILE.toml]`, and
-`python -m etl refresh [SOURCE…]` (fetch the live sources, then build).
+`python -m etl refresh [SOURCE…]` (fetch the live sources, then build); the import wizard's
+`read-table` and `check-source` answer in JSON (etl/import_check.py).
 
 Exit codes, for a scheduler:
   0  database rebuilt, every source read;
@@ -26,6 +27,9 @@ from etl.adapters.tables import SourceFileError
 from etl.build import DEFAULT_DECISIONS, BuildReport, SourcesFailed, build
 from etl.checks import DataCheckFailed
 from etl.connectors.refresh import Fetched, refresh
+from etl.import_check import COMMANDS as IMPORT_COMMANDS
+from etl.import_check import add_commands as add_import_commands
+from etl.import_check import run as run_import_command
 from etl.publish import BuildLocked, default_workspace
 from etl.sources import DEFAULT_SOURCES, SourceConfig, SourcesFileError, load_sources
 
@@ -40,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("names", nargs="*", metavar="SOURCE", help="sources à télécharger (défaut : toutes)")
     for command in (b, r):
         _build_options(command)
+    add_import_commands(sub)  # read-table, check-source: the import wizard's, in JSON
     return p
 
 
@@ -116,6 +121,8 @@ class Run:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command in IMPORT_COMMANDS:
+        return run_import_command(args)
     db = args.db or default_db_path()
     run = Run(args.command)
     try:
