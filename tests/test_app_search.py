@@ -212,6 +212,47 @@ def test_a_click_on_the_map_moves_the_centre(small_build, monkeypatch):
     assert str(at.query_params["lat"]).strip("[]'").startswith("45.6")
 
 
+def test_back_from_a_listing_to_a_bare_address_restores_the_search(small_build, monkeypatch):
+    # st.switch_page (a marker click) leaves a bare « / » in the history: Back lands there.
+    params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
+    at = _run(small_build.db, monkeypatch, params)
+    before = heading(at)
+    with connect(small_build.db) as con:
+        (listing_id,) = con.execute("SELECT id FROM listings LIMIT 1").fetchone()
+    at.switch_page("pages/fiche.py")
+    at.query_params.clear()
+    at.query_params["id"] = listing_id
+    at.run()
+    assert not at.exception and at.title
+    at.switch_page("pages/recherche.py")
+    at.query_params.clear()
+    at.run()
+    assert not at.exception
+    assert heading(at) == before
+    assert at.multiselect(key="cc_type").value == ["marche"]
+    assert {k: str(v).strip("[]'") for k, v in at.query_params.items()} == params  # written back
+
+
+def test_a_bare_address_opened_from_the_search_itself_is_a_new_search(small_build, monkeypatch):
+    at = _run(small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"})
+    at.query_params.clear()
+    at.run()
+    assert "dans tout l'annuaire" in heading(at)
+
+
+def test_search_params_name_every_parameter_a_search_writes():
+    from courtcircuit.search_state import SearchState, to_params
+    from courtcircuit.vocab import CHANNELS, LABELS, PRODUCTS
+    from ui.search_form import SEARCH_PARAMS
+
+    filters = Filters(
+        kinds=(KINDS.codes()[0],), channels=(CHANNELS.codes()[0],), labels=(LABELS.codes()[0],),
+        products=(PRODUCTS.codes()[0],), text="miel", open_now=True, day=1, minute=600,
+    )  # fmt: skip
+    full = SearchState("Ambert", 45.5, 3.7, 30, filters, page=2, basemap="ign")
+    assert set(to_params(full)) == SEARCH_PARAMS
+
+
 def test_my_position_centres_the_search_and_a_refusal_is_explained(small_build, monkeypatch):
     from ui.geolocation import ERRORS, BrowserPosition
 

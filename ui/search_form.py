@@ -31,6 +31,11 @@ DAY = "cc_jour"
 HOUR = "cc_heure"
 PAGE = "cc_page"
 BASEMAP = "cc_fond"
+PREVIOUS_PAGE = "cc_previous_page"  # set by ui.pages.route after each page: where the visitor comes from
+# Every parameter a search writes (search_state.to_params): a URL with none of them is bare.
+SEARCH_PARAMS = frozenset(
+    {"lieu", "lat", "lon", "rayon", *LIST_PARAMS, "texte", "ouvert", "jour", "heure", "page", "fond"}
+)
 DEFAULTS = SearchState()  # the defaults of an empty search: one place for them
 
 
@@ -44,6 +49,13 @@ def sync_from_url() -> list[str]:
     widgets_kept = RADIUS in st.session_state
     if st.session_state.get(WRITTEN) == current and widgets_kept:
         return st.session_state.get(NOTICES, [])
+    written = st.session_state.get(WRITTEN)
+    if written and not SEARCH_PARAMS & current.keys() and st.session_state.get(PREVIOUS_PAGE) == "fiche":
+        # Back from a listing opened from a map marker: st.switch_page replaced the search's
+        # history entry with a bare address, so the browser's Back lands on « / ». Coming from
+        # a listing, a bare address means « the search I came from »: this session's last one.
+        params = {k: [v] for k, v in written.items()}
+        current = written
     state, notices = parse(params)
     set_form(state)
     st.session_state[WRITTEN] = current
