@@ -22,12 +22,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url, text
 from streamlit.testing.v1 import AppTest
 
 from courtcircuit.needs import NeedsUnavailable
 from courtcircuit.workspace.needs import NeedStore
-from courtcircuit.workspace.store import BUSY_TIMEOUT_S
+from courtcircuit.workspace.store import BUSY_TIMEOUT_S, make_engine
 from tests.markdown_check import plain
+from tests.postgres import fresh_database
 from tests.test_needs import DRAFT
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -168,6 +170,35 @@ def test_an_exclusive_lock_keeps_even_readers_out_with_a_message(store, path):
     with locked(path, EXCLUSIVE), pytest.raises(NeedsUnavailable, match="occupé"):
         store.public()
     assert store.public() == []
+
+
+def test_on_postgresql_a_locked_or_read_only_store_refuses_in_french(postgres):
+    """The same reasons from PostgreSQL's errors (lock timeout, read-only transaction), on a real
+    server: another session holding the table, then the database set read-only."""
+    url = fresh_database(postgres)
+    needs = NeedStore(url)
+    needs.submit(DRAFT)
+    other = make_engine(url)
+    try:
+        with other.connect() as holder:
+            holder.execute(text("LOCK TABLE needs IN EXCLUSIVE MODE"))  # until rolled back
+            started = time.monotonic()
+            with pytest.raises(NeedsUnavailable, match="occupé") as refused:
+                needs.submit(replace(DRAFT, volume="12 douzaines"))
+            assert refused.value.reason == "busy" and time.monotonic() - started < 4 * BUSY_TIMEOUT_S
+            assert len(needs.list()) == 1  # readers go on
+        name = make_url(url).database
+        with other.connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+            admin.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+            read_only_server = NeedStore(url)  # new connections are read-only
+            assert len(read_only_server.list()) == 1
+            with pytest.raises(NeedsUnavailable, match="lecture seule") as refused:
+                read_only_server.submit(replace(DRAFT, volume="12 douzaines"))
+            assert refused.value.reason == "readonly"
+            admin.execute(text(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
+        assert NeedStore(url).submit(replace(DRAFT, volume="12 douzaines")) == 2
+    finally:
+        other.dispose()
 
 
 # ------------------------------------------------------------------ the pages
