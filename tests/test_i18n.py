@@ -67,10 +67,10 @@ def test_the_sidebar_switch_changes_the_language_and_the_url(demo_db, monkeypatc
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(demo_db))
     at = open_page("pages/donnees.py", {"lang": "en"})
     assert not at.exception, at.exception
-    switch = at.sidebar.button_group(key="cc_lang_switch")
+    switch = at.sidebar.radio(key="cc_lang_switch")
     assert switch.value == "en"
     switch.set_value("fr").run()
     assert not at.exception, at.exception
     assert "lang" not in at.query_params and at.session_state["cc_lang"] == "fr"
-    at.sidebar.button_group(key="cc_lang_switch").set_value("en").run()
+    at.sidebar.radio(key="cc_lang_switch").set_value("en").run()
     assert at.query_params["lang"] in ("en", ["en"])

@@ -80,14 +80,15 @@ def remember_language() -> str:
 
 
 def language_switch() -> None:
-    """The sidebar's language choice (a link, so it works without a rerun's state)."""
+    """The sidebar's language choice (a radio: the selected option is said by more than a colour)."""
     st.session_state["cc_lang_switch"] = current()  # the URL decides, e.g. a shared English link
-    st.sidebar.segmented_control(
+    st.sidebar.radio(
         "Langue / Language",
         list(LANGS),
         format_func=LANGS.get,
         key="cc_lang_switch",
         on_change=_switch,
+        horizontal=True,
         label_visibility="collapsed",
     )
 

@@ -9,9 +9,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from ui.i18n import N_, _, keep_language, language_switch, remember_language
+from ui.french import french_chrome
+from ui.i18n import N_, _, current, keep_language, language_switch, remember_language
 
 ROOT = Path(__file__).resolve().parent.parent
+A11Y_CSS = f"<style>{(ROOT / 'static' / 'a11y.css').read_text(encoding='utf-8')}</style>"
 
 SEARCH = st.Page(
     str(ROOT / "pages" / "recherche.py"),
@@ -67,10 +69,12 @@ def route() -> None:
     remember_language()
     st.set_page_config(page_title=_("Court-Circuit — circuits courts près de chez vous"), page_icon="🥕",
                        layout="wide")  # fmt: skip
+    st.html(A11Y_CSS)  # style only: Streamlit puts it out of the layout
     outer = getattr(_routing, "active", False)
     _routing.active = True
     try:
         language_switch()
+        french_chrome(current())  # <html lang>, and Streamlit's own English words in French
         page = st.navigation([_translated(p) for p in ALL])
         page.run()
     finally:

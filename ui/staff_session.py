@@ -85,13 +85,13 @@ def no_account_yet() -> None:
         "créer d'abord son propre compte d'administrateur (le mot de passe est demandé deux fois, "
         f"{MIN_LENGTH} caractères au moins) :"
     )
-    st.code("python -m courtcircuit.staff add-user prenom.nom@parc.fr --role admin", language="bash")
+    st.code("python -m courtcircuit.staff add-user prenom.nom@parc.fr --role admin", language="text")
     st.markdown("puis un compte par personne, avec son rôle et, pour un éditeur, son territoire :")
     st.code(
         "python -m courtcircuit.staff add-user agent@parc.fr --role editor --territory 63,42\n"
         'python -m courtcircuit.staff add-user charte@parc.fr --role editor --communes charte.csv --name "PNR"\n'
         "python -m courtcircuit.staff add-user besoins@parc.fr --role moderator",
-        language="bash",
+        language="text",
     )
     st.caption(
         "Rôles : administrateur (tout, dont les comptes), éditeur (modifie les fiches de son territoire), "

@@ -1,0 +1,69 @@
+"""Accessibility audits (RGAA / WCAG 2.1 AA) of every public page in Debian's chromium with
+axe-core: no serious or critical violation, on a desktop and on a 390 px phone. Each page is
+audited once the app is idle (Streamlit's script state) and its maps' frames are attached."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from courtcircuit.db import connect
+from tests.browser import IDLE, LONG, chromium_browser, streamlit_app
+
+pytestmark = pytest.mark.browser
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def served(demo_db, tmp_path_factory):
+    home = tmp_path_factory.mktemp("a11y")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{home / 'workspace.sqlite3'}")
+    mp.setenv("COURT_CIRCUIT_THROTTLE_DB", str(home / "throttle.sqlite3"))
+    with connect(demo_db) as con:
+        (listing,) = con.execute(
+            "SELECT id FROM listings WHERE kind = 'marche' ORDER BY id LIMIT 1"
+        ).fetchone()
+    try:
+        with streamlit_app(demo_db, home) as base, chromium_browser(home) as browser:
+            yield base, browser, listing
+    finally:
+        mp.undo()
+
+
+PAGES = {
+    "recherche": "/?lieu=Ambert&lat=45.54972&lon=3.74167",
+    "fiche": "/fiche?id={listing}",
+    "fournisseurs": "/fournisseurs",
+    "annuaire": "/annuaire",
+    "manques": "/manques?dep=63",
+    "donnees": "/donnees",
+    "equipe": "/equipe",
+}
+
+
+def serious(page) -> list[str]:
+    results = Axe().run(
+        page, options={"resultTypes": ["violations"], "runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]}
+    )
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in SERIOUS:
+            targets = [", ".join(n["target"]) for n in violation["nodes"][:3]]
+            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} · {targets}")
+    return found
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violation(served, name, width):
+    base, browser, listing = served
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    page.set_default_timeout(LONG)
+    try:
+        page.goto(base + PAGES[name].format(listing=listing), wait_until="domcontentloaded")
+        page.locator(IDLE).wait_for()
+        page.locator('[data-testid="stMain"]').wait_for()
+        assert serious(page) == []
+    finally:
+        page.context.close()
