@@ -46,7 +46,6 @@ def app(demo_db, tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
     monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", url)
     monkeypatch.setenv("COURT_CIRCUIT_DB", str(db))  # read by the rebuild a test runs
-    monkeypatch.setenv("COURT_CIRCUIT_NEEDS_DB", str(tmp_path / "needs.sqlite3"))
     monkeypatch.setenv("COURT_CIRCUIT_THROTTLE_DB", str(tmp_path / "throttle.sqlite3"))
     store = Store(url)
     accounts.add_account(store, EDITOR, "editor", PASSWORD, Territory.parse("63", "PNR Livradois-Forez"))
