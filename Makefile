@@ -56,7 +56,7 @@ format: $(VENV)/.installed-dev
 i18n: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract --no-default-keywords -k _ -k N_ --no-location --sort-output \
 		--project Court-Circuit -o locale/messages.pot app.py ui pages
-	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale -l en --no-location --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale -l en --no-fuzzy-matching
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench.search

@@ -39,6 +39,7 @@ PAGES = {
     "manques": "/manques?dep=63",
     "donnees": "/donnees",
     "equipe": "/equipe",
+    "accessibilite": "/accessibilite",
 }
 
 

@@ -74,3 +74,14 @@ def test_the_sidebar_switch_changes_the_language_and_the_url(demo_db, monkeypatc
     assert "lang" not in at.query_params and at.session_state["cc_lang"] == "fr"
     at.sidebar.radio(key="cc_lang_switch").set_value("en").run()
     assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_the_accessibility_statement_in_both_languages(demo_db, monkeypatch) -> None:
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(demo_db))
+    french = open_page("pages/accessibilite.py", {})
+    assert french.title[0].value == "Déclaration d'accessibilité"
+    assert any("partiellement conforme" in m.value for m in french.markdown)
+    assert any("Défenseur des droits" in m.value for m in french.markdown)
+    english = open_page("pages/accessibilite.py", {"lang": "en"})
+    assert english.title[0].value == "Accessibility statement"
+    assert english.subheader[0].value == "Compliance status"

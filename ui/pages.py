@@ -48,7 +48,12 @@ PRIVACY = st.Page(
     url_path="donnees",
 )
 
-ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, GAPS, STAFF, PRIVACY]
+ACCESSIBILITY = st.Page(
+    str(ROOT / "pages" / "accessibilite.py"), title=N_("Accessibilité"), icon=":material/accessibility:",
+    url_path="accessibilite",
+)  # fmt: skip
+
+ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, GAPS, STAFF, PRIVACY, ACCESSIBILITY]
 
 
 # Whether this thread is inside route(). Per thread, not in session_state: with Streamlit's
