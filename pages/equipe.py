@@ -8,6 +8,7 @@ import streamlit as st
 from ui.pages import routed
 from ui.staff_admin import admin_panel
 from ui.staff_arbitrate import arbitration_panel
+from ui.staff_import import import_section
 from ui.staff_listing import listings_section
 from ui.staff_moves import waiting_panel
 from ui.staff_needs import needs_review
@@ -27,10 +28,11 @@ who_bar(store, member)
 LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
 ADMIN, ME = "Comptes et journal", "Mon compte"
 VERIFY, SUGGEST, IMPORTS, TERRITORY = "À vérifier", "Suggestions", "Imports", "Mon territoire"
+UPLOAD = "Importer un fichier"
 editor = member.role in ("admin", "editor")
 sections = (
     [LISTINGS]
-    + ([ARBITRATE, VERIFY, IMPORTS, TERRITORY] if editor else [])
+    + ([ARBITRATE, VERIFY, IMPORTS, UPLOAD, TERRITORY] if editor else [])
     + ([NEEDS, SUGGEST] if member.can_moderate else [])
 )
 sections += ([ADMIN] if member.is_admin else []) + [ME]
@@ -49,6 +51,8 @@ elif section == VERIFY:
     verify_panel(store, member)
 elif section == IMPORTS:
     runs_panel()
+elif section == UPLOAD:
+    import_section(store, member)
 elif section == NEEDS:
     needs_review()
 elif section == SUGGEST:

@@ -1,0 +1,215 @@
+"""Steps 4 to 6 of the import wizard (ui/staff_import.py): the preview and the dry run, both from
+one `python -m etl check-source` (nothing published), the probable duplicates confirmed or
+refused (same-place decisions, read by the next build), then publication: the file and its
+mapping saved as a source, and `python -m etl build` with a progress bar. A build that refuses
+them undoes the files, and the published directory stays as it was."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from courtcircuit.db import default_db_path
+from courtcircuit.import_files import publish_files, source_names, sources_file, stage
+from courtcircuit.import_runner import ImportFailed, check_source, run_build
+from courtcircuit.mapping_file import mapping_toml
+from courtcircuit.value_mapping import VALUE_FIELDS, ValueMappingError
+from courtcircuit.workspace import decisions
+from courtcircuit.workspace.accounts import StaffMember
+from courtcircuit.workspace.store import Store, StoreUnavailable
+from ui.staff_import import Wizard, go
+from ui.text import md
+
+
+def mapping_text(w: Wizard) -> str:
+    comment = (
+        f"Correspondance de la source « {w.name} » (fichier « {w.file_name} »), écrite par l'assistant "
+        f"d'import le {date.today():%d/%m/%Y} : champ = en-tête du fichier."
+    )
+    return mapping_toml(w.mapping_data(), comment)
+
+
+def run_check(w: Wizard) -> None:
+    """The dry run, kept in the wizard; a French error when the file or mapping is refused."""
+    w.check = None
+    try:
+        text = mapping_text(w)
+        staged = stage(Path(w.folder) / "essai", w.name, w.label, w.suffix, w.content, text)
+        with st.spinner("Essai à blanc de la construction (la base publiée n'est pas touchée)…"):
+            w.check = check_source(sources_file(), staged, default_db_path())
+    except (ImportFailed, ValueMappingError, OSError) as err:
+        st.error(md(f"Fichier refusé : {err}. Rien n'est publié."))
+
+
+def _terms(name: str, codes: list[str]) -> str:
+    return ", ".join(VALUE_FIELDS[name].label(c) for c in codes or [])
+
+
+def _preview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Réf.": r["ref"], "Nom": r["name"], "Commune": r["city"], "Code INSEE": r["commune_insee"],
+                "Latitude": r["lat"], "Longitude": r["lon"], "Téléphone": r["phone"],
+                "Produits": _terms("products", r["products"]), "Labels": _terms("labels", r["labels"]),
+                "Circuits": _terms("channels", r["channels"]),
+            }
+            for r in rows
+        ]
+    )  # fmt: skip
+
+
+def _notes_frame(rows: list[dict[str, Any]], value: bool = True) -> pd.DataFrame:
+    columns = {"ref": "Réf.", "field": "Champ", "value": "Valeur", "reason": "Raison"}
+    if not value:
+        columns.pop("value")
+    return pd.DataFrame([{label: r.get(k) for k, label in columns.items()} for r in rows])
+
+
+def preview_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
+    if w.check is None:
+        run_check(w)
+    if w.check is None:
+        st.button("Retour aux valeurs", key="imp_back_3e", on_click=go, args=(2,))
+        return
+    check = w.check
+    st.write(md(f"Premières fiches telles qu'elles seront publiées ({len(check['preview'])} montrées)."))
+    st.dataframe(_preview_frame(check["preview"]), hide_index=True, key="imp_preview")
+    for note in check["file_notes"]:
+        st.warning(md(note["reason"]))
+    if check["rejected_rows"]:
+        st.write(md(f"{check['counts']['rejected']} ligne(s) rejetée(s), avec la raison :"))
+        st.dataframe(_notes_frame(check["rejected_rows"], value=False), hide_index=True, key="imp_rejected")
+    if check["corrected"]:
+        st.write(md(f"{len(check['corrected'])} valeur(s) corrigée(s) ou écartée(s), avec la raison :"))
+        st.dataframe(_notes_frame(check["corrected"]), hide_index=True, key="imp_corrected")
+    back, forward = st.columns(2)
+    back.button("Retour aux valeurs", key="imp_back_3", on_click=go, args=(2,))
+    forward.button("Essai à blanc", key="imp_preview_ok", type="primary", on_click=go, args=(4,))
+
+
+def _decide(w: Wizard, store: Store, member: StaffMember, n: int, same: bool) -> None:
+    twin = w.check["duplicates"][n] if w.check else None
+    if twin is None:
+        return
+    try:
+        decisions.record(
+            store, [(w.name, twin["ref"])], [(twin["other_source"], twin["other_ref"])], same, member.email,
+            "assistant d'import",
+        )  # fmt: skip
+    except (ValueError, StoreUnavailable) as err:
+        st.session_state["imp_decision_error"] = str(err)
+        return
+    w.decided[n] = same
+    w.check = None  # the dry run is run again with the decision
+
+
+def dry_run_step(w: Wizard, store: Store, member: StaffMember) -> None:
+    if w.check is None:
+        run_check(w)
+    if w.check is None:
+        st.button("Retour à l'aperçu", key="imp_back_4e", on_click=go, args=(3,))
+        return
+    if error := st.session_state.pop("imp_decision_error", None):
+        st.error(md(f"Décision non enregistrée : {error}"))
+    check, counts = w.check, w.check["counts"]
+    cells = st.columns(4)
+    for cell, (label, key) in zip(
+        cells, (("Lues", "read"), ("Chargées", "loaded"), ("Fusionnées", "merged"), ("Rejetées", "rejected")),
+        strict=True,
+    ):  # fmt: skip
+        cell.metric(label, counts[key])
+    if check["accounted"]:
+        st.caption(
+            "Chaque ligne lue est chargée, fusionnée avec une fiche existante ou rejetée avec sa raison."
+        )
+    else:
+        st.error("Des lignes lues ne sont ni chargées, ni fusionnées, ni rejetées : signaler ce fichier.")
+    _duplicates(w, store, member)
+    _changes(check["changes"])
+    back, forward = st.columns(2)
+    back.button("Retour à l'aperçu", key="imp_back_4", on_click=go, args=(3,))
+    forward.button("Continuer vers la publication", key="imp_dry_ok", type="primary", on_click=go, args=(5,))
+
+
+def _duplicates(w: Wizard, store: Store, member: StaffMember) -> None:
+    twins = w.check["duplicates"] if w.check else []
+    st.markdown("**Doublons probables avec des fiches existantes**")
+    if not twins:
+        st.caption("Aucun : chaque fiche du fichier est un lieu nouveau pour l'annuaire.")
+    for n, twin in enumerate(twins):
+        state = "fusionnées" if twin["merged"] else "gardées séparées"
+        distance = "" if twin["distance_m"] is None else f", à {twin['distance_m']} m"
+        st.write(
+            md(
+                f"« {twin['name']} » (réf. {twin['ref']}) et la fiche « {twin['listing_name']} » de la source "
+                f"« {twin['other_source']} » : {state} ({twin['reason']}{distance})."
+            )
+        )
+        if n in w.decided:
+            st.caption("Décision enregistrée : " + ("même lieu." if w.decided[n] else "lieux différents."))
+        same, other = st.columns(2)
+        same.button("Même lieu", key=f"imp_same_{n}", on_click=_decide, args=(w, store, member, n, True))
+        other.button(
+            "Pas le même lieu", key=f"imp_apart_{n}", on_click=_decide, args=(w, store, member, n, False)
+        )
+
+
+def _changes(changes: dict[str, Any]) -> None:
+    st.markdown("**Fiches de l'annuaire qui changeraient**")
+    new, changed, removed = changes["new"], changes.get("changed_count", 0), changes.get("removed_count", 0)
+    st.write(md(f"{new} nouvelle(s), {changed} modifiée(s), {removed} retirée(s)."))
+    rows = (
+        [{"Fiche": c["name"], "Changement": "nouvelle"} for c in changes["new_names"]]
+        + [
+            {"Fiche": c["name"], "Changement": "modifiée : " + ", ".join(c["fields"])}
+            for c in changes["changed"]
+        ]
+        + [{"Fiche": c["name"], "Changement": "retirée"} for c in changes["removed"]]
+    )
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="imp_changes")
+
+
+def publish_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
+    if w.published:
+        st.success(md(w.published))
+        return
+    counts = w.check["counts"] if w.check else None
+    if counts is None or counts["loaded"] + counts["merged"] == 0:
+        st.error("Refaire l'essai à blanc : il n'a donné aucune fiche publiable.")
+        st.button("Retour à l'essai à blanc", key="imp_back_5e", on_click=go, args=(4,))
+        return
+    where = sources_file()
+    st.write(
+        md(
+            f"La source « {w.name} » ({w.label or w.name}) sera enregistrée dans {where.name} avec sa "
+            f"correspondance, puis l'annuaire reconstruit : {counts['loaded']} fiche(s) chargée(s), "
+            f"{counts['merged']} fusionnée(s), {counts['rejected']} rejetée(s)."
+        )
+    )
+    back, forward = st.columns(2)
+    back.button("Retour à l'essai à blanc", key="imp_back_5", on_click=go, args=(4,))
+    if not forward.button("Publier", key="imp_publish", type="primary"):
+        return
+    bar = st.progress(0.0, text="Enregistrement de la source…")
+    try:
+        done = publish_files(where, w.name, w.label, w.suffix, w.content, mapping_text(w))
+        names = source_names(where)  # the build reads them in the file's order
+    except (ImportFailed, ValueMappingError) as err:
+        st.error(md(f"Publication refusée : {err}"))
+        return
+    outcome = run_build(where, default_db_path(), names, lambda share, text: bar.progress(share, text=text))
+    if not outcome.ok:
+        done.undo()
+        st.error(md(f"Publication refusée, l'annuaire publié n'a pas changé : {outcome.message()}"))
+        return
+    w.published = (
+        f"Source « {w.name} » publiée : {counts['loaded'] + counts['merged']} fiche(s) du fichier sont dans "
+        "l'annuaire et dans la recherche. Son prochain fichier reprendra ces correspondances."
+    )
+    st.rerun()

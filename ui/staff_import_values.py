@@ -1,0 +1,96 @@
+"""Step 3 of the import wizard (ui/staff_import.py): each distinct value of the products, labels,
+channels and kind columns that the vocabularies do not know as written, with its suggested
+term. Staff confirm or choose; the choices go to the mapping's `[values.*]`, remembered for the
+partner's next file. An empty choice means the value names nothing of the vocabulary (it stays
+in the description)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from courtcircuit.value_mapping import (
+    VALUE_FIELDS,
+    ValueMappingError,
+    ValueToMap,
+    parse_value_mapping,
+    values_to_map,
+)
+from courtcircuit.workspace.accounts import StaffMember
+from courtcircuit.workspace.store import Store
+from ui.staff_import import FIELD_LABELS, Wizard, go
+from ui.text import md
+
+SHOWN = 60  # values asked about per field; the most frequent first
+
+
+def pending(w: Wizard) -> list[ValueToMap]:
+    """The values left to a person, given the partner's choices so far."""
+    try:
+        choices = parse_value_mapping({"values": w.values})
+    except ValueMappingError:
+        choices = parse_value_mapping({})
+    found: list[ValueToMap] = []
+    for name in VALUE_FIELDS:
+        header = w.columns.get(name)
+        if header is None:
+            continue
+        found += values_to_map(name, (row.get(header) for row in w.rows), choices)[:SHOWN]
+    return found
+
+
+def _key(value: ValueToMap) -> str:
+    return f"imp_val_{value.field}_{value.value}"
+
+
+def values_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
+    asked = pending(w)
+    remembered = sum(len(v) for v in w.values.values())
+    if remembered:
+        st.caption(md(f"{remembered} correspondance(s) de valeurs déjà retenue(s) pour ce partenaire."))
+    if not asked:
+        st.success("Toutes les valeurs du fichier sont comprises par les vocabulaires de l'annuaire.")
+    else:
+        st.write(
+            md(
+                f"{len(asked)} valeur(s) du fichier ne sont pas connues telles quelles. Confirmer ou choisir "
+                "le terme de l'annuaire ; laisser vide si la valeur ne correspond à aucun terme (elle reste "
+                "dans la description)."
+            )
+        )
+    for value in asked:
+        vocabulary = VALUE_FIELDS[value.field]
+        label = md(f"{FIELD_LABELS[value.field]} : « {value.value} » ({value.count} ligne(s))")
+        codes = vocabulary.codes()
+        if _key(value) not in st.session_state:
+            st.session_state[_key(value)] = (
+                (value.suggestion[0] if value.suggestion else None)
+                if value.field == "kind"
+                else list(value.suggestion)
+            )
+        if value.field == "kind":
+            st.selectbox(
+                label,
+                codes,
+                key=_key(value),
+                format_func=vocabulary.label,
+                placeholder="Choisir un type de lieu",
+            )
+        else:
+            st.multiselect(
+                label, codes, key=_key(value), format_func=vocabulary.label,
+                placeholder="Aucun terme : la valeur reste dans la description",
+            )  # fmt: skip
+    back, forward = st.columns(2)
+    back.button("Retour", key="imp_back_2", on_click=go, args=(1,))
+    if forward.button("Valider les valeurs", key="imp_values_ok", type="primary"):
+        for value in asked:
+            chosen = st.session_state.get(_key(value))
+            if value.field == "kind" and not chosen:
+                st.error(md(f"Choisir un type de lieu pour « {value.value} »."))
+                return
+            w.values.setdefault(value.field, {})[value.value] = (
+                chosen if value.field == "kind" else list(chosen)
+            )
+        w.check = None
+        go(3)
+        st.rerun()
