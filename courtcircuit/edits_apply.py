@@ -24,7 +24,7 @@ import duckdb
 from sqlalchemy import select
 
 from courtcircuit.hours import slot_monday, weekly_slots
-from courtcircuit.schema import ARBITRATIONS, LISTINGS, RECORD_FIELDS
+from courtcircuit.schema import ARBITRATIONS, FACET_BITS_UPDATE, LISTINGS, RECORD_FIELDS
 from courtcircuit.selling_places import SELLS_AT, STAFF_LINK_SOURCE, source_links, write_staff_links
 from courtcircuit.workspace.models import Revision
 from courtcircuit.workspace.revisions import to_json
@@ -131,6 +131,8 @@ def apply_overrides(
     moved = created + [i for i in updated if {"lat", "lon"} & set(wanted[i])]
     if moved:
         con.execute(f"UPDATE listings SET geom = {POINT} WHERE list_contains(?, id)", [moved])  # noqa: S608
+    if created or updated:  # the search counts facets on these bits: they follow the lists they encode
+        con.execute(FACET_BITS_UPDATE, [created + updated])
     _mark_provenance(con, created + updated, provenance or {})
     _write_slots(
         con, created + [i for i in updated if "opening_hours" in wanted[i]], slot_monday(date.today())
@@ -224,7 +226,8 @@ def _source_conflicts(con: duckdb.DuckDBPyConnection, edits: StaffEdits) -> list
     staff replaced nor the staff value."""
     ids = [i for i in edits.values if i not in edits.created]
     linked = source_links(con, ids)  # before the next query: con.execute returns the connection
-    cur = con.execute("SELECT * EXCLUDE (geom) FROM listings WHERE list_contains(?, id)", [ids])
+    # The schema's columns: not geom nor the facet bits, which are derived from them.
+    cur = con.execute(f"SELECT {', '.join(LISTINGS.names())} FROM listings WHERE list_contains(?, id)", [ids])  # noqa: S608
     names = [d[0] for d in cur.description]
     now = datetime.now()
     rows = []

@@ -9,7 +9,11 @@ from urllib.parse import quote, urlencode
 
 import duckdb
 
+from courtcircuit.schema import LISTINGS
 from courtcircuit.vocab import KINDS
+
+# The schema's columns: not geom nor the facet bits, which are derived from them.
+_ONE_LISTING = f"SELECT {', '.join(LISTINGS.names())} FROM listings WHERE id = ?"  # noqa: S608 - schema names
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def get_listing(con: duckdb.DuckDBPyConnection, listing_id: str) -> ListingDetai
     """The listing with this id (closed ones too: a shared link must say it closed), or None."""
     cur = con.cursor()
     try:
-        row = cur.execute("SELECT * EXCLUDE (geom) FROM listings WHERE id = ?", [listing_id]).fetchone()
+        row = cur.execute(_ONE_LISTING, [listing_id]).fetchone()
         if row is None:
             return None
         fields = dict(zip([d[0] for d in cur.description], row, strict=True))

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
+
 # 1: the first published layout (no version stored). 2: build_info.schema_version.
 # 3: arbitrations (a source changed a field staff edited). 4: sources.attribution (connectors).
-SCHEMA_VERSION = 4
+# 5: listings.kind_bits, channel_bits, label_bits, product_bits (the search's facet counts).
+SCHEMA_VERSION = 5
 REBUILD_COMMAND = "python -m etl build"
 
 
@@ -55,8 +58,45 @@ LISTINGS = Table(
         ("sources", "VARCHAR[]"), ("field_provenance", "JSON"),
     ),
 )  # fmt: skip
-# Written besides the columns above: the point, for spatial SQL.
-LISTINGS_GEOMETRY = "ST_Point(lon, lat) AS geom"
+
+
+def _bits_sql(column: str, is_list: bool, vocab: Vocabulary) -> str:
+    """The codes of ``column`` as one integer: bit i set when it holds the vocabulary's i-th code.
+    Codes are vocabulary constants; a code outside the vocabulary sets no bit."""
+    codes = vocab.codes()
+    if len(codes) > 31:
+        raise ValueError(f"{vocab.name}: more codes than bits in an INTEGER")
+    test = "list_contains({column}, '{code}')" if is_list else "{column} = '{code}'"
+    return (
+        "("
+        + " | ".join(
+            f"(CASE WHEN {test.format(column=column, code=code)} THEN {1 << i} ELSE 0 END)"
+            for i, code in enumerate(codes)
+        )
+        + ")"
+    )
+
+
+# Facet -> (its bits column, the listing column it encodes, is a list, vocabulary). The resident
+# search counts the options of each facet over a circle with integer arithmetic on these rather
+# than by unnesting lists (bench/search.py). Bit positions follow the vocabulary's order: a code
+# inserted or reordered in courtcircuit/vocab.py needs a rebuild (append new codes at the end).
+FACET_BITS = {
+    "kind": ("kind_bits", "kind", False, KINDS),
+    "channel": ("channel_bits", "channels", True, CHANNELS),
+    "label": ("label_bits", "labels", True, LABELS),
+    "product": ("product_bits", "products", True, PRODUCTS),
+}
+_BITS = {bits: _bits_sql(column, is_list, vocab) for bits, column, is_list, vocab in FACET_BITS.values()}
+# Written besides the columns above, derived from them: the point, for spatial SQL, and the facet
+# bits. etl/publish.py and bench/synthetic.py add them when they create the table; staff edits
+# (courtcircuit/edits_apply.py) recompute them with FACET_BITS_UPDATE.
+LISTINGS_DERIVED: tuple[tuple[str, str], ...] = (("geom", "GEOMETRY"), *((b, "INTEGER") for b in _BITS))
+LISTINGS_GEOMETRY = "ST_Point(lon, lat) AS geom, " + ", ".join(
+    f"CAST({sql} AS INTEGER) AS {b}" for b, sql in _BITS.items()
+)
+_SET_BITS = ", ".join(f"{b} = {sql}" for b, sql in _BITS.items())
+FACET_BITS_UPDATE = f"UPDATE listings SET {_SET_BITS} WHERE list_contains(?, id)"  # noqa: S608 - vocabulary constants
 # What a source record carries into its listing: every column but the id and what publishing
 # adds (demo flag, sources, provenance), in the table's order.
 RECORD_FIELDS: tuple[str, ...] = LISTINGS.names()[1 : LISTINGS.names().index("status") + 1]

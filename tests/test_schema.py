@@ -31,9 +31,21 @@ def test_the_built_database_has_exactly_the_schema(small_build) -> None:
                 "ORDER BY ordinal_position",
                 [table.name],
             ).fetchall()
-            extra = [("geom", "GEOMETRY")] if table is schema.LISTINGS else []
+            extra = list(schema.LISTINGS_DERIVED) if table is schema.LISTINGS else []
             assert found == [*table.columns, *extra], table.name
         assert schema.schema_version(con) == schema.SCHEMA_VERSION
+
+
+def test_the_facet_bits_hold_the_codes_of_their_columns(small_build) -> None:
+    """Bit i of each *_bits column is set exactly when the listing holds the vocabulary's i-th code."""
+    with connect(small_build.db) as con:
+        for bits, column, is_list, vocab in schema.FACET_BITS.values():
+            rows = con.execute(f"SELECT {column}, {bits} FROM listings").fetchall()  # noqa: S608 - schema names
+            assert rows
+            for held, value in rows:
+                codes = set(held or []) if is_list else {held}
+                expected = sum(1 << i for i, code in enumerate(vocab.codes()) if code in codes)
+                assert value == expected, (column, held)
 
 
 def test_records_rejections_and_readers_take_their_columns_from_the_schema() -> None:

@@ -128,6 +128,43 @@ def test_no_area_gives_every_active_listing(con, rows):
     assert names(result) == sorted(names(result))  # no distance: alphabetical
 
 
+@pytest.mark.parametrize("filters", [Filters(), Filters(channels=("vente_ferme",)), Filters(open_now=True)])
+@pytest.mark.parametrize("tied", [False, True])
+def test_a_page_of_rows_is_that_slice_of_the_whole_answer(small_build, tmp_path, filters, tied):
+    # search() reads a page of rows from a circle shrunk to the farthest of them; listings at
+    # exactly that distance (all producers moved to one point when ``tied``) must still come in
+    # name-then-id order, whichever page they fall on.
+    db = small_build.db
+    if tied:
+        db = copy_db(
+            db,
+            tmp_path / "tied.duckdb",
+            ("UPDATE listings SET lat = ?, lon = ? WHERE kind = 'producteur'", [AMBERT[0] + 0.01, AMBERT[1]]),
+        )
+    now = datetime(2026, 11, 21, 10, 0, tzinfo=PARIS)  # a Saturday morning: some are open
+    area = Area(*AMBERT, 30.0)
+    with connect(db) as c:
+        whole = search(c, area, filters, now=now)
+        ranked = list(whole.listings["id"])
+        assert len(ranked) >= (1 if filters.open_now else 3)
+        for offset, limit in [
+            (0, 1),
+            (0, 2),
+            (1, 3),
+            (2, 4),
+            (max(0, len(ranked) - 2), 5),
+            (len(ranked) + 1, 3),
+        ]:
+            page = search(c, area, filters, now=now, limit=limit, offset=offset)
+            assert list(page.listings["id"]) == ranked[offset : offset + limit], (offset, limit)
+            assert (page.total, page.facets, page.open_now_count) == (
+                whole.total,
+                whole.facets,
+                whole.open_now_count,
+            )
+            assert page.truncated == (offset + limit < whole.total)
+
+
 def test_a_circle_far_from_every_listing_is_empty_and_hints_to_widen(con):
     area = Area(48.8566, 2.3522, 5)  # Paris: the fixture listings are all in Puy-de-Dôme
     result = search(con, area)
