@@ -65,13 +65,13 @@ def french_csv(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _png(chart: alt.Chart) -> bytes:
+def _png(chart: alt.TopLevelMixin) -> bytes:
     import vl_convert  # a second to load: only when someone asks for an image
 
     return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
 
 
-def _share_chart(report: GapReport, threshold: int) -> tuple[alt.Chart, pd.DataFrame]:
+def _share_chart(report: GapReport, threshold: int) -> tuple[alt.LayerChart, pd.DataFrame]:
     rows = report.shares[report.shares["threshold_km"] == threshold]
     share = _("Part de la population")
     table = pd.DataFrame(
@@ -81,22 +81,21 @@ def _share_chart(report: GapReport, threshold: int) -> tuple[alt.Chart, pd.DataF
             share: [round(100 * v, 1) for v in rows["share_beyond"]],
         }
     )
-    chart = (
-        alt.Chart(table)
-        .mark_bar(color="#2e7d32")
-        .encode(
-            y=alt.Y(f"{_('Accès')}:N", sort=None, title=None),
-            x=alt.X(
-                f"{share}:Q",
-                title=_("% de la population à plus de {km} km", km=threshold),
-                scale=alt.Scale(domain=[0, 100]),
-            ),
-            tooltip=list(table.columns),
-        )
-        .properties(height=40 * len(table), title=_("Part des habitants à plus de {km} km", km=threshold))
+    base = alt.Chart(table).encode(
+        y=alt.Y(f"{_('Accès')}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X(
+            f"{share}:Q",
+            title=_("% de la population à plus de {km} km", km=threshold),
+            scale=alt.Scale(domain=[0, 100]),
+        ),
+        tooltip=list(table.columns),
     )
-    labels = chart.mark_text(align="left", dx=4).encode(text=alt.Text(f"{share}:Q", format=".1f"))
-    return (chart + labels).properties(height=40 * len(table)), table
+    bars = base.mark_bar(color="#2e7d32", size=22)
+    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text=alt.Text(f"{share}:Q", format=".1f"))
+    chart = alt.layer(bars, labels).properties(
+        height=alt.Step(34), title=_("Part des habitants à plus de {km} km", km=threshold)
+    )
+    return chart, table
 
 
 def _map_chart(report: GapReport, access: str) -> alt.Chart:
