@@ -10,9 +10,12 @@ else next to the sources file.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -140,6 +143,22 @@ def stage(folder: Path, name: str, label: str, suffix: str, content: bytes, mapp
     staged = folder / "sources.toml"
     staged.write_text(source_entry(name, label, file_name, mapping_name, date.today()), encoding="utf-8")
     return staged
+
+
+@contextmanager
+def publication_lock(sources: Path) -> Iterator[None]:
+    """One publication at a time per sources file, from writing its files to the end of the
+    build: two people appending at once would lose an entry, and an undo would drop the other's."""
+    lock = sources.with_name(f".{sources.name}.import-lock")
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise ImportFailed("une autre publication est en cours : réessayer dans un instant") from err
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass

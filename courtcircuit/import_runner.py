@@ -86,20 +86,21 @@ class BuildOutcome:
 
     def message(self) -> str:
         """Why the build did not publish, in French: the command's own lines first."""
-        lines = [line for line in self.output.splitlines() if line.strip() and "it/s" not in line]
+        lines = [line for line in self.output.splitlines() if line.strip() and "fiches/s" not in line]
         said = [line for line in lines if "échec" in line.lower() or "source «" in line or "refus" in line]
         why = BUILD_EXITS.get(self.code, f"code de sortie {self.code}")
         return f"{why}. " + " ".join((said or lines[-3:])[:6])
 
 
-_PROGRESS = re.compile(r"^([\w.-]+): +(\d+)%")
+_PROGRESS = re.compile(r"^([\w.-]+): +(\d+) fiches")
 
 
 def run_build(
     sources: Path, db: Path, names: list[str], on_progress: Callable[[float, str], None] | None = None
 ) -> BuildOutcome:
     """`python -m etl build --sources SOURCES --db DB`, its progress reported as it goes: each
-    source read (the build's progress lines name them, `names` in order), then the rest."""
+    source read (the build's progress lines name them, `names` in order: a line ending with a
+    newline is a source read whole), then the merging and writing."""
     say = on_progress or (lambda _share, _text: None)
     try:
         proc = subprocess.Popen(
@@ -112,19 +113,26 @@ def run_build(
     output: list[str] = []
     buffer = b""
     steps = max(len(names), 1) + 1
-    say(0.0, "Lecture des sources…")
+    share = 0.0
+    say(share, "Lecture des sources…")
     while chunk := proc.stdout.read1(4096):
         buffer += chunk
-        *parts, buffer = re.split(rb"[\r\n]", buffer)
-        for part in parts:
+        *parts, buffer = re.split(rb"(\r|\n)", buffer)
+        for part, end in zip(parts[::2], parts[1::2], strict=True):
             line = part.decode("utf-8", errors="replace")
             output.append(line)
             found = _PROGRESS.match(line.strip())
-            if found and found.group(1) in names:
-                done = names.index(found.group(1)) + int(found.group(2)) / 100
-                say(min(done / steps, 0.95), f"Lecture de la source « {found.group(1)} »")
-                if found.group(2) == "100" and found.group(1) == names[-1]:
-                    say(len(names) / steps, "Fusion des doublons et écriture de la base…")
+            if not found or found.group(1) not in names:
+                continue
+            n = names.index(found.group(1)) + (1 if end == b"\n" else 0)
+            if n / steps > share:
+                share = n / steps
+                text = (
+                    "Fusion des doublons et écriture de la base…"
+                    if n == len(names)
+                    else f"Lecture de la source « {names[n]} »"
+                )
+                say(share, text)
     output.append(buffer.decode("utf-8", errors="replace"))
     try:
         code = proc.wait(timeout=BUILD_SECONDS)

@@ -16,6 +16,7 @@ Exit codes: 0 answered, 1 refused (the JSON holds a French `error`), 70 unexpect
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -63,7 +64,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        answer = read_table_json(args) if args.command == "read-table" else check_source(args)
+        with contextlib.redirect_stdout(sys.stderr):  # stdout holds the JSON answer alone
+            answer = read_table_json(args) if args.command == "read-table" else check_source(args)
         code = 0
     except (
         SourcesFileError,

@@ -9,6 +9,7 @@ yes/no columns and value choices are proposed again for its next file.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from courtcircuit.import_files import (
     check_upload,
     partner_mapping,
     partners,
+    source_names,
     sources_file,
 )
 from courtcircuit.import_runner import ImportFailed, read_table
@@ -66,7 +68,7 @@ class Wizard:
     columns: dict[str, str] = field(default_factory=dict)  # field → header
     flags: dict[str, str] = field(default_factory=dict)  # header → "field:code"
     values: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → raw → code(s)
-    folder: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="court-circuit-import-"))
+    folder: str = ""  # a private temporary folder for the upload and the dry run, made on use
     check: dict[str, Any] | None = None
     decided: dict[int, bool] = field(default_factory=dict)  # duplicate n° → same place?
     published: str | None = None
@@ -78,6 +80,11 @@ class Wizard:
     @property
     def headers(self) -> list[str]:
         return self.table.get("headers", [])
+
+    def workdir(self) -> Path:
+        if not self.folder or not Path(self.folder).is_dir():
+            self.folder = tempfile.mkdtemp(prefix="court-circuit-import-")
+        return Path(self.folder)
 
     def mapping_data(self) -> dict[str, Any]:
         return {**self.options, "columns": self.columns, "values": self.values, "flags": self.flags}
@@ -93,7 +100,16 @@ def go(step: int) -> None:
     wizard().step = step
 
 
+def forget_files(w: Wizard) -> None:
+    """Remove the upload's temporary copies (the wizard keeps the file's bytes until restarted)."""
+    if w.folder:
+        shutil.rmtree(w.folder, ignore_errors=True)
+        w.folder = ""
+
+
 def restart() -> None:
+    if isinstance(st.session_state.get(KEY), Wizard):
+        forget_files(st.session_state[KEY])
     st.session_state[KEY] = Wizard()
     for key in [k for k in st.session_state if str(k).startswith("imp_")]:
         del st.session_state[key]
@@ -143,14 +159,20 @@ def upload_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         "Tableur du partenaire (CSV ou XLSX)", type=["csv", "xlsx"], key="imp_file",
         help="CSV en UTF-8 ou Windows-1252, séparé par « ; » ou « , » ; ou classeur Excel .xlsx.",
     )  # fmt: skip
+    sheet = st.text_input(
+        "Feuille du classeur (XLSX seulement)", key="imp_sheet", max_chars=100,
+        placeholder="vide : la première feuille, ou celle déjà retenue pour ce partenaire",
+    )  # fmt: skip
     if not st.button("Lire le fichier", key="imp_read", type="primary"):
         return
     try:
         if upload is None:
             raise ImportFailed("choisir d'abord le fichier du partenaire")
         name = check_name(name)
-        if choice == NEW and name in known:
-            raise ImportFailed(f"la source « {name} » existe déjà : la choisir dans la liste des partenaires")
+        if choice == NEW and name in source_names(sources_file()):
+            raise ImportFailed(
+                f"la source « {name} » existe déjà : la choisir dans la liste des partenaires, ou changer de nom"
+            )
         content = upload.getvalue()
         w.suffix = check_upload(upload.name, len(content))
         w.name, w.label, w.existing, w.file_name, w.content = (
@@ -163,7 +185,9 @@ def upload_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         saved = partner_mapping(known[choice]) if choice != NEW else {}
         w.options = {k: saved[k] for k in ("sheet", "crs", "kind") if isinstance(saved.get(k), str)}
         w.values = {k: dict(v) for k, v in (saved.get("values") or {}).items() if k in VALUE_FIELDS}
-        path = Path(w.folder) / f"{name}{w.suffix}"
+        if sheet.strip():
+            w.options["sheet"] = sheet.strip()
+        path = w.workdir() / f"{name}{w.suffix}"
         path.write_bytes(content)
         with st.spinner("Lecture du fichier…"):
             w.table = read_table(path, w.options.get("sheet"))

@@ -7,27 +7,27 @@ them undoes the files, and the published directory stays as it was."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from courtcircuit.db import default_db_path
-from courtcircuit.import_files import publish_files, source_names, sources_file, stage
+from courtcircuit.import_files import publication_lock, publish_files, source_names, sources_file, stage
 from courtcircuit.import_runner import ImportFailed, check_source, run_build
 from courtcircuit.mapping_file import mapping_toml
 from courtcircuit.value_mapping import VALUE_FIELDS, ValueMappingError
 from courtcircuit.workspace import decisions
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store, StoreUnavailable
-from ui.staff_import import Wizard, go
+from ui.staff_import import Wizard, forget_files, go
 from ui.text import md
 
 
 def mapping_text(w: Wizard) -> str:
+    shown = "".join(c for c in w.file_name if c.isprintable())[:120]
     comment = (
-        f"Correspondance de la source « {w.name} » (fichier « {w.file_name} »), écrite par l'assistant "
+        f"Correspondance de la source « {w.name} » (fichier « {shown} »), écrite par l'assistant "
         f"d'import le {date.today():%d/%m/%Y} : champ = en-tête du fichier."
     )
     return mapping_toml(w.mapping_data(), comment)
@@ -38,7 +38,7 @@ def run_check(w: Wizard) -> None:
     w.check = None
     try:
         text = mapping_text(w)
-        staged = stage(Path(w.folder) / "essai", w.name, w.label, w.suffix, w.content, text)
+        staged = stage(w.workdir() / "essai", w.name, w.label, w.suffix, w.content, text)
         with st.spinner("Essai à blanc de la construction (la base publiée n'est pas touchée)…"):
             w.check = check_source(sources_file(), staged, default_db_path())
     except (ImportFailed, ValueMappingError, OSError) as err:
@@ -198,16 +198,21 @@ def publish_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         return
     bar = st.progress(0.0, text="Enregistrement de la source…")
     try:
-        done = publish_files(where, w.name, w.label, w.suffix, w.content, mapping_text(w))
-        names = source_names(where)  # the build reads them in the file's order
-    except (ImportFailed, ValueMappingError) as err:
-        st.error(md(f"Publication refusée : {err}"))
+        with publication_lock(where):
+            done = publish_files(where, w.name, w.label, w.suffix, w.content, mapping_text(w))
+            names = source_names(where)  # the build reads them in the file's order
+            outcome = run_build(
+                where, default_db_path(), names, lambda share, text: bar.progress(share, text=text)
+            )
+            if not outcome.ok:
+                done.undo()
+    except (ImportFailed, ValueMappingError, OSError) as err:
+        st.error(md(f"Publication refusée, l'annuaire publié n'a pas changé : {err}"))
         return
-    outcome = run_build(where, default_db_path(), names, lambda share, text: bar.progress(share, text=text))
     if not outcome.ok:
-        done.undo()
         st.error(md(f"Publication refusée, l'annuaire publié n'a pas changé : {outcome.message()}"))
         return
+    forget_files(w)
     w.published = (
         f"Source « {w.name} » publiée : {counts['loaded'] + counts['merged']} fiche(s) du fichier sont dans "
         "l'annuaire et dans la recherche. Son prochain fichier reprendra ces correspondances."

@@ -34,7 +34,13 @@ def pending(w: Wizard) -> list[ValueToMap]:
         header = w.columns.get(name)
         if header is None:
             continue
-        found += values_to_map(name, (row.get(header) for row in w.rows), choices)[:SHOWN]
+        every = values_to_map(name, (row.get(header) for row in w.rows), choices)
+        if len(every) > SHOWN:
+            st.caption(
+                md(f"{FIELD_LABELS[name]} : les {SHOWN} valeurs les plus fréquentes sur {len(every)} ; les autres "
+                   "seront lues sur leurs mots, avec une note (ou choisies au prochain import).")
+            )  # fmt: skip
+        found += every[:SHOWN]
     return found
 
 
