@@ -8,17 +8,18 @@ import streamlit as st
 
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import to_csv, to_geojson
+from courtcircuit.french import de
 from courtcircuit.geo import departements_of
-from courtcircuit.hours import DAYS_FR
 from courtcircuit.places import Place, communes_with_listings
-from courtcircuit.search import PARIS, RADIUS_MAX_KM, RADIUS_MIN_KM, search, widen_hints
-from courtcircuit.search_state import MAX_TEXT, RADIUS_PRESETS
-from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
+from courtcircuit.search import PARIS, search, widen_hints
+from courtcircuit.search_state import MAX_TEXT
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
+from ui.filters_panel import filters_panel
 from ui.geolocation import locate_button
+from ui.list_top import list_top
 from ui.map_background import communes_around, communes_over
-from ui.mapview import BASEMAPS, clicked_listing_id, listings_map, show_map
+from ui.mapview import clicked_listing_id, listings_map, show_map
 from ui.pages import LISTING, routed
 from ui.place_picker import clicked_place, suggestions
 from ui.results import result_list
@@ -29,22 +30,37 @@ routed()
 
 PAGE_SIZE = 20
 MAX_MAP_POINTS = 20_000  # the map stays smooth up to here (bench/map_browser.py); the list has them all
+# A phone shows the results on its first screen: a smaller title, a tighter top, a shorter banner.
+# A constant rule: no text from anyone.
+_PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  .stMainBlockContainer {padding-top: 4.2rem}
+  .stMainBlockContainer h1 {font-size: 1.55rem; padding: 0 0 .2rem}
+  .st-key-cc_banner [data-testid="stAlertContainer"] {padding: .45rem .7rem}
+  .st-key-cc_banner p {font-size: .82rem; line-height: 1.35}
+}
+</style>"""
 
 con = cursor()
 summary = directory_summary(con)
 listed = communes_with_listings(con)  # preferred among equally close place names
 notices = form.sync_from_url()
 form.apply_pending()
+state = form.form_state()
+now = datetime.now(PARIS)
+result = search(con, state.area, state.filters, now=now)  # the one query of this page
 
+st.html(_PHONE_CSS)
 st.title("Où acheter local près de chez moi ?")
 st.caption("Producteurs, marchés, AMAP, magasins de producteurs, drives et distributeurs en circuit court.")
-demo_banner(summary)
+with st.container(key="cc_banner"):
+    demo_banner(summary)
 for notice in notices:
     st.warning(md(notice), icon=":material/link:")  # echoes URL text: shown as text
 
-# ------------------------------------------------------------------ where
-where, radius_box = st.columns([3, 2])
-with where:
+# ------------------------------------------------------------------ where, how far, what
+# One row on a phone as on a desktop (a horizontal container wraps, columns would stack).
+with st.container(horizontal=True, vertical_alignment="bottom", key="cc_where"):
     typed = st.text_input(
         "Adresse, commune ou code postal",
         key=form.PLACE_BOX,
@@ -54,83 +70,43 @@ with where:
         help="Les accents sont facultatifs ; « St » vaut « Saint ».",
         on_change=form.place_typed,
         args=(communes(), listed),
+        width="stretch",
     )
-    place = st.session_state.get(form.PLACE)
-    suggestions(
-        typed,
-        place["label"] if place else None,
-        communes(),
-        key_prefix="cc",
-        on_choose=form.choose_place,
-        listed=listed,
-    )
-    position, geo_error = locate_button("cc_locate")
-    if position is not None:
-        form.choose_place(Place("Ma position", position.lat, position.lon, "position"))
-        st.rerun()
-    if geo_error:
-        st.warning(geo_error)
-
-with radius_box:
-    st.slider(
-        "Rayon (km)", min_value=int(RADIUS_MIN_KM), max_value=int(RADIUS_MAX_KM), step=1, key=form.RADIUS
-    )
-    presets = st.columns(len(RADIUS_PRESETS))
-    for col, km in zip(presets, RADIUS_PRESETS, strict=True):
-        col.button(f"{km} km", key=f"cc_preset_{km}", on_click=form.set_radius, args=(km,), width="stretch")
-
-state = form.form_state()
-now = datetime.now(PARIS)
-result = search(con, state.area, state.filters, now=now)  # the one query of this page
-
-# ------------------------------------------------------------------ what (sidebar)
-with st.sidebar:
-    st.header("Filtres")
-
-    def options(facet: str, vocab, key: str, label: str) -> None:
-        counts = result.facets[facet]
-        chosen = [c for c in st.session_state.get(key) or [] if c in vocab]
-        if chosen:
-            # The browser keeps a multiselect's value as its labels, and these labels carry
-            # counts that change with the search: hand the value back each run so the browser
-            # shows (and later sends) « Marché (3) », not a stale « Marché (2) » that would
-            # match no option on the next run and silently empty the results.
-            st.session_state[key] = chosen
-        # Options with no result here are hidden, unless already chosen (so they can be removed).
-        codes = [c for c in vocab.codes() if counts.get(c) or c in chosen]
-        st.multiselect(
-            label,
-            codes,
-            key=key,
-            format_func=lambda c: f"{vocab.label(c)} ({counts.get(c, 0)})",
-            placeholder="Tous",
-        )
-
-    options("kind", KINDS, "cc_type", "Type de lieu")
-    options("channel", CHANNELS, "cc_vente", "Mode de vente")
-    options("label", LABELS, "cc_label", "Label de qualité")
-    options("product", PRODUCTS, "cc_produit", "Produits")
-    st.text_input(
-        "Nom ou produit", key=form.TEXT, placeholder="ex. fromage, miel, Ferme du…", max_chars=MAX_TEXT
-    )
-    st.toggle(f"Ouvert maintenant ({result.open_now_count})", key=form.OPEN_NOW)
     st.selectbox(
-        "Ouvert le",
-        [None, *range(7)],
-        key=form.DAY,
-        format_func=lambda d: "N'importe quel jour" if d is None else DAYS_FR[d].capitalize(),
-        placeholder="N'importe quel jour",
+        "Rayon",
+        form.radius_choices(state.radius_km),
+        key=form.RADIUS,
+        format_func=lambda km: f"{km} km",
+        on_change=form.radius_changed,
+        width=110,
     )
-    st.time_input("À l'heure", value=None, key=form.HOUR, step=900)
-    if not state.filters.is_empty:
-        st.button("Effacer les filtres", on_click=form.clear_filters, key="cc_clear")
-    st.selectbox("Fond de carte", list(BASEMAPS), key=form.BASEMAP, format_func=lambda b: BASEMAPS[b].label)
+place = st.session_state.get(form.PLACE)
+suggestions(
+    typed,
+    place["label"] if place else None,
+    communes(),
+    key_prefix="cc",
+    on_choose=form.choose_place,
+    listed=listed,
+)
+with st.container(horizontal=True, vertical_alignment="center", key="cc_actions"):
+    with st.container(width="content"):  # the component would stretch and push « Filtres » away
+        position, geo_error = locate_button("cc_locate")
+    filters_panel(result, state.filters)
+if position is not None:
+    near = communes().containing(position.lat, position.lon)
+    # « Ma position » means nothing to whoever receives the link: the URL names the commune.
+    shared = f"Point choisi ({near.name})" if near else "Point choisi"
+    form.choose_place(Place("Ma position", position.lat, position.lon, "position"), shared=shared)
+    st.rerun()
+if geo_error:
+    st.warning(geo_error)
 
 # ------------------------------------------------------------------ answer
 listings = result.listings
 if state.area is not None:
     count = "Aucun lieu" if result.total == 0 else f"{result.total} lieu" + ("x" if result.total > 1 else "")
-    st.subheader(f"{count} à moins de {state.radius_km} km de {md(state.place)}")
+    st.subheader(f"{count} à moins de {state.radius_km} km {md(de(form.place_phrase(state.place)))}")
 else:
     st.subheader(f"{result.total} lieux dans tout l'annuaire")
     st.info(
@@ -140,7 +116,9 @@ else:
 if result.total == 0:
     hints = widen_hints(result, state.area, state.filters)
     st.warning(
-        "Aucun lieu ne correspond. Essayez de " + " ; ".join(hints) + "." if hints else "Aucun lieu ici."
+        "Aucun lieu ne correspond. Essayez " + " ; ".join(de(h) for h in hints) + "."
+        if hints
+        else "Aucun lieu ici."
     )
 
 map_col, list_col = st.columns([3, 2])
@@ -166,24 +144,32 @@ with map_col:
         returned_objects=["last_clicked", "last_object_clicked_popup"],
         key="cc_map",
     )
-    st.caption(
-        "Cliquez sur un point pour ouvrir sa fiche, ailleurs sur la carte pour y centrer la recherche."
-    )
-
-clicked_id = clicked_listing_id((out or {}).get("last_object_clicked_popup"))
-if clicked_id and clicked_id != st.session_state.get("cc_last_popup"):
-    st.session_state["cc_last_popup"] = clicked_id
-    form.write_url(state)
-    st.switch_page(LISTING, query_params={"id": clicked_id})
-if chosen := clicked_place((out or {}).get("last_clicked"), "cc_last_click", communes()):
-    form.choose_place(chosen)
-    st.rerun()
+    clicked_id = clicked_listing_id((out or {}).get("last_object_clicked_popup"))
+    if clicked_id and clicked_id != st.session_state.get("cc_last_popup"):
+        st.session_state["cc_last_popup"] = clicked_id
+        form.write_url(state)
+        st.switch_page(LISTING, query_params={"id": clicked_id})
+    # A tap on the map only offers to search there: an accidental one (scrolling a phone)
+    # must not move the search.
+    if tapped := clicked_place((out or {}).get("last_clicked"), "cc_last_click", communes()):
+        st.session_state[form.TAPPED] = {"label": tapped.label, "lat": tapped.lat, "lon": tapped.lon}
+    if pending := st.session_state.get(form.TAPPED):
+        st.button(
+            f"Chercher autour {md(de(form.place_phrase(pending['label'])))}",
+            key="cc_search_here",
+            icon=":material/my_location:",
+            on_click=form.search_tapped,
+            type="primary",
+        )
+    st.caption("Touchez un point pour ouvrir sa fiche, ailleurs pour proposer d'y centrer la recherche.")
 
 with list_col:
     pages = max(1, -(-len(listings) // PAGE_SIZE))
     if st.session_state.get(form.PAGE, 1) > pages:
         st.session_state[form.PAGE] = 1
-    start = (int(st.session_state.get(form.PAGE, 1)) - 1) * PAGE_SIZE
+    page = int(st.session_state.get(form.PAGE, 1))
+    list_top(page, key="cc_list_top")  # page 2 opens on its first line, not its last
+    start = (page - 1) * PAGE_SIZE
     result_list(listings.iloc[start : start + PAGE_SIZE], now)
     if pages > 1:
         st.pagination(pages, key=form.PAGE, max_visible_pages=5)

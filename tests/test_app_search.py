@@ -35,7 +35,8 @@ def _run(db: Path, monkeypatch, params: dict[str, str] | None = None, clicks: di
 
 
 def heading(at: AppTest) -> str:
-    return next(s.value for s in at.subheader if "lieu" in s.value)
+    """The result heading as a reader sees it (the page Markdown-escapes « ' » and « ( »)."""
+    return re.sub(r"\\(.)", r"\1", next(s.value for s in at.subheader if "lieu" in s.value))
 
 
 def count_in(text: str) -> int:
@@ -69,7 +70,7 @@ def test_without_a_place_the_whole_directory_shows_and_asks_where(at, small_buil
 
 def test_typing_a_commune_centres_the_search_and_writes_the_url(at_ambert, small_build):
     assert not at_ambert.exception
-    assert "à moins de 10 km de Ambert" in heading(at_ambert)
+    assert "à moins de 10 km d'Ambert" in heading(at_ambert)  # elided, never « de Ambert »
     assert count_in(heading(at_ambert)) == expected(small_build.db)
     params = at_ambert.query_params
     assert params["lieu"] == ["Ambert (63600)"] or params["lieu"] == "Ambert (63600)"
@@ -115,14 +116,21 @@ def test_a_street_address_offline_is_searched_at_the_commune(at, monkeypatch):
     assert at.button(key="cc_sugg_0").label == md("Ambert (63600)")
 
 
-def test_radius_slider_and_presets(at_ambert, small_build):
-    at_ambert.slider(key="cc_rayon").set_value(50).run()
+def test_radius_choice(at_ambert, small_build):
+    at_ambert.selectbox(key="cc_rayon").set_value(50).run()
     assert "à moins de 50 km" in heading(at_ambert)
     assert count_in(heading(at_ambert)) == expected(small_build.db, 50)
     assert "50" in str(at_ambert.query_params["rayon"])
-    at_ambert.button(key="cc_preset_5").click().run()
+    at_ambert.selectbox(key="cc_rayon").set_value(5).run()
     assert "à moins de 5 km" in heading(at_ambert)
     assert count_in(heading(at_ambert)) == expected(small_build.db, 5)
+
+
+def test_a_shared_radius_outside_the_choices_is_kept(small_build, monkeypatch):
+    at = _run(small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320",
+                                            "rayon": "37"})  # fmt: skip
+    assert at.selectbox(key="cc_rayon").value == 37 and "37 km" in at.selectbox(key="cc_rayon").options
+    assert "à moins de 37 km" in heading(at)
 
 
 @pytest.mark.parametrize(
@@ -173,7 +181,9 @@ def test_text_open_now_day_and_time_filters(at_ambert, small_build):
 def test_zero_results_suggest_widening_or_dropping_a_filter(at_ambert):
     at_ambert.text_input(key="cc_texte").input("introuvablezzz").run()
     assert "Aucun lieu" in heading(at_ambert)
-    assert any("élargir le rayon" in w.value and "effacer la recherche" in w.value for w in at_ambert.warning)
+    (warning,) = [w.value for w in at_ambert.warning if "Aucun lieu ne correspond" in w.value]
+    assert "Essayez d'élargir le rayon" in warning and "de effacer" not in warning
+    assert "d'effacer la recherche par texte" in warning
 
 
 def test_list_is_paginated_and_links_to_listings(demo_db, monkeypatch):
@@ -202,14 +212,22 @@ def test_a_marker_click_opens_the_listing(small_build, monkeypatch):
     assert [t.value for t in at.title] == [md(name)]  # the listing page, its title Markdown-escaped
 
 
-def test_a_click_on_the_map_moves_the_centre(small_build, monkeypatch):
+def test_a_tap_on_the_map_only_offers_to_move_the_centre(small_build, monkeypatch):
     clicks = {"last_clicked": {"lat": 45.60, "lng": 3.70}, "last_object_clicked_popup": None}
     at = _run(
         small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"}, clicks
     )
     assert not at.exception
-    assert "Point choisi" in heading(at)
+    # An accidental tap moves nothing: the search stays, a button offers the tapped point.
+    assert "d'Ambert" in heading(at)
+    assert str(at.query_params["lat"]).strip("[]'") == "45.54901"
+    offer = at.button(key="cc_search_here")
+    assert offer.label.startswith("Chercher autour du point choisi")
+    offer.click().run()
+    assert "km du point choisi" in heading(at)
     assert str(at.query_params["lat"]).strip("[]'").startswith("45.6")
+    assert str(at.query_params["lieu"]).strip("[]'").startswith("Point choisi")
+    assert not [b for b in at.button if b.key == "cc_search_here"]  # the offer is taken
 
 
 def test_back_from_a_listing_to_a_bare_address_restores_the_search(small_build, monkeypatch):
@@ -259,7 +277,9 @@ def test_my_position_centres_the_search_and_a_refusal_is_explained(small_build, 
     answers = iter([(BrowserPosition(45.55, 3.74, 30.0), None)])  # a trigger value: one run only
     monkeypatch.setattr("ui.geolocation.locate_button", lambda key: next(answers, (None, None)))
     at = _run(small_build.db, monkeypatch)
-    assert "Ma position" in heading(at)
+    assert "de votre position" in heading(at)  # never « de Ma position »
+    lieu = str(at.query_params["lieu"]).strip("[]'")
+    assert lieu == "Point choisi (Ambert)"  # the shared link names the commune, not « Ma position »
 
     refusals = iter([(None, ERRORS["1"])])
     monkeypatch.setattr("ui.geolocation.locate_button", lambda key: next(refusals, (None, None)))
@@ -271,7 +291,7 @@ def test_a_shared_url_restores_the_search(small_build, monkeypatch):
     params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
     at = _run(small_build.db, monkeypatch, params)
     assert not at.exception
-    assert at.slider(key="cc_rayon").value == 30
+    assert at.selectbox(key="cc_rayon").value == 30
     assert at.multiselect(key="cc_type").value == ["marche"]
     assert count_in(heading(at)) == expected(small_build.db, 30, kinds=("marche",))
 

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courtcircuit.db import connect
+from courtcircuit.french import de
 from courtcircuit.search import PARIS, search
 from courtcircuit.search_state import parse
 from etl.publish import swap_in
@@ -90,7 +91,7 @@ def _holds_replaced_file(pid: int, db: Path) -> bool:
 
 def _heading(count: int, radius: int) -> str:
     word = "Aucun lieu" if count == 0 else f"{count} lieu" + ("x" if count > 1 else "")
-    return f"{word} à moins de {radius} km de {AMBERT['lieu']}"
+    return f"{word} à moins de {radius} km {de(AMBERT['lieu'])}"
 
 
 def test_a_rebuilt_directory_reaches_open_and_new_sessions(small_build, tmp_path, monkeypatch):
@@ -125,7 +126,8 @@ def test_a_rebuilt_directory_reaches_open_and_new_sessions(small_build, tmp_path
 
         # A session opened before the rebuild: its next search reads the new file.
         open_session.locator(IDLE).wait_for()
-        open_session.get_by_role("button", name="50 km", exact=True).click()
+        open_session.get_by_role("combobox", name="Rayon").click()
+        open_session.get_by_role("option", name="50 km", exact=True).click()
         expect(open_session.get_by_role("heading", name=_heading(near_after, 50))).to_be_visible(timeout=T)
         seen_open = time.monotonic() - swapped
         # A new session.

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from courtcircuit.french import de
 from tests.browser import chromium_browser, streamlit_app
 from tests.conftest import FORMULA_NAME, HOSTILE_DESCRIPTION, HOSTILE_NAME
 
@@ -31,7 +32,8 @@ MAP = '[data-testid="stElementContainer"]:not([data-stale="true"]) iframe[title=
 PLACE_BOX = "Adresse, commune ou code postal"
 AMBERT = "Ambert (63600)"
 AMBERT_AT = "lieu=Ambert+%2863600%29&lat=45.54901&lon=3.74320"  # what the app writes for Ambert
-HEADING = re.compile(r"^(?:(\d+) lieux?|Aucun lieu) à moins de (\d+) km de (.+)$")
+# « de » is elided or contracted before the place: d'Ambert, du point choisi, de votre position.
+HEADING = re.compile(r"^(?:(\d+) lieux?|Aucun lieu) à moins de (\d+) km (?:de |d'|du |des )(.+)$")
 
 # Where the map's listings are, seen from inside st_folium's iframe: markers drawn on their
 # own (container pixels) and cluster bubbles with their counts.
@@ -129,7 +131,7 @@ def search_heading(page: Page, place: str | None = None, radius_km: int | None =
     """The result heading, « 14 lieux à moins de 10 km de Ambert (63600) », once it says so."""
     pattern = r"^(\d+ lieux?|Aucun lieu) à moins de "
     pattern += rf"{radius_km} km" if radius_km is not None else r"\d+ km"
-    pattern += " de " + (re.escape(place) + "$" if place is not None else "")
+    pattern += " " + (re.escape(de(place)) + "$" if place is not None else "(?:de |d'|du |des )")
     heading = page.get_by_role("heading", name=re.compile(pattern))
     expect(heading).to_be_visible(timeout=T)
     return heading
@@ -144,7 +146,7 @@ def heading_count(page: Page, place: str | None = None, radius_km: int | None = 
 
 def expect_count(page: Page, count: int, place: str, radius_km: int) -> None:
     word = "Aucun lieu" if count == 0 else f"{count} lieu" + ("x" if count > 1 else "")
-    expect(page.get_by_role("heading", name=f"{word} à moins de {radius_km} km de {place}")).to_be_visible(
+    expect(page.get_by_role("heading", name=f"{word} à moins de {radius_km} km {de(place)}")).to_be_visible(
         timeout=T
     )
 
@@ -235,8 +237,37 @@ def open_search(page: Page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/{'?' + query if query else ''}", wait_until="domcontentloaded")
 
 
-def sidebar_multiselect(page: Page, label: str) -> Locator:
-    return page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text=label)
+def filters_button(page: Page) -> Locator:
+    return page.get_by_role("button", name=re.compile(r"^(tune\s*)?Filtres( \(\d+\))?"))
+
+
+def filter_multiselect(page: Page, label: str) -> Locator:
+    """A multiselect of the « Filtres » popover, opening it first if it is closed."""
+    multiselect = page.get_by_test_id("stMultiSelect").filter(has_text=label)
+    if not multiselect.is_visible():
+        filters_button(page).click()
+    expect(multiselect).to_be_visible(timeout=T)
+    return multiselect
+
+
+def close_filters(page: Page) -> None:
+    """Close the « Filtres » popover if it is open (Escape closes an open list first)."""
+    panel = page.get_by_test_id("stPopoverBody")
+    for _ in range(3):
+        if not panel.is_visible():
+            return
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+    expect(panel).to_be_hidden(timeout=T)
+
+
+def radius_box(page: Page) -> Locator:
+    return page.get_by_test_id("stSelectbox").filter(has_text="Rayon")
+
+
+def choose_radius(page: Page, km: int) -> None:
+    radius_box(page).click()
+    page.get_by_role("option", name=f"{km} km", exact=True).click()
 
 
 def expect_chips(multiselect: Locator, chips: list[str]) -> None:
@@ -267,8 +298,9 @@ def expect_search(page: Page, count: int, place: str, radius_km: int, chip: list
     """The search page shows this search: heading, place box, radius, « Type de lieu » chips."""
     expect_count(page, count, place, radius_km)
     expect(page.get_by_role("textbox", name=PLACE_BOX)).to_have_value(place)
-    expect(page.get_by_role("slider", name="Rayon (km)")).to_have_value(str(radius_km))
-    expect_chips(sidebar_multiselect(page, "Type de lieu"), chip)
+    expect(page.get_by_role("combobox", name="Rayon")).to_have_value(f"{radius_km} km")
+    expect_chips(filter_multiselect(page, "Type de lieu"), chip)
+    close_filters(page)
     expect(page.locator('a[href*="fiche?id="]')).to_have_count(min(count, 20), timeout=T)
     map_state(page, count)
 
@@ -308,7 +340,7 @@ def test_search_journey(app_url: str, page: Page, new_page: Callable[..., Page])
     map_state(page, total)
 
     # A filter from the sidebar: the count becomes the one its option announced.
-    kinds = sidebar_multiselect(page, "Type de lieu")
+    kinds = filter_multiselect(page, "Type de lieu")
     kinds.click()
     option = page.get_by_role("option", name=re.compile(r"^Marché \(\d+\)$"))
     announced = int(re.search(r"\((\d+)\)", option.inner_text()).group(1))
@@ -322,7 +354,8 @@ def test_search_journey(app_url: str, page: Page, new_page: Callable[..., Page])
     expect(links).to_have_count(announced, timeout=T)
 
     # A wider radius, so the shared URL below carries a non-default radius too.
-    page.get_by_role("button", name="30 km", exact=True).click()
+    close_filters(page)
+    choose_radius(page, 30)
     wider = heading_count(page, AMBERT, 30)
     assert wider >= announced
     page.wait_for_url(lambda u: "rayon=30" in u and "type=marche" in u, timeout=T)
@@ -332,7 +365,8 @@ def test_search_journey(app_url: str, page: Page, new_page: Callable[..., Page])
     # The chosen option's count follows the search (it stayed « Marché (2) » before, and the
     # next rerun then sent back a label matching no option: no result at all).
     chip = [f"Marché ({wider})"]
-    expect_chips(kinds, chip)
+    expect_chips(filter_multiselect(page, "Type de lieu"), chip)
+    close_filters(page)
 
     # A listing from the list: the market of Ambert; it names the producers who sell there.
     market_link = page.get_by_role("link", name="Marché d'Ambert", exact=True)
@@ -436,9 +470,16 @@ def test_map_click_moves_the_centre(app_url: str, page: Page) -> None:
         "([x, y]) => { const p = window.map.containerPointToLatLng([x, y]); return [p.lat, p.lng]; }", [x, y]
     )
 
+    # A tap only offers the point (an accidental one must not move the search)…
     click_map(page, x, y)
+    offer = page.get_by_role("button", name=re.compile(r"Chercher autour du point choisi"))
+    expect(offer).to_be_visible(timeout=T)
+    assert url_params(page) == before
+    expect_count(page, total, AMBERT, 10)
+    # … and the button moves it.
+    offer.click()
     heading = search_heading(page, radius_km=10)
-    expect(heading).to_have_text(re.compile(r"km de Point choisi( \(.+\)| sur la carte)$"), timeout=T)
+    expect(heading).to_have_text(re.compile(r"km du point choisi( \(.+\)| sur la carte)$"), timeout=T)
     page.wait_for_url(lambda u: "Point+choisi" in u or "Point%20choisi" in u, timeout=T)
     after = url_params(page)
     assert (after["lat"], after["lon"]) != (before["lat"], before["lon"])
@@ -455,10 +496,11 @@ def test_my_position(app_url: str, new_page: Callable[..., Page]) -> None:
     open_search(page, app_url)
     expect(page.get_by_text("lieux dans tout l'annuaire")).to_be_visible(timeout=T)
     page.get_by_role("button", name="Ma position").click()
-    count = heading_count(page, "Ma position", 10)
+    count = heading_count(page, "votre position", 10)
     assert count > 0
     expect(page.locator('a[href*="fiche?id="]').first).to_be_visible(timeout=T)
     page.wait_for_url(lambda u: "lat=45.55000" in u and "lon=3.74000" in u, timeout=T)
+    assert url_params(page)["lieu"].startswith("Point choisi (")  # never « Ma position » in a link
     map_state(page, count)
 
 
@@ -484,7 +526,7 @@ def test_malformed_url_warns_and_still_works(app_url: str, page: Page) -> None:
     assert page.get_by_test_id("stException").count() == 0
     assert page.locator(".stException").count() == 0
     assert page.get_by_text("Traceback").count() == 0
-    expect(page.get_by_role("slider", name="Rayon (km)")).to_have_value("10")
+    expect(page.get_by_role("combobox", name="Rayon")).to_have_value("10 km")
 
     # The page still works: a place, then results.
     page.get_by_role("textbox", name=PLACE_BOX).fill("Ambert")

@@ -13,10 +13,20 @@ from ui.pages import LISTING
 from ui.text import md
 
 
-def distance_text(km: float | None) -> str:
+def distance_text(km: float | None, precision: str | None = None) -> str:
+    """How far a listing is, as a resident reads it.
+
+    A listing placed at its commune's town hall (``precision`` "commune") is not "0 m" away
+    from a search centred on that town hall: it is somewhere in the commune. Elsewhere its
+    distance is only approximate. Exact positions closer than 50 m say so rather than "3 m".
+    """
     if km is None or pd.isna(km):
         return ""
-    return f"{km * 1000:.0f} m" if km < 1 else f"{km:.1f} km".replace(".", ",")
+    if precision == "commune":
+        return "dans la commune" if km < 1 else "environ " + f"{km:.0f} km"
+    if km < 0.05:
+        return "à moins de 50 m"
+    return f"{round(km * 1000, -1):.0f} m" if km < 1 else f"{km:.1f} km".replace(".", ",")
 
 
 def result_list(listings: pd.DataFrame, now: datetime) -> None:
@@ -27,7 +37,7 @@ def result_list(listings: pd.DataFrame, now: datetime) -> None:
                 LISTING, label=md(row.name), query_params={"id": row.id}, icon=":material/storefront:"
             )
             kind = KINDS.label(row.kind) if row.kind in KINDS else row.kind
-            bits = [kind, distance_text(row.distance_km), row.city or ""]
+            bits = [kind, distance_text(row.distance_km, row.geo_precision), row.city or ""]
             state = open_state(row.opening_hours, local)
             if state.state != "unknown":
                 bits.append("🟢 ouvert" if state.state == "open" else "fermé")

@@ -8,6 +8,7 @@ back to the URL after each run. Keys are prefixed ``cc_``.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import time
 
 import streamlit as st
@@ -31,6 +32,9 @@ DAY = "cc_jour"
 HOUR = "cc_heure"
 PAGE = "cc_page"
 BASEMAP = "cc_fond"
+TAPPED = "cc_tapped"  # a point tapped on the map, offered (not yet chosen) as the new centre
+# The radius choices: the presets a resident wants, and any other value a shared link carries.
+RADIUS_CHOICES = (1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100)
 PREVIOUS_PAGE = "cc_previous_page"  # set by ui.pages.route after each page: where the visitor comes from
 # Every parameter a search writes (search_state.to_params): a URL with none of them is bare.
 SEARCH_PARAMS = frozenset(
@@ -111,14 +115,42 @@ def form_state() -> SearchState:
     )
 
 
-def choose_place(place: Place) -> None:
-    """Centre the search on ``place`` and start again from the first page.
+def choose_place(place: Place, shared: str | None = None) -> None:
+    """Centre the search on ``place`` and start again from the first page. ``shared``: the
+    place's name in the URL, when its own (« Ma position ») would mislead whoever gets the link.
 
     Callable from a callback or from the page body (then followed by st.rerun()): the
     widgets' own keys are only written by :func:`apply_pending`, before they are drawn.
     """
-    st.session_state[PLACE] = {"label": place.label, "lat": place.lat, "lon": place.lon, "kind": place.kind}
+    chosen = {"label": place.label, "lat": place.lat, "lon": place.lon, "kind": place.kind}
+    st.session_state[PLACE] = chosen | ({"shared": shared} if shared else {})
     st.session_state[PENDING] = {PLACE_BOX: place.label, PAGE: 1}
+    st.session_state.pop(TAPPED, None)
+
+
+def search_tapped() -> None:
+    """Callback of « Chercher autour du point choisi »: the tapped point becomes the centre."""
+    tapped = st.session_state.pop(TAPPED, None)
+    if tapped:
+        choose_place(Place(tapped["label"], tapped["lat"], tapped["lon"], "carte"))
+        apply_pending()
+
+
+def place_phrase(label: str) -> str:
+    """The centre as a sentence names it: « votre position », « le point choisi (Job) »."""
+    if label == "Ma position":
+        return "votre position"
+    if label.startswith("Point choisi"):
+        return "le point choisi" + label[len("Point choisi") :]
+    return label
+
+
+def radius_choices(current: int) -> list[int]:
+    return sorted({*RADIUS_CHOICES, int(current)})
+
+
+def radius_changed() -> None:
+    st.session_state[PAGE] = 1
 
 
 def apply_pending() -> None:
@@ -137,11 +169,6 @@ def place_typed(communes: CommuneIndex, listed: Collection[str] = ()) -> None:
             apply_pending()
 
 
-def set_radius(km: int) -> None:
-    st.session_state[RADIUS] = km
-    st.session_state[PAGE] = 1
-
-
 def clear_filters() -> None:
     for key in WIDGET.values():
         st.session_state[key] = []
@@ -149,6 +176,9 @@ def clear_filters() -> None:
 
 
 def write_url(state: SearchState) -> None:
+    place = st.session_state.get(PLACE) or {}
+    if place.get("shared") and state.place == place["label"]:
+        state = replace(state, place=place["shared"])  # never « Ma position » in a shared link
     params = to_params(state)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)

@@ -1,0 +1,74 @@
+"""The resident search's filters, behind one labelled « Filtres » button (a popover).
+
+They were in the sidebar, which a phone folds behind an unlabelled « >> »: a resident never
+found them. The button says how many filters are on, on a phone as on a desktop.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from courtcircuit.hours import DAYS_FR
+from courtcircuit.search import Filters, SearchResult
+from courtcircuit.search_state import MAX_TEXT
+from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
+from ui import search_form as form
+from ui.mapview import BASEMAPS
+
+
+def active_count(filters: Filters) -> int:
+    """How many filters are on: each chosen option, the text, open now, the day, the hour."""
+    chosen = sum(len(v) for v in (filters.kinds, filters.channels, filters.labels, filters.products))
+    others = (bool(filters.text), filters.open_now, filters.day is not None, filters.minute is not None)
+    return chosen + sum(others)
+
+
+def filters_label(filters: Filters) -> str:
+    n = active_count(filters)
+    return "Filtres" if n == 0 else f"Filtres ({n})"
+
+
+def _options(result: SearchResult, facet: str, vocab: Vocabulary, key: str, label: str) -> None:
+    counts = result.facets[facet]
+    chosen = [c for c in st.session_state.get(key) or [] if c in vocab]
+    if chosen:
+        # The browser keeps a multiselect's value as its labels, and these labels carry
+        # counts that change with the search: hand the value back each run so the browser
+        # shows (and later sends) « Marché (3) », not a stale « Marché (2) » that would
+        # match no option on the next run and silently empty the results.
+        st.session_state[key] = chosen
+    # Options with no result here are hidden, unless already chosen (so they can be removed).
+    codes = [c for c in vocab.codes() if counts.get(c) or c in chosen]
+    st.multiselect(
+        label,
+        codes,
+        key=key,
+        format_func=lambda c: f"{vocab.label(c)} ({counts.get(c, 0)})",
+        placeholder="Tous",
+    )
+
+
+def filters_panel(result: SearchResult, filters: Filters) -> None:
+    """The « Filtres » button and, when it is open, every filter with its count here."""
+    with st.popover(filters_label(filters), icon=":material/tune:", key="cc_filters"):
+        _options(result, "kind", KINDS, "cc_type", "Type de lieu")
+        _options(result, "channel", CHANNELS, "cc_vente", "Mode de vente")
+        _options(result, "label", LABELS, "cc_label", "Label de qualité")
+        _options(result, "product", PRODUCTS, "cc_produit", "Produits")
+        st.text_input(
+            "Nom ou produit", key=form.TEXT, placeholder="ex. fromage, miel, Ferme du…", max_chars=MAX_TEXT
+        )
+        st.toggle(f"Ouvert maintenant ({result.open_now_count})", key=form.OPEN_NOW)
+        st.selectbox(
+            "Ouvert le",
+            [None, *range(7)],
+            key=form.DAY,
+            format_func=lambda d: "N'importe quel jour" if d is None else DAYS_FR[d].capitalize(),
+            placeholder="N'importe quel jour",
+        )
+        st.time_input("À l'heure", value=None, key=form.HOUR, step=900)
+        st.selectbox(
+            "Fond de carte", list(BASEMAPS), key=form.BASEMAP, format_func=lambda b: BASEMAPS[b].label
+        )
+    if not filters.is_empty:
+        st.button("Effacer les filtres", on_click=form.clear_filters, key="cc_clear", icon=":material/close:")
