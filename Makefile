@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/court-circuit.duckdb
 PORT ?= 8501
 
-.PHONY: run test build lint format bench clean browser-deps postgres-deps i18n
+.PHONY: run test build lint format bench clean browser-deps postgres-deps proxy-deps i18n
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ browser-deps:
 # Debian's PostgreSQL: the workspace store's tests start a private server of it (tests/postgres.py).
 postgres-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
+
+# Debian's HAProxy: several app processes behind one port with sticky sessions (deploy/haproxy.cfg,
+# bench/load.py, docs/DEPLOY.md). Never needed by `make test`.
+proxy-deps:
+	@command -v haproxy >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null)
 
 test: $(VENV)/.installed-dev browser-deps postgres-deps
 	$(VENV)/bin/ruff check .

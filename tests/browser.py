@@ -64,12 +64,24 @@ def free_port() -> int:
 @contextmanager
 def streamlit_app(db: Path, tmp_home: Path) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port; yields its URL once healthy."""
+    with streamlit_process(db, tmp_home) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def streamlit_process(
+    db: Path, tmp_home: Path, *, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free loopback port; yields its URL once healthy and the
+    process (its pid for /proc, in the benchmarks). ``env`` adds variables; ``log`` takes the
+    server's output (a long run would otherwise fill an unread pipe)."""
     port = free_port()
-    env = {**os.environ, "COURT_CIRCUIT_DB": str(db), "HOME": str(tmp_home)}
+    env = {**os.environ, "COURT_CIRCUIT_DB": str(db), "HOME": str(tmp_home), **(env or {})}
+    out = log.open("ab") if log is not None else subprocess.PIPE
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -82,16 +94,18 @@ def streamlit_app(db: Path, tmp_home: Path) -> Iterator[str]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{out}")
-            time.sleep(0.3)
-        yield url
+                said = proc.stdout.read().decode() if proc.stdout else log.read_text(errors="replace")
+                raise RuntimeError(f"streamlit did not start:\n{said}")
+            time.sleep(0.1)
+        yield url, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log is not None:
+            out.close()
 
 
 @contextmanager

@@ -26,7 +26,8 @@ import pytest
 
 from courtcircuit.db import connect
 from etl.publish import swap_in
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_app
+from tests.browser_sessions import AMBERT, RADII, new_session, search, settle
 from tests.test_browser_rebuild import KEPT, _smaller_copy
 
 # `load`: run alone, after the rest (make test), so that its 20 browsers measure the app, not
@@ -34,13 +35,7 @@ from tests.test_browser_rebuild import KEPT, _smaller_copy
 pytestmark = [pytest.mark.browser, pytest.mark.load]
 
 SESSIONS = 20
-RADII = (5, 30, 10, 50)  # the radius buttons under the place box: each click is a new search
 T = 90_000  # ms for one visit: 20 sessions share 2 busy cores
-EXCEPTION = '[data-testid="stException"]'
-AMBERT = "lieu=Ambert+%2863600%29&lat=45.54901&lon=3.74320"
-# The map's own page (Leaflet in st_folium's iframe) is not loaded: the server still builds every
-# map, but 20 browsers painting them would measure chromium on 2 cores, not the server.
-MAP_FRAME = "**/component/streamlit_folium*/**"
 
 
 @dataclass
@@ -68,40 +63,23 @@ def _first_visits(db: Path) -> list[tuple[str, re.Pattern[str]]]:
             re.compile("Trouver des fournisseurs locaux"),
         ),
         ("/annuaire", re.compile("L'annuaire en chiffres")),
-        (f"/?{AMBERT}&rayon=15", re.compile(r"à moins de 15 km de Ambert")),
+        (f"/?{AMBERT}&rayon=15", re.compile(r"à moins de 15 km d(?:e |')Ambert")),
     ]
 
 
-async def _settle(page, done, what: str, tally: Tally) -> bool:
-    """Wait until ``done`` (the page's heading) or an exception box shows, then until the run is
-    over; record any exception box with its text. True when the page is whole."""
-    await done.or_(page.locator(EXCEPTION)).first.wait_for()
-    await page.locator(IDLE).wait_for()
-    boxes = [(await box.inner_text())[:300] for box in await page.locator(EXCEPTION).all()]
-    tally.exceptions += [f"{what}: {text}" for text in boxes]
-    return not boxes
-
-
 async def _session(browser, base: str, index: int, first: list, tally: Tally) -> None:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(T)
-    await context.route(MAP_FRAME, lambda route: route.abort())
+    context = await new_session(browser, T)
     try:
         page = await context.new_page()
         path, heading = first[index % len(first)]
         await page.goto(base + path, wait_until="domcontentloaded")
-        await _settle(page, page.get_by_role("heading", name=heading), path, tally)
+        await settle(page, page.get_by_role("heading", name=heading), path, tally.exceptions)
         tally.visits += 1
         tally.first_done = max(tally.first_done, time.monotonic() - tally.started)
         whole = False
         for n in range(len(RADII)):
             radius = RADII[(index + n) % len(RADII)]
-            if whole:  # the « N km » button under the place box: a rerun of this session
-                await page.get_by_role("button", name=f"{radius} km", exact=True).click()
-            else:  # first search, or the last one broke: a new page load
-                await page.goto(f"{base}/?{AMBERT}&rayon={radius}", wait_until="domcontentloaded")
-            done = page.get_by_role("heading", name=re.compile(rf"à moins de {radius} km de Ambert"))
-            whole = await _settle(page, done, f"{radius} km", tally)
+            whole = await search(page, base, radius, whole, tally.exceptions)
             async with tally.progress:
                 tally.searches += 1
                 tally.progress.notify_all()
