@@ -12,6 +12,7 @@ from ui.staff_import import import_section
 from ui.staff_listing import listings_section
 from ui.staff_moves import waiting_panel
 from ui.staff_needs import needs_review
+from ui.staff_print import print_panel
 from ui.staff_runs import runs_panel
 from ui.staff_session import password_form, require_member, who_bar, workspace
 from ui.staff_suggestions import suggestions_panel
@@ -28,14 +29,14 @@ who_bar(store, member)
 LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
 ADMIN, ME = "Comptes et journal", "Mon compte"
 VERIFY, SUGGEST, IMPORTS, TERRITORY = "À vérifier", "Suggestions", "Imports", "Mon territoire"
-UPLOAD = "Importer un fichier"
+UPLOAD, PRINT = "Importer un fichier", "Annuaire imprimable"
 editor = member.role in ("admin", "editor")
 sections = (
     [LISTINGS]
     + ([ARBITRATE, VERIFY, IMPORTS, UPLOAD, TERRITORY] if editor else [])
     + ([NEEDS, SUGGEST] if member.can_moderate else [])
 )
-sections += ([ADMIN] if member.is_admin else []) + [ME]
+sections += [PRINT] + ([ADMIN] if member.is_admin else []) + [ME]
 if member.role == "moderator":
     sections.insert(0, sections.pop(sections.index(NEEDS)))  # their daily work first
 section = st.radio("Rubrique", sections, horizontal=True, key="staff_section", label_visibility="collapsed")
@@ -57,6 +58,8 @@ elif section == NEEDS:
     needs_review()
 elif section == SUGGEST:
     suggestions_panel(store, member)
+elif section == PRINT:
+    print_panel(member)
 elif section == ADMIN:
     admin_panel(store, member)
 else:

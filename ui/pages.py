@@ -41,6 +41,10 @@ GAPS = st.Page(
     str(ROOT / "pages" / "manques.py"), title=N_("Où manque-t-il des circuits courts ?"), icon=":material/map:",
     url_path="manques",
 )  # fmt: skip
+OPEN_DATA = st.Page(
+    str(ROOT / "pages" / "open_data.py"), title=N_("Données ouvertes"), icon=":material/download:",
+    url_path="donnees-ouvertes",
+)  # fmt: skip
 PRIVACY = st.Page(
     str(ROOT / "pages" / "donnees.py"),
     title=N_("Données personnelles"),
@@ -53,7 +57,7 @@ ACCESSIBILITY = st.Page(
     url_path="accessibilite",
 )  # fmt: skip
 
-ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, GAPS, STAFF, PRIVACY, ACCESSIBILITY]
+ALL = [SEARCH, LISTING, SUPPLIERS, OVERVIEW, GAPS, STAFF, OPEN_DATA, PRIVACY, ACCESSIBILITY]
 
 
 # Whether this thread is inside route(). Per thread, not in session_state: with Streamlit's
