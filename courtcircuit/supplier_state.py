@@ -7,13 +7,13 @@ falls back to its default with a French notice.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from courtcircuit.suppliers import NEAR_PRESETS_KM, Store, SupplierFilters
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS, Vocabulary
 
-VIEWS = ("livrent", "proches", "couverture", "besoins")
+VIEWS = ("livrent", "proches", "couverture", "besoins")  # the page's tabs, first one by default
 DEFAULT_NEAR_KM = NEAR_PRESETS_KM[0]
 MAX_NEAR_KM = 300
 MAX_PLACE = 100  # the place box's max_chars; a longer mlieu is cut
@@ -30,6 +30,7 @@ class ProspectState:
     store_kind: str = "supermarche"
     near_km: int = DEFAULT_NEAR_KM
     filters: SupplierFilters = field(default_factory=SupplierFilters)
+    view: str = VIEWS[0]
 
     @property
     def store(self) -> Store | None:
@@ -76,7 +77,12 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[ProspectState, list[st
     flags = {attr: get.get(name) == "1" for name, attr in FLAGS.items()}
     freqs = tuple(f for f in (get.get("freq") or "").split("|") if f.strip())[:10]
     filters = SupplierFilters(**lists, **flags, frequencies=freqs)
-    return ProspectState((get.get("mlieu") or "").strip()[:MAX_PLACE], lat, lon, kind, near, filters), notices
+    view = get.get("vue") or VIEWS[0]
+    if view not in VIEWS:
+        notices.append(f"Onglet « {view[:20]} » inconnu : « livrent mon établissement » ouvert.")
+        view = VIEWS[0]
+    place = (get.get("mlieu") or "").strip()[:MAX_PLACE]
+    return ProspectState(place, lat, lon, kind, near, filters, view), notices
 
 
 def to_params(state: ProspectState) -> dict[str, str]:
@@ -98,4 +104,23 @@ def to_params(state: ProspectState) -> dict[str, str]:
             out[name] = "1"
     if f.frequencies:
         out["freq"] = "|".join(f.frequencies)
+    if state.view != VIEWS[0]:
+        out["vue"] = state.view  # Back and a bookmark come back to the same tab
     return out
+
+
+def merge_ticks(
+    chosen: Sequence[str], shown: Sequence[str], before: Collection[str], after: Sequence[str]
+) -> list[str]:
+    """The shortlist after the buyer ticked or unticked rows of one table.
+
+    ``chosen``: the shortlist, in the order the producers were ticked; ``shown``: the table's
+    ids, top to bottom; ``before``/``after``: its ticked ids when drawn and now. Only the change
+    counts, so a producer in two tables (delivers here, and within N km) unticked in one is not
+    put back by the other. Newly ticked producers go last, in the table's order.
+    """
+    now = set(after)
+    dropped = set(before) - now
+    kept = [i for i in chosen if i not in dropped]
+    added = [i for i in shown if i in now and i not in before and i not in kept]
+    return kept + added

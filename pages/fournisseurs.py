@@ -8,10 +8,11 @@ import streamlit as st
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
 from courtcircuit.geo import departements_of
-from courtcircuit.supplier_state import MAX_PLACE
+from courtcircuit.supplier_state import MAX_PLACE, VIEWS
 from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
+from ui import shortlist
 from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
 from ui.coverage_view import coverage_view
 from ui.mapview import listings_map, show_map
@@ -27,8 +28,10 @@ con = cursor()
 summary = directory_summary(con)
 notices = form.sync_from_url()
 form.apply_pending()
+shortlist.take_ticks()  # before any table is drawn: a tick in one table shows in the other
+form.sync_organic_only()
 
-st.title("Trouver des fournisseurs locaux")
+st.title("Trouver des fournisseurs locaux", anchor=False)
 st.caption(
     "Pour les magasins, épiceries, restaurants et cantines : les producteurs qui peuvent vous livrer, "
     "ce qu'ils proposent, et où l'offre locale manque."
@@ -49,34 +52,65 @@ with where:
     )  # fmt: skip
 with kind_box:
     st.selectbox(
-        "Type d'établissement", STORE_KINDS.codes(), key=form.STORE_KIND, format_func=STORE_KINDS.label
+        "Type d'établissement",
+        STORE_KINDS.codes(),
+        key=form.STORE_KIND,
+        format_func=STORE_KINDS.label,
+        placeholder="Choisissez un type",
     )
 
 with st.sidebar:
-    st.header("Filtres")
+    st.header("Filtres", anchor=False)
+    # select_all=False: Streamlit's « Select all » is English, and all families is no filter.
     st.multiselect(
-        "Produits", PRODUCTS.codes(), key="cp_produit", format_func=PRODUCTS.label, placeholder="Tous"
-    )
-    st.multiselect("Labels", LABELS.codes(), key="cp_label", format_func=LABELS.label, placeholder="Tous")
-    st.multiselect(
-        "Bio : état de certification",
-        AB_STATUS.codes(),
-        key="cp_bio",
-        format_func=AB_STATUS.label,
+        "Produits",
+        PRODUCTS.codes(),
+        key="cp_produit",
+        format_func=PRODUCTS.label,
         placeholder="Tous",
+        select_all=False,
     )
-    st.subheader("Prêts à livrer la distribution")
+    st.multiselect(
+        "Labels",
+        LABELS.codes(),
+        key="cp_label",
+        format_func=LABELS.label,
+        placeholder="Tous",
+        select_all=False,
+    )
+    # Supermarkets cannot sell a farm in conversion as organic: one tick keeps certified farms only.
+    st.checkbox(
+        "Bio certifié seulement (sans les fermes en conversion)",
+        key=form.ORGANIC_ONLY,
+        on_change=form.set_organic_only,
+    )
+    with st.expander("Bio : choisir les états de certification"):
+        st.multiselect(
+            "Bio : état de certification",
+            AB_STATUS.codes(),
+            key="cp_bio",
+            format_func=AB_STATUS.label,
+            placeholder="Tous",
+            select_all=False,
+        )
+    st.subheader("Prêts à livrer la distribution", anchor=False)
     st.checkbox("Code-barres (GTIN/EAN) disponible", key="cp_gtin")
     st.checkbox("Agrément sanitaire (CE) indiqué", key="cp_agrement")
     st.checkbox("SIRET connu", key="cp_siret")
     st.checkbox("Volumes indiqués", key="cp_volumes")
-    st.multiselect("Fréquence de livraison", frequencies(con), key=form.FREQUENCIES, placeholder="Toutes")
+    st.multiselect(
+        "Fréquence de livraison",
+        frequencies(con),
+        key=form.FREQUENCIES,
+        placeholder="Toutes",
+        select_all=False,
+    )
 
 state = form.form_state()
 store = state.store
 if store is None:
     st.info("Indiquez où se trouve votre établissement pour voir les producteurs qui peuvent vous livrer.")
-    st.subheader("Besoins publiés par les acheteurs")
+    st.subheader("Besoins publiés par les acheteurs", anchor=False)
     public_needs(needs_store(), None)
     with st.expander("Publier un besoin"):
         need_form(needs_store(), None, state.store_kind)
@@ -92,14 +126,27 @@ except StoreOutsideFrance as exc:
 
 result = prospect(con, store, state.filters, state.near_km)  # the one query of this page
 
-st.subheader(f"Établissement : {md(state.place)} · {STORE_KINDS.label(state.store_kind)}")
+st.subheader(f"Établissement : {md(state.place)} · {STORE_KINDS.label(state.store_kind)}", anchor=False)
+tab_labels = dict(
+    zip(
+        VIEWS,
+        [
+            f"Livrent mon établissement ({len(result.deliverers)})",
+            f"Producteurs à moins de {state.near_km} km ({len(result.nearby)})",
+            "Où l'offre manque",
+            "Besoins des acheteurs",
+        ],
+        strict=True,
+    )
+)
+# Tabs that track their state, opened on the remembered tab: a filter, the distance or a tick
+# reruns the page and the buyer stays where they were (see form.remember_view).
 deliver_tab, near_tab, coverage_tab, needs_tab = st.tabs(
-    [
-        f"Livrent mon établissement ({len(result.deliverers)})",
-        f"Producteurs à moins de {state.near_km} km ({len(result.nearby)})",
-        "Où l'offre manque",
-        "Besoins des acheteurs",
-    ]
+    list(tab_labels.values()),
+    key=form.TABS,
+    default=tab_labels[state.view],
+    on_change=form.remember_view,
+    args=({label: view for view, label in tab_labels.items()},),
 )
 with deliver_tab:
     st.caption(
@@ -155,13 +202,16 @@ with left:
         form.choose_store(chosen_place)
         st.rerun()
 with right:
-    st.subheader("Ma sélection")
-    labels = {r.id: f"{r.name} ({r.city or '?'}, {r.distance_km:.0f} km)" for r in pool.itertuples()}
-    chosen = st.multiselect(
-        "Producteurs à contacter", list(labels), key="cp_selection", format_func=lambda i: labels.get(i, i)
-    )
+    st.subheader("Ma sélection", anchor=False)
+    chosen = shortlist.keep_only(pool["id"])
     if chosen:
         picked = pool.set_index("id").loc[chosen].reset_index()
+        st.markdown(
+            f"**{len(picked)} producteur{'s' if len(picked) > 1 else ''} à contacter**\n\n"
+            + "\n".join(
+                f"- {md(r.name)} ({md(r.city or '?')}, {r.distance_km:.0f} km)" for r in picked.itertuples()
+            )
+        )
         sources = [s.label for s in summary.sources]
         a, b = st.columns(2)
         a.download_button(
@@ -178,8 +228,12 @@ with right:
             "text/csv",
             key="cp_csv",
         )
+        st.button("Vider la sélection", key="cp_clear", on_click=shortlist.clear)
     else:
-        st.caption("Choisissez des producteurs dans la liste pour télécharger leurs coordonnées.")
+        st.caption(
+            "Choisissez des producteurs en cochant leur ligne dans les tableaux (case à gauche) "
+            "pour télécharger leurs coordonnées."
+        )
 
 form.write_url(state)
 credits(summary)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -131,6 +132,43 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
+NEAR_TABLE, DELIVER_TABLE = "cp_table_proches", "cp_table_livrent"
+
+
+def table(at: AppTest, name: str = NEAR_TABLE):
+    """A results table by its key (the page adds a generation number, see ui/shortlist.py)."""
+    (frame,) = [d for d in at.dataframe if (d.key or "").rsplit("_", 1)[0] == name]
+    return frame
+
+
+def ticked(at: AppTest, name: str = NEAR_TABLE) -> list[str]:
+    """The producer names ticked in a results table, top to bottom."""
+    frame = table(at, name)
+    state = at.session_state.get(frame.key)
+    rows = sorted(state["selection"]["rows"]) if state else []
+    return [frame.value["Producteur"][r] for r in rows]
+
+
+def tick(at: AppTest, *names: str, name: str = NEAR_TABLE, on: bool = True) -> AppTest:
+    """Tick (or untick) the rows of these producers, as a buyer does in the table's first column.
+
+    AppTest cannot click a st.dataframe: the selection is written into its session state, which
+    is what the browser sends when a box is ticked."""
+    frame = table(at, name)
+    shown = list(frame.value["Producteur"])
+    keep = set(ticked(at, name))
+    keep = keep | set(names) if on else keep - set(names)
+    rows = [shown.index(n) for n in shown if n in keep]
+    at.session_state[frame.key] = {"selection": {"rows": rows, "columns": []}}
+    return at.run()
+
+
+def shortlist(at: AppTest) -> list[str]:
+    """The producers listed under « Ma sélection », in order."""
+    (listing,) = [m.value for m in at.markdown if "à contacter**" in m.value]
+    return [plain(line[2:]).rsplit(" (", 1)[0] for line in listing.splitlines() if line.startswith("- ")]
+
+
 def fill_need_form(at: AppTest, **values: str) -> AppTest:
     boxes = {
         t.label: t for t in at.text_input if t.label != "Adresse, commune ou code postal de l'établissement"
@@ -229,6 +267,93 @@ def test_unknown_radius_is_explained_in_the_nearby_tab(ambert):
     assert any("rayon de livraison non renseigné" in c for c in texts(ambert.tabs[1].caption))
 
 
+# ------------------------------------------------------------------ the open tab
+
+
+def open_tab(at: AppTest) -> str:
+    """The label of the tab the browser opens (the tab container's default, which tracks the state)."""
+    (container,) = [n.proto for n in walk(at._tree) if isinstance(getattr(n, "proto", None), BlockProto)
+                    and n.proto.HasField("tab_container")]  # fmt: skip
+    return at.tabs[container.tab_container.default_tab_index].label
+
+
+def walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from walk(child)
+
+
+def test_the_first_tab_opens_by_default(ambert):
+    assert open_tab(ambert).startswith("Livrent mon établissement")
+    assert "vue" not in ambert.query_params
+
+
+def test_the_distance_a_filter_or_a_tick_keeps_the_open_tab(env):
+    # A buyer on the second tab: its labels hold counts that change with every filter, and
+    # Streamlit reopened the first tab each time (issue 13, problem 5).
+    at = open_page({"mlat": "45.54901", "mlon": "3.74320", "mlieu": "Ambert", "vue": "proches"})
+    assert open_tab(at).startswith("Producteurs à moins de 30 km")
+    at.slider(key="cp_km").set_value(21).run()
+    assert open_tab(at).startswith("Producteurs à moins de 21 km")
+    at.button(key="cp_preset_80").click().run()
+    assert open_tab(at).startswith("Producteurs à moins de 80 km")
+    at.multiselect(key="cp_produit").set_value(["oeufs"]).run()
+    assert open_tab(at).startswith("Producteurs à moins de 80 km")
+    tick(at, "Ferme du Bord")
+    assert not at.exception
+    assert open_tab(at).startswith("Producteurs à moins de 80 km")
+    assert at.query_params["vue"] == "proches"  # Back and bookmarks come back to it
+
+
+def test_a_tab_remembered_in_the_session_survives_new_counts(ambert):
+    ambert.session_state["cp_vue"] = "couverture"  # what the tabs' on_change stores on a click
+    ambert.run()
+    assert open_tab(ambert) == "Où l'offre manque"
+    ambert.checkbox(key="cp_gtin").check().run()
+    assert open_tab(ambert) == "Où l'offre manque"
+    assert ambert.query_params["vue"] == "couverture"
+
+
+# ------------------------------------------------------------------ organic state and coverage
+
+
+def test_the_table_shows_each_farm_s_organic_state(ambert):
+    near = table(ambert).value.set_index("Producteur")
+    assert near.loc["Ferme du Bord", "Bio (AB)"] == "Certifié"
+    assert near.loc["Maraîcher du Zéro", "Bio (AB)"] == "En conversion (C1)"
+    assert near.loc["Rucher Sans Rayon", "Bio (AB)"] == "—"
+
+
+def test_certified_only_leaves_out_farms_in_conversion(ambert, con):
+    ambert.checkbox(key="cp_bio_certifie").check().run()
+    assert not ambert.exception
+    assert ambert.multiselect(key="cp_bio").value == ["certifie"]
+    assert ambert.query_params["bio"] == "certifie"
+    assert tab_counts(ambert) == expected_counts(ambert, con)
+    near = table(ambert).value
+    assert len(near) and set(near["Bio (AB)"]) == {"Certifié"}
+    ambert.checkbox(key="cp_bio_certifie").uncheck().run()
+    assert ambert.multiselect(key="cp_bio").value == [] and "bio" not in ambert.query_params
+
+
+def test_a_link_with_certified_only_ticks_the_box(env):
+    at = open_page({"mlat": "45.54901", "mlon": "3.74320", "mlieu": "Ambert", "bio": "certifie"})
+    assert at.checkbox(key="cp_bio_certifie").value is True
+    at = open_page(
+        {"mlat": "45.54901", "mlon": "3.74320", "mlieu": "Ambert", "bio": "certifie,conversion_c1"}
+    )
+    assert at.checkbox(key="cp_bio_certifie").value is False  # two states: the detailed list says which
+
+
+def test_the_coverage_table_has_french_titles_and_nearest_band_first(ambert):
+    (table,) = [d.value for d in ambert.dataframe if "Famille de produits" in d.value.columns]
+    assert list(table.columns) == ["Famille de produits", "≤ 30 km", "≤ 80 km", "≤ 150 km"]
+    assert list(table["Famille de produits"]) == [PRODUCTS.label(c) for c in PRODUCTS.codes()]
+    assert "product_label" not in " ".join(map(str, table.columns))
+    for row in table.itertuples(index=False):
+        assert row[1] <= row[2] <= row[3]  # each band includes the nearer ones
+
+
 # ------------------------------------------------------------------ shortlist and downloads
 
 
@@ -237,10 +362,12 @@ def test_no_download_before_choosing_producers(ambert):
     assert any("Choisissez des producteurs" in c for c in texts(ambert.caption))
 
 
-def test_the_shortlist_downloads_as_excel_and_csv(ambert, ids, downloads):
+def test_the_shortlist_downloads_as_excel_and_csv(ambert, downloads):
     chosen = ["Ferme du Bord", "Rucher Sans Rayon", "Fournil de la Mairie"]
-    ambert.multiselect(key="cp_selection").set_value([ids[n] for n in chosen]).run()
+    for name in chosen:  # one at a time: the shortlist keeps the order of the ticks
+        tick(ambert, name)
     assert not ambert.exception
+    assert shortlist(ambert) == chosen
     buttons = {b.proto.label: b.proto for b in ambert.get("download_button")}
     assert set(buttons) == {"Télécharger (Excel)", "Télécharger (CSV)"}
 
@@ -248,14 +375,16 @@ def test_the_shortlist_downloads_as_excel_and_csv(ambert, ids, downloads):
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     sheet = book.worksheets[0]
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert header[:2] == ["producteur", "distance_km"] and {"telephone", "email", "produits"} <= set(header)
+    assert header[:2] == ["Producteur", "Distance (km)"] and {"Téléphone", "E-mail", "Produits"} <= set(
+        header
+    )
     assert [r[0] for r in rows] == chosen  # in the order they were chosen
     record = dict(zip(header, rows[0], strict=True))
-    assert record["livraison"] == "Livre votre établissement"
-    assert record["etat_bio"] == "Certifié"  # labels, not codes
-    assert record["telephone"] == "04 65 71 90 01" and record["email"] == "contact1@producteur.example.fr"
-    assert PRODUCTS.label("oeufs") in record["produits"]
-    assert dict(zip(header, rows[1], strict=True))["livraison"] == "Rayon de livraison non renseigné"
+    assert record["Livraison"] == "Livre votre établissement"
+    assert record["État bio"] == "Certifié"  # labels, not codes
+    assert record["Téléphone"] == "04 65 71 90 01" and record["E-mail"] == "contact1@producteur.example.fr"
+    assert PRODUCTS.label("oeufs") in record["Produits"]
+    assert dict(zip(header, rows[1], strict=True))["Livraison"] == "Rayon de livraison non renseigné"
     assert SOURCE_LABEL in book["Sources"]["A2"].value
 
     text = downloads[Path(buttons["Télécharger (CSV)"].url).stem].decode("utf-8-sig")
@@ -265,11 +394,30 @@ def test_the_shortlist_downloads_as_excel_and_csv(ambert, ids, downloads):
     assert SOURCE_LABEL in lines[-1]
 
 
-def test_a_filter_that_hides_a_chosen_producer_drops_it_from_the_shortlist(ambert, ids):
-    ambert.multiselect(key="cp_selection").set_value([ids["Ferme du Bord"], ids["Rucher Sans Rayon"]]).run()
+def test_a_filter_that_hides_a_chosen_producer_drops_it_from_the_shortlist(ambert):
+    tick(ambert, "Ferme du Bord", "Rucher Sans Rayon")
+    assert shortlist(ambert) == ["Rucher Sans Rayon", "Ferme du Bord"]  # ticked together: table order
     ambert.multiselect(key="cp_produit").set_value(["oeufs"]).run()
     assert not ambert.exception
-    assert ambert.multiselect(key="cp_selection").value == [ids["Ferme du Bord"]]
+    assert shortlist(ambert) == ["Ferme du Bord"]
+    assert ticked(ambert) == ["Ferme du Bord"]  # the table's ticks follow the producers, not row numbers
+
+
+def test_a_tick_in_one_table_shows_in_the_other_and_an_untick_removes_it(ambert):
+    assert "Ferme du Bord" in list(table(ambert, DELIVER_TABLE).value["Producteur"])
+    tick(ambert, "Ferme du Bord")
+    assert ticked(ambert, DELIVER_TABLE) == ["Ferme du Bord"]
+    tick(ambert, "Ferme du Bord", name=DELIVER_TABLE, on=False)
+    assert not ambert.exception
+    assert ticked(ambert) == [] and len(ambert.get("download_button")) == 0
+
+
+def test_emptying_the_shortlist_unticks_the_tables(ambert):
+    tick(ambert, "Ferme du Bord", "Rucher Sans Rayon")
+    ambert.button(key="cp_clear").click().run()
+    assert not ambert.exception
+    assert ticked(ambert) == [] and ticked(ambert, DELIVER_TABLE) == []
+    assert any("Choisissez des producteurs" in c for c in texts(ambert.caption))
 
 
 # ------------------------------------------------------------------ links

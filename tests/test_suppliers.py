@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 
 from courtcircuit.db import connect
 from courtcircuit.search import EARTH_RADIUS_KM
-from courtcircuit.supplier_state import DEFAULT_NEAR_KM, MAX_NEAR_KM, ProspectState, parse, to_params
+from courtcircuit.supplier_state import (
+    DEFAULT_NEAR_KM,
+    MAX_NEAR_KM,
+    VIEWS,
+    ProspectState,
+    merge_ticks,
+    parse,
+    to_params,
+)
 from courtcircuit.suppliers import (
     COVERAGE_BANDS_KM,
     DELIVERY,
@@ -439,9 +447,11 @@ def test_url_round_trip_of_a_full_state():
             volumes=True,
             frequencies=("hebdomadaire", "à la demande"),
         ),
+        view="couverture",
     )
     params = to_params(state)
     assert params["mlat"] == "45.54901" and params["km"] == "80" and params["produit"] == "oeufs,miel"
+    assert params["vue"] == "couverture"
     assert parse(params) == (state, [])
 
 
@@ -483,6 +493,7 @@ def states(draw) -> ProspectState:
             volumes=draw(st.booleans()),
             frequencies=tuple(draw(st.lists(frequency, max_size=10))),
         ),
+        view=draw(st.sampled_from(VIEWS)),
     )
 
 
@@ -506,6 +517,7 @@ def test_url_round_trip(state):
         ({"produit": "zz"}, "products", ()),
         ({"label": "zz"}, "labels", ()),
         ({"bio": "zz"}, "ab_status", ()),
+        ({"vue": "carte"}, "view", "livrent"),
     ],
 )
 def test_a_malformed_parameter_falls_back_with_one_notice(params, field, fallback):
@@ -531,10 +543,29 @@ def test_repeated_parameters_take_the_last_value():
 
 
 @given(st.dictionaries(st.sampled_from(["mlat", "mlon", "mlieu", "etab", "km", "produit", "label", "bio",
-                                         "gtin", "agrement", "siret", "volumes", "freq", "autre"]),
+                                         "gtin", "agrement", "siret", "volumes", "freq", "vue", "autre"]),
                        st.text(max_size=40) | st.lists(st.text(max_size=10), max_size=3)))  # fmt: skip
 def test_parse_never_raises(params):
     state, notices = parse(params)
     assert isinstance(state, ProspectState)
     assert all(isinstance(n, str) and n for n in notices)
     assert 1 <= state.near_km <= MAX_NEAR_KM and state.store_kind in STORE_KINDS
+    assert state.view in VIEWS
+
+
+# ---------------------------------------------------------------- the shortlist's ticks
+
+
+@pytest.mark.parametrize(
+    ("chosen", "shown", "before", "after", "expected"),
+    [
+        ([], ["a", "b", "c"], [], ["c", "a"], ["a", "c"]),  # ticked together: the table's order
+        (["x", "a"], ["a", "b"], ["a"], ["a", "b"], ["x", "a", "b"]),  # new ticks go last
+        (["x", "a", "b"], ["a", "b"], ["a", "b"], ["b"], ["x", "b"]),  # an untick removes it
+        # "a" is in both tables; unticked in the other one, this table (unchanged) keeps it out
+        (["b"], ["a", "b"], ["a", "b"], ["a", "b"], ["b"]),
+        (["x"], ["a"], [], [], ["x"]),  # producers of other tables are kept
+    ],
+)
+def test_merge_ticks_applies_only_the_change(chosen, shown, before, after, expected):
+    assert merge_ticks(chosen, shown, before, after) == expected

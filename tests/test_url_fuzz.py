@@ -71,7 +71,7 @@ def params_for(
 SEARCH_KEYS = ["lieu", "lat", "lon", "rayon", "type", "vente", "label", "produit", "texte", "ouvert", "jour",
                "heure", "page", "fond", "lang"]  # fmt: skip
 SUPPLIER_KEYS = ["mlieu", "mlat", "mlon", "etab", "km", "produit", "label", "bio", "gtin", "agrement",
-                 "siret", "volumes", "freq"]  # fmt: skip
+                 "siret", "volumes", "freq", "vue"]  # fmt: skip
 SEARCH_BASE = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30"}
 SUPPLIER_BASE = {"mlieu": "Ambert (63600)", "mlat": "45.54901", "mlon": "3.74320"}
 FUZZ = settings(

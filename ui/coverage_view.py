@@ -39,10 +39,22 @@ def coverage_view(cov: pd.DataFrame) -> None:
     )
     text = base.mark_text().encode(text="suppliers:Q")
     st.altair_chart((heat + text).properties(height=28 * len(PRODUCTS.codes())), width="stretch")
-    table = cov.pivot(index="product_label", columns="band", values="suppliers").reindex(
-        [PRODUCTS.label(c) for c in PRODUCTS.codes()]
+    st.dataframe(coverage_table(cov).style.map(_gap), hide_index=True, width="stretch")
+
+
+def _gap(value: object) -> str:
+    return "background-color: #ffcdd2" if value == 0 else ""
+
+
+def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
+    """One row per product family (vocabulary order), one column per band, nearest first."""
+    bands = sorted(cov["band_km"].unique())
+    table = (
+        cov.pivot(index="product", columns="band_km", values="suppliers")
+        .reindex(index=PRODUCTS.codes(), columns=bands)
+        .fillna(0)
+        .astype(int)
     )
-    st.dataframe(
-        table.style.map(lambda v: "background-color: #ffcdd2" if v == 0 else ""),
-        width="stretch",
-    )
+    table.columns = [f"≤ {b} km" for b in bands]
+    table.insert(0, "Famille de produits", [PRODUCTS.label(c) for c in table.index])
+    return table.reset_index(drop=True)

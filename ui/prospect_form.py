@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from courtcircuit.places import Place
-from courtcircuit.supplier_state import FLAGS, LISTS, ProspectState, parse, to_params
+from courtcircuit.supplier_state import FLAGS, LISTS, VIEWS, ProspectState, parse, to_params
 from courtcircuit.suppliers import SupplierFilters
 
 STORE = "cp_store"  # dict(label, lat, lon) or None
@@ -19,6 +19,10 @@ PLACE_BOX = "cp_lieu"
 STORE_KIND = "cp_etab"
 NEAR_KM = "cp_km"
 FREQUENCIES = "cp_freq"
+VIEW = "cp_vue"  # the open tab, a VIEWS code: kept when a filter or the distance changes
+TABS = "cp_onglets"  # st.tabs' own key (its value is the label, which holds counts)
+ORGANIC_ONLY = "cp_bio_certifie"  # shortcut for the AB state filter: certified only
+CERTIFIED = ["certifie"]
 DEFAULTS = ProspectState()  # the defaults of an empty page: one place for them
 
 
@@ -42,6 +46,7 @@ def sync_from_url() -> list[str]:
     for name, attr in FLAGS.items():
         ss[FLAG_WIDGET[name]] = getattr(state.filters, attr)
     ss[FREQUENCIES] = list(state.filters.frequencies)
+    ss[VIEW] = state.view
     ss[WRITTEN] = current
     # Kept until write_url: a link naming a place reruns the page at once (the place is looked
     # up), and that rerun must still say what in the link was ignored.
@@ -62,6 +67,26 @@ def set_near(km: int) -> None:
     st.session_state[NEAR_KM] = km
 
 
+def remember_view(views_by_label: dict[str, str]) -> None:
+    """st.tabs' on_change: which tab is open, as a code that does not change with the counts.
+
+    The tab labels hold counts and the distance, and Streamlit treats tabs with other labels as
+    a new widget that opens its default tab: the page passes the remembered tab as that default.
+    """
+    label = st.session_state.get(TABS)
+    st.session_state[VIEW] = views_by_label.get(label, VIEWS[0])
+
+
+def sync_organic_only() -> None:
+    """Before the sidebar is drawn: the shortcut is ticked when the AB states are "certified" alone."""
+    st.session_state[ORGANIC_ONLY] = st.session_state.get(WIDGET["bio"]) == CERTIFIED
+
+
+def set_organic_only() -> None:
+    """The shortcut's on_change: it sets the AB state filter (the one the URL and query read)."""
+    st.session_state[WIDGET["bio"]] = list(CERTIFIED) if st.session_state.get(ORGANIC_ONLY) else []
+
+
 def form_state() -> ProspectState:
     ss = st.session_state
     store = ss.get(STORE)
@@ -75,6 +100,7 @@ def form_state() -> ProspectState:
         store_kind=ss.get(STORE_KIND) or DEFAULTS.store_kind,
         near_km=int(ss.get(NEAR_KM) or DEFAULTS.near_km),
         filters=filters,
+        view=ss.get(VIEW) if ss.get(VIEW) in VIEWS else VIEWS[0],
     )
 
 

@@ -1,19 +1,32 @@
-"""The supplier table: distance, delivery, products, labels, readiness and contacts."""
+"""The supplier table: distance, delivery, products, labels, organic state, readiness and contacts."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from courtcircuit.export import readable_phone
-from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS
+from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, Vocabulary
+from ui.shortlist import selectable_table
 
 
-def _labels(codes, vocab) -> str:
+def _labels(codes: Iterable[str] | None, vocab: Vocabulary) -> str:
     return ", ".join(vocab.label(c) if c in vocab else str(c) for c in (codes if codes is not None else []))
 
 
-def readiness(row) -> str:
+def organic_state(labels: Iterable[str] | None, status: Any) -> str:
+    """What a buyer must know before selling as organic: farms in conversion cannot be."""
+    if isinstance(status, str) and status in AB_STATUS:
+        return AB_STATUS.label(status)
+    if labels is not None and "ab" in list(labels):
+        return "AB, état non renseigné"
+    return "—"
+
+
+def readiness(row: Any) -> str:
     """Short badges a buyer scans: what the producer has ready for retail."""
     marks = []
     if row.gtin_available is True:
@@ -27,24 +40,19 @@ def readiness(row) -> str:
     return " · ".join(marks) or "—"
 
 
-def supplier_table(frame: pd.DataFrame, key: str) -> None:
-    if frame.empty:
-        st.info("Aucun producteur ne correspond. Retirez un filtre ou élargissez la distance.")
-        return
-    labels = []
-    for row in frame.itertuples():
-        text = _labels(row.labels, LABELS)
-        if isinstance(row.ab_status, str) and row.ab_status in AB_STATUS:
-            text += f" ({AB_STATUS.label(row.ab_status).lower()})"
-        labels.append(text)
-    table = pd.DataFrame(
+def supplier_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The producers as the buyer reads them: French titles, labels instead of codes."""
+    return pd.DataFrame(
         {
             "Producteur": frame["name"],
             "Distance (km)": frame["distance_km"].round(1),
             "Livraison": frame["delivery_label"],
             "Rayon (km)": frame["delivery_radius_km"],
             "Produits": [_labels(p, PRODUCTS) for p in frame["products"]],
-            "Labels": labels,
+            "Labels": [_labels(p, LABELS) for p in frame["labels"]],
+            "Bio (AB)": [
+                organic_state(lb, s) for lb, s in zip(frame["labels"], frame["ab_status"], strict=True)
+            ],
             "Prêt pour la distribution": [readiness(r) for r in frame.itertuples()],
             "Volumes": frame["volumes"],
             "Fréquence": frame["delivery_frequency"],
@@ -53,5 +61,24 @@ def supplier_table(frame: pd.DataFrame, key: str) -> None:
             "Commune": frame["city"],
         }
     )
+
+
+def supplier_table(frame: pd.DataFrame, key: str) -> None:
+    """The producers of one tab; a tick on a row puts the producer in « Ma sélection »."""
+    if frame.empty:
+        st.info("Aucun producteur ne correspond. Retirez un filtre ou élargissez la distance.")
+        return
     # st.dataframe shows cell text as text (no HTML, no Markdown): partner data stays data.
-    st.dataframe(table, hide_index=True, width="stretch", key=key)
+    selectable_table(
+        key,
+        list(frame["id"]),
+        supplier_frame(frame),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config={
+            # "localized": the reader's decimal sign, a comma in a French browser
+            "Distance (km)": st.column_config.NumberColumn(format="localized"),
+            "Rayon (km)": st.column_config.NumberColumn(format="%d"),
+        },
+    )
