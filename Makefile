@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/court-circuit.duckdb
 PORT ?= 8501
 
-.PHONY: run test build lint format bench clean browser-deps postgres-deps proxy-deps i18n
+.PHONY: run test build lint format bench clean browser-deps postgres-deps proxy-deps print-deps i18n
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ $(DB): $(VENV)/.installed
 build: $(VENV)/.installed
 	$(PY) -m etl build --db $(DB)
 
-run: $(VENV)/.installed $(DB)
+run: $(VENV)/.installed print-deps $(DB)
 	COURT_CIRCUIT_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # Debian's chromium drives the browser tests (no browser download: only registries are reachable).
@@ -36,12 +36,17 @@ browser-deps:
 postgres-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
 
+# Debian's pango and fonts: WeasyPrint lays out the printed directory with them (courtcircuit/print).
+print-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -q DejaVuSans || (apt-get update -qq && \
+		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null)
+
 # Debian's HAProxy: several app processes behind one port with sticky sessions (deploy/haproxy.cfg,
 # bench/load.py, docs/DEPLOY.md). Never needed by `make test`.
 proxy-deps:
 	@command -v haproxy >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null)
 
-test: $(VENV)/.installed-dev browser-deps postgres-deps
+test: $(VENV)/.installed-dev browser-deps postgres-deps print-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -n 2 -q -m "not load"
