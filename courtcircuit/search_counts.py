@@ -85,7 +85,7 @@ class Counts:
     farthest: float | None  # distance of the ``nearest``-th match (None: not asked, or no area)
 
 
-def _bit_counts(bits: np.ndarray, width: int) -> np.ndarray:
+def bit_counts(bits: np.ndarray, width: int) -> np.ndarray:
     """How many of ``bits`` (non-negative int32) have each of their ``width`` low bits set."""
     as_bytes = bits.astype("<u4").view(np.uint8).reshape(-1, 4)
     return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width].sum(axis=0)
@@ -144,7 +144,7 @@ def count_circle(
     facets = {}
     for facet, (bits, _, _, vocab) in FACET_BITS.items():
         column = table.column(bits).to_numpy(zero_copy_only=False)
-        found = _bit_counts(column[all_but(facet) & counted], len(vocab.codes()))
+        found = bit_counts(column[all_but(facet) & counted], len(vocab.codes()))
         facets[facet] = {code: int(n) for code, n in zip(vocab.codes(), found, strict=True)}
     farthest = None
     if nearest and area is not None:

@@ -19,6 +19,7 @@ import pandas as pd
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.geo import Area, haversine_sql
 from courtcircuit.schema import SUPPLIER_COLUMNS
+from courtcircuit.search_counts import bit_counts
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 
 NEAR_PRESETS_KM = (30, 80, 150)  # what buyers call "local" (DOMAIN.md: 100, 150, 350 km)
@@ -170,34 +171,32 @@ def coverage(
     nearer ones), and how many of them deliver to the store. Product filters are ignored:
     every family gets a row, so gaps show as zeros."""
     wider = SupplierFilters(**{**filters.__dict__, "products": ()})
-    sql, args = _suppliers_sql(con, store, wider, within_km=max(COVERAGE_BANDS_KM))
-    # Counted in SQL: at 10^6 listings the 150 km band holds ~50,000 producers.
-    bands = ", ".join(
-        f"count(DISTINCT id) FILTER (WHERE distance_km <= {band}), "
-        f"count(DISTINCT id) FILTER (WHERE distance_km <= {band} AND delivery = 'livre')"
+    where, params = _filter_sql(wider)
+    reach = max(COVERAGE_BANDS_KM)
+    south, north, west, east = Area(store.lat, store.lon, reach).bbox()
+    # At 10^6 listings the 150 km band holds ~50,000 producers: a few numbers each (the product
+    # bits, courtcircuit.schema.FACET_BITS), counted in numpy, rather than their product lists.
+    table = con.execute(
+        "SELECT distance_km, product_bits, coalesce(delivers AND delivery_radius_km IS NOT NULL "
+        "AND distance_km <= delivery_radius_km + ?, FALSE) AS delivering FROM ("
+        f"SELECT product_bits, delivers, delivery_radius_km, {_distance_sql()} AS distance_km FROM listings "
+        "WHERE status = 'active' AND kind = 'producteur' AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? "
+        f"AND {where}) WHERE distance_km <= ?",
+        [RADIUS_TOLERANCE_KM, store.lat, store.lat, store.lon, south, north, west, east, *params, reach],
+    ).fetchnumpy()
+    distance, bits, delivering = table["distance_km"], table["product_bits"], table["delivering"]
+    codes = PRODUCTS.codes()
+    found, delivered = {}, {}
+    for band in COVERAGE_BANDS_KM:
+        inside = distance <= band
+        found[band] = bit_counts(bits[inside], len(codes))
+        delivered[band] = bit_counts(bits[inside & delivering], len(codes))
+    rows = [
+        {"product": code, "product_label": PRODUCTS.label(code), "band_km": band,
+         "suppliers": int(found[band][i]), "delivering": int(delivered[band][i])}
+        for i, code in enumerate(codes)
         for band in COVERAGE_BANDS_KM
-    )
-    counts = {
-        row[0]: row[1:]
-        for row in con.execute(
-            f"SELECT product, {bands} FROM (SELECT id, unnest(products) AS product, distance_km, delivery "
-            f"FROM ({sql})) GROUP BY product",
-            args,
-        ).fetchall()
-    }
-    rows = []
-    for code in PRODUCTS.codes():
-        found = counts.get(code, (0,) * (2 * len(COVERAGE_BANDS_KM)))
-        for i, band in enumerate(COVERAGE_BANDS_KM):
-            rows.append(
-                {
-                    "product": code,
-                    "product_label": PRODUCTS.label(code),
-                    "band_km": band,
-                    "suppliers": int(found[2 * i]),
-                    "delivering": int(found[2 * i + 1]),
-                }
-            )
+    ]  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -224,9 +223,17 @@ def prospect(
 ) -> Prospect:
     cur = con.cursor()
     try:
-        frames = [suppliers(cur, store, filters), suppliers(cur, store, filters, within_km=near_km)]
-        for frame in frames:
-            frame["delivery_label"] = frame["delivery"].map(DELIVERY)
-        return Prospect(frames[0], frames[1], coverage(cur, store, filters))
+        # One read of the producers for both lists: those delivering here (within the largest
+        # radius) and those within near_km; each list is then a slice, in the same order.
+        reach = max(_max_radius(cur), float(near_km))
+        sql, args = _suppliers_sql(cur, store, filters, within_km=reach)
+        both = cur.execute(
+            f"SELECT * FROM ({sql}) WHERE delivery = 'livre' OR distance_km <= ? ORDER BY distance_km, name, id",
+            [*args, float(near_km)],
+        ).df()
+        both["delivery_label"] = both["delivery"].map(DELIVERY)
+        deliverers = both[both["delivery"] == "livre"].reset_index(drop=True)
+        nearby = both[both["distance_km"] <= float(near_km)].reset_index(drop=True)
+        return Prospect(deliverers, nearby, coverage(cur, store, filters))
     finally:
         cur.close()
