@@ -45,11 +45,13 @@ class OutletRef:
     days: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ListingFields:
     """What a listing says about a place: the published fields, typed, in the listing table's
     order (courtcircuit.schema.RECORD_FIELDS; a test keeps the two in step). A source's record
-    carries them, and so does the golden listing merged from several records."""
+    carries them, and so does the golden listing merged from several records.
+
+    Slotted, like Record: their instance dicts were 1.6 KB each, 3 GB for a 10^6-row build."""
 
     kind: str | None = None
     name: str | None = None
@@ -88,7 +90,7 @@ class ListingFields:
     status: str = "active"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Record(ListingFields):
     """One row of one source, on its way through the normalisation steps."""
 

@@ -6,8 +6,10 @@ The lock and the swap live in courtcircuit/db_swap.py: staff edits are published
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -87,6 +89,45 @@ def _create(
     con.execute(f"CREATE TABLE {table.name} AS SELECT {casts}{extra} FROM frame{order}")  # noqa: S608 - our identifiers
 
 
+T = TypeVar("T")
+# Rows handed to DuckDB per batch: one frame of 10^6 listings (provenance JSON, object columns,
+# then DuckDB's copy) was 9 GB at its peak; batches bound it to a few hundred MB.
+CHUNK = 50_000
+DUCKDB_MEMORY = "1GB"
+
+
+def _create_in_chunks(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    chunks: Iterable[pd.DataFrame | list[tuple]],
+    order_by: str | None = None,
+    extra: str = "",
+) -> None:
+    """`_create` over batches: they go to a temporary table, then one CREATE … ORDER BY writes
+    the table whole (its file stays as compact as with a single frame)."""
+    staging = f"{table.name}_staging"
+    created = False
+    for rows in chunks:
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=list(table.names()))
+        frame = frame.astype(object)
+        casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in table.columns)
+        into = "INSERT INTO" if created else "CREATE TEMP TABLE"
+        con.execute(f"{into} {staging} {'' if created else 'AS '}SELECT {casts} FROM frame")  # noqa: S608 - our identifiers
+        created = True
+    if not created:
+        _create(con, table, [], order_by, extra)
+        return
+    order = f" ORDER BY {order_by}" if order_by else ""
+    extra = f", {extra}" if extra else ""
+    con.execute(f"CREATE TABLE {table.name} AS SELECT *{extra} FROM {staging}{order}")  # noqa: S608 - our identifiers
+    con.execute(f"DROP TABLE {staging}")
+
+
+def _batches(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 # Rows in Hilbert order: a bbox prefilter then reads few row groups, and one CREATE … ORDER BY
 # makes a file half the size of one built with ALTER/UPDATE (STACK-NOTES.md).
 HILBERT = "ST_Hilbert(lon, lat, {'min_x': -180.0, 'min_y': -90.0, 'max_x': 180.0, 'max_y': 90.0}::BOX_2D)"
@@ -104,20 +145,37 @@ def write_database(
 ) -> None:
     con = connect(path, read_only=False)
     try:
-        _create(con, LISTINGS, _listing_rows(listings), order_by=HILBERT, extra=LISTINGS_GEOMETRY)
-        members = [(x.id, m.source, m.ref, m.source_date, m.precedence) for x in listings for m in x.members]
-        _create(con, LISTING_SOURCES, members, order_by="listing_id, precedence")
+        # DuckDB would otherwise hold the sorted listings in memory, up to 80 % of the machine's;
+        # beyond this it spills to a temporary file next to the database.
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+        rows = (_listing_rows(part) for part in _batches(listings))
+        _create_in_chunks(con, LISTINGS, rows, order_by=HILBERT, extra=LISTINGS_GEOMETRY)
+        members = (
+            [(x.id, m.source, m.ref, m.source_date, m.precedence) for x in part for m in x.members]
+            for part in _batches(listings)
+        )
+        _create_in_chunks(con, LISTING_SOURCES, members, order_by="listing_id, precedence")
         _create(
             con, LISTING_LINKS, [(k.producer_id, k.outlet_id, k.days, k.source, k.source_ref) for k in links]
         )
         monday = slot_monday(date.today())
-        slots = [
-            (x.id, *slot)
-            for x in listings
-            if x.fields.opening_hours
-            for slot in weekly_slots(x.fields.opening_hours, monday)
-        ]
-        _create(con, OPENING_SLOTS, slots, order_by="listing_id, weekday, start_minute")
+        week: dict[str, tuple[tuple[int, int, int, int], ...]] = {}  # a year of slots per expression
+
+        def slots_of(hours: str) -> tuple[tuple[int, int, int, int], ...]:
+            if hours not in week:
+                week[hours] = weekly_slots(hours, monday)  # many listings share their hours
+            return week[hours]
+
+        slots = (
+            [
+                (x.id, *slot)
+                for x in part
+                if x.fields.opening_hours
+                for slot in slots_of(x.fields.opening_hours)
+            ]
+            for part in _batches(listings)
+        )
+        _create_in_chunks(con, OPENING_SLOTS, slots, order_by="listing_id, weekday, start_minute")
         _create(con, REJECTED, rejected)
         for table, notes in ((MERGES, merges), (KEPT_APART, kept_apart)):
             rows = [
