@@ -165,7 +165,9 @@
     // and not clickable; the closer the zoom, the more of them.
     function communeLayer(map, geojson) {
         var lines = L.geoJSON(geojson, {
-            style: {color: "#6f7d60", weight: 0.9, opacity: 0.9, dashArray: "4 3", fill: false},
+            // A land fill too: beyond the départements drawn, Leaflet's grey would show.
+            style: {color: "#6f7d60", weight: 0.9, opacity: 0.9, dashArray: "4 3",
+                    fill: true, fillColor: "#f4f1e4", fillOpacity: 0.6},
             interactive: false, pane: "ccLand", renderer: land(map)
         });
         var group = L.layerGroup([lines]);
