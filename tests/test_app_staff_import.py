@@ -128,9 +128,15 @@ def test_a_partner_spreadsheet_is_imported_published_and_searchable(folders, peo
         cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    query = "SELECT * EXCLUDE (field_provenance) FROM listings ORDER BY id"
     with connect(staff_db, read_only=True) as a, connect(again, read_only=True) as b:
-        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        for query in (
+            "SELECT * FROM listings ORDER BY id",
+            "SELECT * FROM listing_sources ORDER BY ALL",
+            "SELECT * FROM rejected ORDER BY ALL",
+            "SELECT * FROM merges ORDER BY ALL",
+            "SELECT * FROM sources ORDER BY name",
+        ):
+            assert a.execute(query).fetchall() == b.execute(query).fetchall(), query
     # reopened for that partner, its next file reuses the columns and values chosen
     click(at, "imp_restart")
     at.selectbox(key="imp_partner").set_value("partenaire-ambert")

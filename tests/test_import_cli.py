@@ -113,3 +113,20 @@ def test_check_source_refuses_a_path_out_of_the_sources_folder(folders):
     )  # fmt: skip
     assert code == 1
     assert "sort du dossier des sources" in answer["error"]
+
+
+def test_check_source_refuses_a_file_whose_every_row_is_rejected(folders):
+    """A name column that is empty in every row: nothing publishable, said in French (exit 1)."""
+    mapping = MAPPING.replace('name = "Nom de l\'exploitation"', 'name = "Courriel"')
+    (folders["stage"] / "partenaire-mapping.toml").write_text(mapping, encoding="utf-8")
+    lines = (folders["stage"] / PARTNER.name).read_bytes().decode("cp1252").splitlines()
+    header, *rows = lines
+    keep = [r for r in rows if r.split(";")[8] == ""]  # rows without an e-mail
+    (folders["stage"] / PARTNER.name).write_bytes("\r\n".join([header, *keep]).encode("cp1252"))
+    code, answer = etl(
+        "check-source", "--sources", str(folders["published"] / "sources.toml"),
+        "--candidate", str(folders["stage"] / "sources.toml"), "--db", str(folders["db"]),
+        env=env_of(folders),
+    )  # fmt: skip
+    assert code == 1
+    assert "partenaire" in answer["error"] and "toutes été rejetées" in answer["error"]
