@@ -20,6 +20,7 @@ centres only by default: at 10^6 listings a dense centre takes seconds (see SEAR
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -36,7 +37,7 @@ import pandas as pd
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import REPO_ROOT, connect
 from courtcircuit.geo import EARTH_RADIUS_KM
-from courtcircuit.search import PARIS, Area, Filters, _area_sql, search
+from courtcircuit.search import MAP_COLUMNS, PARIS, Area, Filters, _area_sql, matches, search
 
 MIX_RADII_KM = (5.0, 10.0, 30.0, 50.0)
 WARMUP = 3  # queries per method before timing, at their own centres
@@ -52,6 +53,7 @@ BOUNDARY_TOLERANCE = 0.006  # of the radius
 # per listing); since it counts in SQL and evaluates each opening-hours expression once, all centres fit.
 SEARCH_CENTRES = 100
 EVERY_ROW = 10**7  # search(limit=…) that returns every match, for the id comparison
+PAGE_ROWS, MAP_POINTS = 20, 20_000  # pages/recherche.py: PAGE_SIZE, MAX_MAP_POINTS
 
 
 def default_db(n: int, seed: int) -> Path:
@@ -270,13 +272,19 @@ def main(argv: list[str] | None = None) -> int:
     def search_ids(filters: Filters, limit: int = EVERY_ROW) -> Callable[[Area], np.ndarray]:
         return lambda area: search(con, area, filters, now=NOW, limit=limit).listings["id"].to_numpy()
 
+    def map_ids(area: Area) -> np.ndarray:
+        # The page's map: the nearest MAP_POINTS matches, the marker's columns (pages/recherche.py).
+        result = search(con, area, Filters(), now=NOW, limit=PAGE_ROWS)
+        return matches(con, area, Filters(), result, columns=MAP_COLUMNS, limit=MAP_POINTS)["id"].to_numpy()
+
     geo = GeoBaseline(active["id"].to_numpy(), active["lat"].to_numpy(), active["lon"].to_numpy())
     geo_centres = min(args.geopandas_centres or args.centres, args.centres)
     search_centres = min(args.search_centres, args.centres)
     methods = [
         Method("search(), no filter, every row", search_ids(Filters()), search_centres),
         Method("search(), channels=marche + labels=ab", search_ids(TYPICAL), search_centres),
-        Method("search(), rows as the page: 20,000 nearest", search_ids(Filters(), 20_000), search_centres),
+        Method("search() as the page: counts + 20 rows", search_ids(Filters(), PAGE_ROWS), search_centres),
+        Method("page's map: search() + matches() 20,000", map_ids, search_centres),
         Method("bbox + haversine SQL alone (ids)", sql_ids(bbox=True), args.centres),
         Method("A: full-scan haversine SQL (ids)", sql_ids(bbox=False), args.centres),
         Method("B: geopandas L93 distance <= r (ids)", geo.query, geo_centres),
@@ -286,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"timing {method.label} [{name}] …", file=sys.stderr, flush=True)
             time_pass(method, name, areas, warmup)
 
-    plain, _, _, bbox_sql, full, geo_m = methods
+    plain, _, page, _, bbox_sql, full, geo_m = methods
     mix_found = [len(ids) for ids in full.found["mix"]]
     ten_found = [len(ids) for ids in full.found["10km"]]
     lines += [
@@ -318,17 +326,24 @@ def main(argv: list[str] | None = None) -> int:
     # ------------------------------------------------------------------------ correctness
     where = active.set_index("id")
     lines += ["", "Correctness (same centres, same radii):"]
+    differing: dict[str, dict[str, int]] = {}
     for run in passes:
         truth = full.found[run]
         sets = [set(ids.tolist()) for ids in truth]
         # zip stops at the shorter list: a method timed on fewer centres has the first ones.
         bad_search = sum(set(ids.tolist()) != s for ids, s in zip(plain.found[run], sets, strict=False))
         bad_sql = sum(set(ids.tolist()) != s for ids, s in zip(bbox_sql.found[run], sets, strict=False))
+        # The page's 20 rows are the first 20 of the whole answer, in its order.
+        bad_page = sum(
+            list(p) != list(w[:PAGE_ROWS]) for p, w in zip(page.found[run], plain.found[run], strict=False)
+        )
+        differing[run] = {"search": bad_search, "bbox_sql": bad_sql, "page_rows": bad_page}
         check = GeoCheck()
         check_geopandas(geo_m.found[run], truth, passes[run], where, check)
         lines += [
             f"  {run:<5} ids differing from the full scan: search() {bad_search}/{len(plain.found[run])} centres, "
-            f"bbox SQL {bad_sql}/{len(bbox_sql.found[run])} centres",
+            f"bbox SQL {bad_sql}/{len(bbox_sql.found[run])} centres; page rows not the first {PAGE_ROWS}: "
+            f"{bad_page}/{len(page.found[run])}",
             f"        geopandas: {check.disagreements} boundary disagreements in {check.queries_with}/{check.queries} "
             f"centres, all within {check.max_edge_m:.0f} m ({check.max_edge_share * 100:.2f} % of r) of the "
             f"circle; {check.beyond_tolerance} farther than {BOUNDARY_TOLERANCE * 100:.1f} % of r",
@@ -343,8 +358,32 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.getloadavg()[0]:.1f} at the end (other processes on the machine skew timings when near the CPU count)"
     )
     con.close()
+    lines += targets(page, geo_m)
     print("\n".join(lines))
+    figures = {
+        "bench": "search", "n": args.n, "centres": args.centres, "load_start": load_before,
+        "load_end": os.getloadavg()[0],
+        "ms": {m.label: {run: {"median": ms(m.times[run], 50), "p95": ms(m.times[run], 95)} for run in passes}
+               for m in methods},
+        "page_vs_geopandas_median": {run: ratio(page, geo_m, run) for run in passes},
+        "differing_centres": differing,
+    }  # fmt: skip
+    print(json.dumps(figures))
     return 0
+
+
+def targets(page: Method, geo: Method) -> list[str]:
+    """Issue 12's target for the page's search: median <= 0.2 x geopandas's, p95 <= geopandas's."""
+    lines = [
+        "",
+        "Target (issue 12): the page's search, median <= 0.2 x geopandas median, p95 <= geopandas p95:",
+    ]
+    for run in page.times:
+        k = min(page.centres, geo.centres)
+        med, p95 = ratio(page, geo, run), ms(page.times[run][:k], 95) / ms(geo.times[run][:k], 95)
+        met = "met" if med <= 0.2 and p95 <= 1.0 else "NOT met"
+        lines.append(f"  {run:<5} median {med:.2f}x, p95 {p95:.2f}x of geopandas's: {met}")
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The supplier queries over the synthetic directory: who can deliver to this store, who is near.
 
-Run: ``python -m bench.suppliers [--n 1000000] [--centres 100] [--seed 7]``
+Run: ``python -m bench.suppliers [--n 1000000] [--centres 100] [--seed 7]``; it prints its table,
+then the issue 12 target (page call vs baseline), then one JSON line with its figures.
 
 Stores are drawn where people live (like the listings). Timed, per store: the reverse-radius
 query ("deliver to me": the producer's own radius covers the store), the nearby query at
@@ -12,6 +13,7 @@ compared with its radius, no bounding box. Both must find the same producers.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -40,8 +42,12 @@ def timed(fn, stores: list[Store]) -> tuple[list[float], list]:
     return out, results
 
 
+FIGURES: dict[str, dict[str, float]] = {}  # label -> median, p95: the JSON line printed last
+
+
 def row(label: str, ms: list[float], base: float | None = None) -> str:
     med, p95 = statistics.median(ms), float(np.percentile(ms, 95))
+    FIGURES[label] = {"median": med, "p95": p95}
     ratio = f"{med / base:>7.2f}x" if base else f"{'':>8}"
     return f"{label:<44} {med:>9.1f} {p95:>9.1f} {ratio}"
 
@@ -68,7 +74,8 @@ def main() -> None:
         con.execute(FULL_SCAN, [store.lat, store.lat, store.lon, RADIUS_TOLERANCE_KM]).fetchall()
 
     print("Court-Circuit supplier queries benchmark")
-    print(f"machine   {os.cpu_count()} CPU; load average {os.getloadavg()[0]:.1f}")
+    load_start = os.getloadavg()[0]
+    print(f"machine   {os.cpu_count()} CPU; load average {load_start:.1f}")
     print(
         f"database  {db.name}: {args.n:,} listings, {producers:,} active producers, {deliverers:,} delivering, "
         f"largest delivery radius {max_radius:g} km"
@@ -102,7 +109,18 @@ def main() -> None:
         f"correctness: deliver-to-me ids differ from the full scan at {wrong}/{len(stores)} stores; "
         f"producers who can deliver per store: median {statistics.median(sizes):,.0f}, max {max(sizes):,}"
     )
-    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    page_med, page_p95 = statistics.median(page_ms), float(np.percentile(page_ms, 95))
+    base_p95 = float(np.percentile(base_ms, 95))
+    met = page_med <= base and page_p95 <= 2 * base_p95
+    print(
+        f"target (issue 12): whole page call median {page_med / base:.2f}x the baseline's (<= 1), "
+        f"p95 {page_p95 / base_p95:.2f}x its p95 (<= 2): {'met' if met else 'NOT met'}"
+    )
+    load_end = os.getloadavg()[0]
+    print(f"load average at the end {load_end:.1f}")
+    summary = {"bench": "suppliers", "n": args.n, "stores": len(stores), "load_start": load_start}
+    summary |= {"load_end": load_end, "ms": FIGURES, "wrong_ids": wrong, "target_met": met}
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":

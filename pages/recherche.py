@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
 import streamlit as st
 
 from courtcircuit.directory import directory_summary
@@ -11,7 +12,7 @@ from courtcircuit.export import to_csv, to_geojson
 from courtcircuit.french import de
 from courtcircuit.geo import departements_of
 from courtcircuit.places import Place, communes_with_listings
-from courtcircuit.search import PARIS, search, widen_hints
+from courtcircuit.search import MAP_COLUMNS, PARIS, matches, search, widen_hints
 from courtcircuit.search_state import MAX_TEXT
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
@@ -48,7 +49,13 @@ notices = form.sync_from_url()
 form.apply_pending()
 state = form.form_state()
 now = datetime.now(PARIS)
-result = search(con, state.area, state.filters, now=now)  # the one query of this page
+# The one search of this page: the counts and the list's page of rows (the pagination's state is
+# known before its widget is drawn); the map's points and the downloads are read below.
+page = max(1, int(st.session_state.get(form.PAGE, 1)))
+result = search(con, state.area, state.filters, now=now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+if page > 1 and result.listings.empty:  # a page that a narrower search no longer has: the first
+    st.session_state[form.PAGE] = page = 1
+    result = search(con, state.area, state.filters, now=now, limit=PAGE_SIZE)
 
 st.html(_PHONE_CSS)
 st.title("Où acheter local près de chez moi ?")
@@ -103,7 +110,6 @@ if geo_error:
     st.warning(geo_error)
 
 # ------------------------------------------------------------------ answer
-listings = result.listings
 if state.area is not None:
     count = "Aucun lieu" if result.total == 0 else f"{result.total} lieu" + ("x" if result.total > 1 else "")
     st.subheader(f"{count} à moins de {state.radius_km} km {md(de(form.place_phrase(state.place)))}")
@@ -123,10 +129,10 @@ if result.total == 0:
 
 map_col, list_col = st.columns([3, 2])
 with map_col:
-    shown = listings.head(MAX_MAP_POINTS)
-    if result.truncated:
+    shown = matches(con, state.area, state.filters, result, columns=MAP_COLUMNS, limit=MAX_MAP_POINTS)
+    if result.total > len(shown):
         st.caption(
-            f"La carte, la liste et les téléchargements donnent les {len(listings)} lieux les plus proches "
+            f"La carte, la liste et les téléchargements donnent les {len(shown)} lieux les plus proches "
             f"sur {result.total} : réduisez le rayon ou ajoutez un filtre pour voir les autres."
         )
     departements = departements_of(shown["commune_insee"])
@@ -164,25 +170,30 @@ with map_col:
     st.caption("Touchez un point pour ouvrir sa fiche, ailleurs pour proposer d'y centrer la recherche.")
 
 with list_col:
-    pages = max(1, -(-len(listings) // PAGE_SIZE))
-    if st.session_state.get(form.PAGE, 1) > pages:
-        st.session_state[form.PAGE] = 1
-    page = int(st.session_state.get(form.PAGE, 1))
+    pages = max(1, -(-min(result.total, MAX_MAP_POINTS) // PAGE_SIZE))
     list_top(page, key="cc_list_top")  # page 2 opens on its first line, not its last
-    start = (page - 1) * PAGE_SIZE
-    result_list(listings.iloc[start : start + PAGE_SIZE], now)
+    result_list(result.listings, now)
     if pages > 1:
         st.pagination(pages, key=form.PAGE, max_visible_pages=5)
 
     if result.total:
         sources = [s.label for s in summary.sources]
+        search_state = (con, state.area, state.filters, result)
+
+        def rows() -> pd.DataFrame:  # read on a click only (download_button calls it then, on its own thread)
+            return matches(*search_state, limit=MAX_MAP_POINTS)
+
         down_csv, down_geo = st.columns(2)
         down_csv.download_button(
-            "Télécharger (CSV)", to_csv(listings, sources), "court-circuit.csv", "text/csv", key="cc_csv"
+            "Télécharger (CSV)",
+            lambda: to_csv(rows(), sources),
+            "court-circuit.csv",
+            "text/csv",
+            key="cc_csv",
         )
         down_geo.download_button(
             "Télécharger (GeoJSON)",
-            to_geojson(listings, sources),
+            lambda: to_geojson(rows(), sources),
             "court-circuit.geojson",
             "application/geo+json",
             key="cc_geojson",
