@@ -63,8 +63,10 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_app(db: Path, tmp_home: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port; yields its URL once healthy."""
-    with streamlit_process(db, tmp_home) as (url, _proc):
+    """`streamlit run app.py` on a free loopback port; yields its URL once healthy. The server's
+    output goes to ``tmp_home/streamlit.log``: in an unread pipe, warnings logged on every run
+    (a stack each) filled its 64 kB and froze the server under load."""
+    with streamlit_process(db, tmp_home, log=tmp_home / "streamlit.log") as (url, _proc):
         yield url
 
 
