@@ -21,7 +21,7 @@ from courtcircuit.import_runner import BuildOutcome
 from courtcircuit.search import Area, search
 from courtcircuit.workspace import decisions
 from courtcircuit.workspace.store import Store
-from tests.markdown_check import plain
+from tests.markdown_check import active_markdown, plain
 from tests.test_app_staff import ADMIN, EDITOR, MODERATOR, frame, people, section, signed_in, store, texts
 
 __all__ = ["people", "store"]  # fixtures used through their names
@@ -146,6 +146,10 @@ def test_a_partner_spreadsheet_is_imported_published_and_searchable(folders, peo
     assert at.selectbox(key="imp_col_12").value == "flag:channels:vente_ferme"
     click(at, "imp_columns_ok")
     assert [m.key for m in at.multiselect] == []
+    remembered = frame(at, "Valeur du fichier")
+    assert ("Tomme maison", "Fromages") in zip(
+        remembered["Valeur du fichier"], remembered["Terme retenu"], strict=True
+    )
     assert any("toutes les valeurs du fichier sont comprises" in t.lower() for t in texts(at.success))
 
 
@@ -186,3 +190,18 @@ def test_a_refused_build_undoes_the_new_source(folders, staff_db, monkeypatch):
 def test_moderators_cannot_import(people):
     at = signed_in(MODERATOR)
     assert UPLOAD not in at.radio(key="staff_section").options
+
+
+def test_text_from_the_file_is_shown_as_text(folders):
+    """Headers and values are the partner's words: shown exactly, never as links or formatting."""
+    header, value = "[clic](javascript:alert(1))", "**Promo** <img src=x onerror=alert(1)>"
+    content = f"Nom;Produits;{header}\nFerme du Test;{value};oui\n".encode()
+    at = start("partenaire-hostile", "hostile.csv", content)
+    assert not at.error, texts(at.error)
+    labels = [s.label for s in at.selectbox if s.key and s.key.startswith("imp_col_")]
+    assert any(plain(label).startswith(f"« {header} »") for label in labels)
+    assert all(active_markdown(label) == [] for label in labels)
+    click(at, "imp_columns_ok")
+    (asked,) = [m for m in at.multiselect]
+    assert plain(asked.label) == f"Produits : « {value} » (1 ligne(s))"
+    assert active_markdown(asked.label) == []

@@ -63,6 +63,25 @@ def test_read_table_reads_cp1252_semicolons_as_the_build_does(folders):
     assert answer["rows"][0]["Latitude"] == "45,5562"
 
 
+def test_read_table_reads_a_workbook_s_named_sheet(folders):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notes"
+    sheet = book.create_sheet("Producteurs")
+    sheet.append(["Nom de l'exploitation", "Commune", "Latitude"])
+    sheet.append(["Chèvrerie du Val de Dore", "Ambert", 45.5562])
+    path = folders["tmp"] / "classeur.xlsx"
+    book.save(path)
+    code, answer = etl("read-table", str(path), "--sheet", "Producteurs", env=env_of(folders))
+    assert code == 0, answer
+    assert answer["headers"] == ["Nom de l'exploitation", "Commune", "Latitude"]
+    assert answer["rows"] == [{"Nom de l'exploitation": "Chèvrerie du Val de Dore", "Commune": "Ambert",
+                               "Latitude": "45.5562"}]  # fmt: skip
+    code, answer = etl("read-table", str(path), "--sheet", "Absente", env=env_of(folders))
+    assert code == 1 and "feuille « Absente » absente" in answer["error"]
+
+
 def test_read_table_refuses_a_bad_file_in_french(folders):
     bad = folders["tmp"] / "classeur.xlsx"
     bad.write_bytes(b"PK\x03\x04 pas un classeur")

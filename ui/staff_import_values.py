@@ -6,6 +6,7 @@ in the description)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from courtcircuit.value_mapping import (
@@ -44,15 +45,28 @@ def pending(w: Wizard) -> list[ValueToMap]:
     return found
 
 
+def _labels(name: str, codes: object) -> str:
+    chosen = [codes] if isinstance(codes, str) else list(codes) if isinstance(codes, list) else []
+    vocabulary = VALUE_FIELDS[name]
+    return ", ".join(vocabulary.label(c) if c in vocabulary else str(c) for c in chosen) or "(aucun)"
+
+
 def _key(value: ValueToMap) -> str:
     return f"imp_val_{value.field}_{value.value}"
 
 
 def values_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
     asked = pending(w)
-    remembered = sum(len(v) for v in w.values.values())
+    remembered = [
+        {"Champ": FIELD_LABELS[name], "Valeur du fichier": raw, "Terme retenu": _labels(name, codes)}
+        for name, table in w.values.items()
+        for raw, codes in table.items()
+    ]
     if remembered:
-        st.caption(md(f"{remembered} correspondance(s) de valeurs déjà retenue(s) pour ce partenaire."))
+        with st.expander(
+            f"{len(remembered)} correspondance(s) de valeurs déjà retenue(s) pour ce partenaire"
+        ):
+            st.dataframe(pd.DataFrame(remembered), hide_index=True, key="imp_remembered")
     if not asked:
         st.success("Toutes les valeurs du fichier sont comprises par les vocabulaires de l'annuaire.")
     else:
