@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ui.french import FRENCH, FRENCH_PATTERNS, script
+from ui.french import FRENCH, FRENCH_FRAGMENTS, FRENCH_PATTERNS, script
 
 
 def test_the_script_declares_the_page_s_language():
@@ -33,12 +33,39 @@ def test_the_tables_reach_the_script_as_json():
      ("Select 12 matches", "Sélectionner les 12 résultats")],
 )  # fmt: skip
 def test_patterns_keep_the_varying_part(english, french):
-    # The script applies them with JavaScript's replace, whose $1 is Python's \1.
-    for pattern, replacement in FRENCH_PATTERNS:
-        if re.match(pattern, english):
-            assert re.sub(pattern, replacement.replace("$1", r"\1"), english) == french
-            return
-    pytest.fail(f"no pattern for {english!r}")
+    assert as_the_script_does(english) == french
+
+
+def as_the_script_does(text: str) -> str | None:
+    """The script's replacement, in Python: JavaScript's $1 is Python's \\1; the first pattern
+    that matches, then every fragment once (JavaScript's replace without /g)."""
+
+    def py(to: str) -> str:
+        return re.sub(r"\$(\d)", r"\\\1", to)
+
+    for pattern, to in FRENCH_PATTERNS:
+        if re.match(pattern, text):
+            out = re.sub(pattern, py(to), text)
+            for part, part_to in FRENCH_FRAGMENTS:
+                out = re.sub(part, py(part_to), out, count=1)
+            return out
+    return None
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        ("X-axis titled '% de la population à plus de 10 km' for a linear scale with values from 0 to 100",
+         "Axe X « % de la population à plus de 10 km », échelle linéaire, valeurs de 0 à 100"),
+        ("Y-axis for a discrete scale with 4 values: Marché, AMAP / paniers",
+         "Axe Y, échelle discrète, 4 valeurs : Marché, AMAP / paniers"),
+        ("Symbol legend titled 'Distance' for fill color with 5 values: moins de 5 km, plus de 40 km",
+         "Légende « Distance », 5 valeurs : moins de 5 km, plus de 40 km"),
+        ("Rect mark container", "Éléments du graphique"),
+    ],
+)  # fmt: skip
+def test_vega_s_chart_descriptions_read_in_french(english, french):
+    assert as_the_script_does(english) == french
 
 
 def test_no_translation_is_still_english():

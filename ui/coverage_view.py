@@ -38,7 +38,19 @@ def coverage_view(cov: pd.DataFrame) -> None:
         ],
     )
     text = base.mark_text().encode(text="suppliers:Q")
-    st.altair_chart((heat + text).properties(height=28 * len(PRODUCTS.codes())), width="stretch")
+    chart = (
+        (heat + text)
+        .properties(
+            height=28 * len(PRODUCTS.codes()),
+            description="Producteurs par famille de produits et par distance : le tableau suivant donne les nombres.",
+        )
+        # Vega describes axes and marks to screen readers in English ("X-axis titled…"): the
+        # table below says the same in French, so the chart keeps only its French description.
+        .configure_axis(aria=False)
+        .configure_legend(aria=False)
+        .configure_mark(aria=False)
+    )
+    st.altair_chart(chart, width="stretch")
     st.dataframe(coverage_table(cov).style.map(_gap), hide_index=True, width="stretch")
 
 

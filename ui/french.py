@@ -69,6 +69,11 @@ FRENCH: dict[str, str] = {
     "Unpin column": "Détacher la colonne",
     "Hide column": "Masquer la colonne",
     "Copy column name": "Copier le nom de la colonne",
+    "Copy Vega-Lite spec": "Copier la description du graphique (Vega-Lite)",
+    "Show data": "Afficher les données",
+    "Show chart": "Afficher le graphique",
+    "Download as PNG": "Télécharger en PNG",
+    "Open in Vega Editor": "Ouvrir dans l'éditeur Vega",
     "Press Enter to apply": "Entrée pour valider",
     "Press Enter to submit form": "Entrée pour envoyer",
     "Press Ctrl+Enter to apply": "Ctrl+Entrée pour valider",
@@ -81,6 +86,22 @@ FRENCH_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^Help for (.+)$", "Aide : $1"),
     (r"^Remove (.+)$", "Retirer $1"),
     (r"^Select (\d+) matches$", "Sélectionner les $1 résultats"),
+    # Vega (st.altair_chart) describes axes and legends to screen readers in English.
+    (r"^([XY])-axis titled '(.+)' for a (\w+) scale with (.+)$", "Axe $1 « $2 », échelle $3, $4"),
+    (r"^([XY])-axis for a (\w+) scale with (.+)$", "Axe $1, échelle $2, $3"),
+    (r"^\w+ legend titled '(.+)' for .+? with (.+)$", "Légende « $1 », $2"),
+    (r"^\w+ mark container$", "Éléments du graphique"),
+)
+# Then, inside a text a pattern above has put in French: Vega's varying parts.
+FRENCH_FRAGMENTS: tuple[tuple[str, str], ...] = (
+    (r"\b(\d+) values?: ", "$1 valeurs : "),
+    (r"\bvalues from (.+) to (.+)$", "valeurs de $1 à $2"),
+    (r", ending with ", ", jusqu'à "),
+    (r"échelle discrete", "échelle discrète"),
+    (r"échelle linear", "échelle linéaire"),
+    (r"échelle (time|utc)", "échelle de temps"),
+    (r"échelle log", "échelle logarithmique"),
+    (r"échelle (ordinal|band|point)", "échelle ordonnée"),
 )
 
 _SCRIPT = """
@@ -93,16 +114,23 @@ _SCRIPT = """
 (() => {
   const doc = document;  // st.html is not in an iframe: this is the app's page
   doc.documentElement.lang = "__LANG__";
-  if (doc.defaultView.__ccFrench) return;  // one observer per browser tab, across reruns and pages
-  doc.defaultView.__ccFrench = true;
+  // One observer per browser tab, across reruns and pages; each run only redoes the whole page
+  // (words drawn while the interface was English turn French when it switches back).
+  if (doc.defaultView.__ccFrench) { doc.defaultView.__ccFrench(doc.body); return; }
   const exact = new Map(Object.entries(__EXACT__));
   const patterns = __PATTERNS__.map(([re, to]) => [new RegExp(re), to]);
+  const fragments = __FRAGMENTS__.map(([re, to]) => [new RegExp(re), to]);
   const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-placeholder"];
   const french = (text) => {
     if (doc.documentElement.lang !== "fr") return null;  // the English interface keeps Streamlit's words
     const trimmed = text.trim();
     if (exact.has(trimmed)) return text.replace(trimmed, exact.get(trimmed));
-    for (const [re, to] of patterns) if (re.test(trimmed)) return text.replace(trimmed, trimmed.replace(re, to));
+    for (const [re, to] of patterns) {
+      if (!re.test(trimmed)) continue;
+      let fr = trimmed.replace(re, to);
+      for (const [part, partTo] of fragments) fr = fr.replace(part, partTo);
+      return text.replace(trimmed, fr);
+    }
     return null;
   };
   const fixElement = (el) => {
@@ -123,6 +151,7 @@ _SCRIPT = """
     const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) fixText(n);
   };
+  doc.defaultView.__ccFrench = fixTree;
   fixTree(doc.body);
   new MutationObserver((records) => {
     for (const r of records) {
@@ -146,6 +175,7 @@ def script(lang: str = "fr") -> str:
         _SCRIPT.replace("__LANG__", lang)
         .replace("__EXACT__", json.dumps(FRENCH, ensure_ascii=False))
         .replace("__PATTERNS__", json.dumps([list(p) for p in FRENCH_PATTERNS], ensure_ascii=False))
+        .replace("__FRAGMENTS__", json.dumps([list(p) for p in FRENCH_FRAGMENTS], ensure_ascii=False))
     )
 
 
