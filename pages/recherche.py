@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from courtcircuit.directory import directory_summary
+from courtcircuit.elision import de
 from courtcircuit.export import to_csv, to_geojson
-from courtcircuit.french import de
 from courtcircuit.geo import departements_of
 from courtcircuit.places import Place, communes_with_listings
 from courtcircuit.search import MAP_COLUMNS, PARIS, matches, search, widen_hints

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courtcircuit.db import connect
-from courtcircuit.french import de
+from courtcircuit.elision import de
 from courtcircuit.search import PARIS, search
 from courtcircuit.search_state import parse
 from etl.publish import swap_in

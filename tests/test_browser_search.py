@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from courtcircuit.french import de
+from courtcircuit.elision import de
 from tests.browser import chromium_browser, streamlit_app
 from tests.conftest import FORMULA_NAME, HOSTILE_DESCRIPTION, HOSTILE_NAME
 

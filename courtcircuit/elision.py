@@ -1,4 +1,5 @@
-"""Small rules of written French the interface needs: « de » before a name or a verb.
+"""Elision in written French: « de » before a name or a verb (ui/french.py is another matter:
+Streamlit's own chrome in French).
 
 "à moins de 10 km de Ambert" and "Essayez de élargir" read as mistakes to a French reader:
 « de » elides before a vowel (d'Ambert, d'Éric, d'élargir), and contracts with the articles

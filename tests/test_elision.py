@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from courtcircuit.french import de
+from courtcircuit.elision import de
 from courtcircuit.search import Filters
 from ui.filters_panel import active_count, filters_label
 from ui.results import distance_text
