@@ -119,6 +119,9 @@ def import_section(store: Store, member: StaffMember) -> None:
     from ui.staff_import_check import dry_run_step, preview_step, publish_step
     from ui.staff_import_values import values_step
 
+    if member.role not in ("admin", "editor"):  # the page lists the section for them only; said again here
+        st.error("L'import de fichiers est réservé aux administrateurs et aux éditeurs.")
+        return
     w = wizard()
     st.subheader("Importer le tableur d'un partenaire")
     st.caption(md(f"Étape {w.step + 1} sur {len(STEPS)} : {STEPS[w.step]} — " + " › ".join(STEPS)))
