@@ -230,6 +230,8 @@ def golden(members: list[Record], listing_id: str) -> GoldenListing:
         }
         for rec in members
     }
+    if len(members) == 1:  # most places have one source: no ranking, no merging
+        return _golden_of_one(members[0], listing_id, origins[id(members[0])])
     by_position, by_verification = members, members
     if len(members) > 1:
         by_position = sorted(members, key=lambda r: (PRECISION_RANK.get(r.geo_precision, 3), *_order(r)))
@@ -252,6 +254,22 @@ def golden(members: list[Record], listing_id: str) -> GoldenListing:
         else:
             values[name] = None
     return GoldenListing(listing_id, members, ListingFields(**values), provenance)
+
+
+def _golden_of_one(rec: Record, listing_id: str, origin: dict[str, str]) -> GoldenListing:
+    """`golden([rec])`, without the sorting: same values, same provenance in the same order."""
+    values: dict[str, Any] = {}
+    provenance: dict[str, dict[str, str]] = {}
+    for name in LISTING_FIELDS:
+        value = getattr(rec, name)
+        if name in LIST_FIELDS:
+            values[name] = list(dict.fromkeys(value))
+        elif value not in (None, ""):
+            values[name] = value
+            provenance[name] = origin
+        else:
+            values[name] = None
+    return GoldenListing(listing_id, [rec], ListingFields(**values), provenance)
 
 
 def provenance_json(listing: GoldenListing) -> str:
