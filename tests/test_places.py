@@ -17,12 +17,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from courtcircuit.db import connect
 from courtcircuit.places import (
     COMMUNE_LEVEL,
     GEOPLATEFORME_URL,
     TIMEOUT_S,
     GeocoderUnavailable,
     Place,
+    communes_with_listings,
     find_places,
     geocode_address,
     looks_like_address,
@@ -287,3 +289,15 @@ def test_the_geocoder_is_off_unless_configured(communes, monkeypatch):
     monkeypatch.setenv("COURT_CIRCUIT_GEOCODER", "geoplateforme")
     find_places(ADDRESS, communes, fetch=fetch)
     assert len(fetch.calls) == 1
+
+
+def test_communes_with_listings_are_the_active_listings_communes(small_build):
+    with connect(small_build.db) as con:
+        listed = communes_with_listings(con)
+        expected = {
+            code
+            for (code,) in con.execute(
+                "SELECT commune_insee FROM listings WHERE status = 'active' AND commune_insee IS NOT NULL"
+            ).fetchall()
+        }
+    assert AMBERT_INSEE in listed and listed == expected
