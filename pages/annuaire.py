@@ -16,16 +16,19 @@ con = cursor()
 summary = directory_summary(con)
 points = map_points(con)
 
-st.title("L'annuaire en chiffres")
+st.title("L'annuaire en chiffres", anchor=False)
 st.write(
     "L'annuaire des circuits courts alimentaires : producteurs, marchés, AMAP, magasins et distributeurs."
 )
 demo_banner(summary)
 
-st.subheader(f"{summary.total} lieux dans l'annuaire")
-kinds = [(code, n) for code, n in summary.per_kind.items() if n]
-for column, (code, n) in zip(st.columns(max(len(kinds), 1)), kinds, strict=False):
-    column.metric(KINDS.label(code), n)
+st.subheader(f"{summary.total} lieux dans l'annuaire", anchor=False)
+# One box per kind, as wide as its label, wrapping onto more rows: nine equal columns cut
+# « Magasin de producteurs » to « Magasin de p… » on a desktop and made a phone scroll.
+with st.container(horizontal=True, wrap=True, gap="small", key="cc_kind_counts"):
+    for code, n in summary.per_kind.items():
+        if n:
+            st.metric(KINDS.label(code), n, width="content", border=True)
 
 m = listings_map(points, outlines=outlines(tuple(departements_present(con))))
 show_map(m, height=560, returned_objects=[], key="overview-map")
