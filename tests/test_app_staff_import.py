@@ -179,7 +179,12 @@ def test_a_refused_build_undoes_the_new_source(folders, staff_db, monkeypatch):
     )
     before, published = folders["sources"].read_bytes(), staff_db.read_bytes()
     at = start("partenaire-ambert", PARTNER.name, PARTNER.read_bytes())
-    for key in ("imp_columns_ok", "imp_values_ok", "imp_preview_ok", "imp_dry_ok", "imp_publish"):
+    click(at, "imp_columns_ok")
+    at.multiselect(key="imp_val_products_Tomme maison").set_value(["fromages"])
+    click(at, "imp_values_ok")
+    click(at, "imp_back_3")  # back from the preview: the choice made is shown again
+    assert at.multiselect(key="imp_val_products_Tomme maison").value == ["fromages"]
+    for key in ("imp_values_ok", "imp_preview_ok", "imp_dry_ok", "imp_publish"):
         click(at, key)
     assert any("l'annuaire publié n'a pas changé" in e and "rayons" in e for e in texts(at.error))
     assert folders["sources"].read_bytes() == before

@@ -68,6 +68,7 @@ class Wizard:
     columns: dict[str, str] = field(default_factory=dict)  # field → header
     flags: dict[str, str] = field(default_factory=dict)  # header → "field:code"
     values: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → raw → code(s)
+    saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # the partner's, before this file
     folder: str = ""  # a private temporary folder for the upload and the dry run, made on use
     check: dict[str, Any] | None = None
     decided: dict[int, bool] = field(default_factory=dict)  # duplicate n° → same place?
@@ -187,7 +188,8 @@ def upload_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         )
         saved = partner_mapping(known[choice]) if choice != NEW else {}
         w.options = {k: saved[k] for k in ("sheet", "crs", "kind") if isinstance(saved.get(k), str)}
-        w.values = {k: dict(v) for k, v in (saved.get("values") or {}).items() if k in VALUE_FIELDS}
+        w.saved = {k: dict(v) for k, v in (saved.get("values") or {}).items() if k in VALUE_FIELDS}
+        w.values = {k: dict(v) for k, v in w.saved.items()}
         if sheet.strip():
             w.options["sheet"] = sheet.strip()
         path = w.workdir() / f"{name}{w.suffix}"

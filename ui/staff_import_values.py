@@ -25,9 +25,10 @@ SHOWN = 60  # values asked about per field; the most frequent first
 
 
 def pending(w: Wizard) -> list[ValueToMap]:
-    """The values left to a person, given the partner's choices so far."""
+    """The values left to a person, given the partner's choices before this file (those made
+    for this file are asked again, with the answer given, when a person comes back to them)."""
     try:
-        choices = parse_value_mapping({"values": w.values})
+        choices = parse_value_mapping({"values": w.saved})
     except ValueMappingError:
         choices = parse_value_mapping({})
     found: list[ValueToMap] = []
@@ -59,7 +60,7 @@ def values_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
     asked = pending(w)
     remembered = [
         {"Champ": FIELD_LABELS[name], "Valeur du fichier": raw, "Terme retenu": _labels(name, codes)}
-        for name, table in w.values.items()
+        for name, table in w.saved.items()
         for raw, codes in table.items()
     ]
     if remembered:
@@ -82,8 +83,11 @@ def values_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         label = md(f"{FIELD_LABELS[value.field]} : « {value.value} » ({value.count} ligne(s))")
         codes = vocabulary.codes()
         if _key(value) not in st.session_state:
+            given = w.values.get(value.field, {}).get(value.value)  # back from a later step
             st.session_state[_key(value)] = (
-                (value.suggestion[0] if value.suggestion else None)
+                given
+                if given is not None
+                else (value.suggestion[0] if value.suggestion else None)
                 if value.field == "kind"
                 else list(value.suggestion)
             )
