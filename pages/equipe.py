@@ -8,6 +8,7 @@ import streamlit as st
 from ui.pages import routed
 from ui.staff_admin import admin_panel
 from ui.staff_arbitrate import arbitration_panel
+from ui.staff_embed import embed_panel
 from ui.staff_import import import_section
 from ui.staff_listing import listings_section
 from ui.staff_moves import waiting_panel
@@ -29,14 +30,14 @@ who_bar(store, member)
 LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
 ADMIN, ME = "Comptes et journal", "Mon compte"
 VERIFY, SUGGEST, IMPORTS, TERRITORY = "À vérifier", "Suggestions", "Imports", "Mon territoire"
-UPLOAD, PRINT = "Importer un fichier", "Annuaire imprimable"
+UPLOAD, PRINT, EMBED = "Importer un fichier", "Annuaire imprimable", "Intégrer la carte"
 editor = member.role in ("admin", "editor")
 sections = (
     [LISTINGS]
     + ([ARBITRATE, VERIFY, IMPORTS, UPLOAD, TERRITORY] if editor else [])
     + ([NEEDS, SUGGEST] if member.can_moderate else [])
 )
-sections += [PRINT] + ([ADMIN] if member.is_admin else []) + [ME]
+sections += [PRINT, EMBED] + ([ADMIN] if member.is_admin else []) + [ME]
 if member.role == "moderator":
     sections.insert(0, sections.pop(sections.index(NEEDS)))  # their daily work first
 section = st.radio("Rubrique", sections, horizontal=True, key="staff_section", label_visibility="collapsed")
@@ -60,6 +61,8 @@ elif section == SUGGEST:
     suggestions_panel(store, member)
 elif section == PRINT:
     print_panel(member)
+elif section == EMBED:
+    embed_panel(member)
 elif section == ADMIN:
     admin_panel(store, member)
 else:

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from ui.embed import embed_chrome, embed_mode
 from ui.french import french_chrome
 from ui.i18n import N_, _, current, keep_language, language_switch, remember_language
 
@@ -84,7 +85,10 @@ def route() -> None:
     try:
         language_switch()
         french_chrome(current())  # <html lang>, and Streamlit's own English words in French
-        page = st.navigation([_translated(p) for p in ALL])
+        embed = embed_mode()  # ?embed=1: a partner's <iframe>, without the menu (ui/embed.py)
+        page = st.navigation([_translated(p) for p in ALL], position="hidden" if embed else "sidebar")
+        if embed is not None:
+            embed_chrome(embed)
         page.run()
     finally:
         _routing.active = outer
