@@ -26,6 +26,7 @@ from courtcircuit.workspace import accounts
 from courtcircuit.workspace.needs import NeedStore
 from courtcircuit.workspace.store import Store as Workspace
 from tests.markdown_check import plain
+from ui.staff_needs import received
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/fournisseurs.py"
@@ -518,6 +519,9 @@ def test_staff_accepts_a_need_which_then_shows_on_the_supplier_page(ambert, need
     assert not staff.exception
     assert "À valider (1)" in texts(staff.subheader)
     assert any("50 kg de miel" in m for m in texts(staff.markdown))
+    day = received(pending.created_at)
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d", day)  # French, not ISO (issue 13, problem 10)
+    assert any(f"reçu le {day}" in c for c in texts(staff.caption))
     staff.button(key=f"accept_{pending.id}").click().run()
     assert not staff.exception
     assert [n.id for n in NeedStore(needs_url).public()] == [pending.id]

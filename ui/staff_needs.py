@@ -3,6 +3,9 @@ one or a whole selection, and erase a need at the buyer's request."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +17,15 @@ from ui.text import md
 
 CARDS = 20  # one card per need for the most recent; the selection handles hundreds at once
 SELECTED, TO_ERASE = "staff_selected", "staff_erase"
+
+
+def received(created_at: str) -> str:
+    """The day a need was sent, as read in France (30/11/2026): stored in UTC, ISO 8601."""
+    try:
+        at = datetime.fromisoformat(created_at)
+    except ValueError:
+        return created_at  # shown as stored rather than hidden
+    return f"{(at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(ZoneInfo('Europe/Paris')):%d/%m/%Y}"
 
 
 def private_contact(need: Need) -> str:
@@ -30,7 +42,7 @@ def table(rows: list[Need]) -> pd.DataFrame:
             "Établissement": [f"{STORE_KINDS.label(n.store_kind)}, {n.place_label}" for n in rows],
             "Contact publié": [n.public_contact or "" for n in rows],
             "Contact (équipe seulement)": [private_contact(n) for n in rows],
-            "Reçu le": [n.created_at[:10] for n in rows],
+            "Reçu le": [received(n.created_at) for n in rows],
             "Statut": [NEED_STATUS.label(n.status) for n in rows],
         }
     )
@@ -98,7 +110,7 @@ def _review(needs: NeedStore) -> None:
                 f"**n° {need.id} · {md(PRODUCTS.label(need.product))}** : {md(need.volume)}, {md(need.frequency)}"
             )
             st.caption(
-                f"{STORE_KINDS.label(need.store_kind)} · {md(need.place_label)} · reçu le {need.created_at[:10]}"
+                f"{STORE_KINDS.label(need.store_kind)} · {md(need.place_label)} · reçu le {received(need.created_at)}"
             )
             if need.constraints:
                 st.write(md(need.constraints))
