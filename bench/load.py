@@ -14,8 +14,10 @@ iframe page is not loaded: the server builds every map, chromium does not paint 
 process is warmed by one search first (a deployed server is warm).
 
 Printed: searches, searches per second, p50/p95 time to results, errors (exception boxes and
-searches over the timeout), the server processes' peak RSS (summed, sampled from /proc) and the
-load average; then one JSON line. The machine is shared: read the figures with the load.
+searches over the timeout), the server processes' peak RSS (summed, sampled from /proc), the CPU
+time per search of the servers and of chromium (a figure a busy machine inflates less than the
+times: 2 free cores serve at most about 2 / server CPU per search) and the load average; then
+one JSON line. The machine is shared: read the figures with the load.
 """
 
 from __future__ import annotations
@@ -32,7 +34,16 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.serving import APP_ENV, PeakMemory, directory, file_mb, haproxy, load_average
+from bench.serving import (
+    APP_ENV,
+    PeakMemory,
+    cpu_seconds,
+    directory,
+    file_mb,
+    haproxy,
+    load_average,
+    with_children,
+)
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_process
 from tests.browser_sessions import RADII, new_session, search
 
@@ -45,6 +56,7 @@ class Tally:
     first: list[float] = field(default_factory=list)  # s, the first search of each session (page load)
     errors: list[str] = field(default_factory=list)
     servers: dict[str, int] = field(default_factory=dict)  # proxy cookie value -> sessions
+    client_cpu_s: float = 0.0  # chromium and Playwright's driver, during the timed part
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -80,7 +92,14 @@ async def _visitor(browser, base: str, index: int, deadline: float, tally: Tally
         await context.close()
 
 
-async def _drive(base: str, sessions: int, seconds: float, warm: list[str]) -> tuple[Tally, float]:
+def _client() -> list[int]:
+    """This process's descendants: Playwright's driver and chromium (the servers are started
+    by this process too: callers subtract them)."""
+    return [pid for pid in with_children([os.getpid()]) if pid != os.getpid()]
+
+
+async def _drive(base: str, sessions: int, seconds: float, warm: list[str], servers: list[int]):
+    """(tally, elapsed s, server CPU s) of K sessions until the time is up."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -88,11 +107,17 @@ async def _drive(base: str, sessions: int, seconds: float, warm: list[str]) -> t
         try:
             for url in warm:  # one search on each process, straight to it, before the clock
                 await _visitor(browser, url, 0, 0, Tally())
+            servers = with_children(servers)
+            client = [pid for pid in _client() if pid not in servers]
+            cpu = cpu_seconds(servers), cpu_seconds(client)
             start = time.monotonic()
             tally = Tally()
             deadline = start + seconds
             await asyncio.gather(*(_visitor(browser, base, i, deadline, tally) for i in range(sessions)))
-            return tally, time.monotonic() - start
+            elapsed = time.monotonic() - start
+            client = [pid for pid in _client() if pid not in servers]
+            tally.client_cpu_s = cpu_seconds(client) - cpu[1]
+            return tally, elapsed, cpu_seconds(servers) - cpu[0]
         finally:
             await browser.close()
 
@@ -115,7 +140,10 @@ def run(db: Path, processes: int, sessions: int, seconds: float, workdir: Path) 
         memory = PeakMemory([proc.pid for _, proc in apps])
         memory.start()
         load_before = load_average()
-        tally, elapsed = asyncio.run(_drive(base, sessions, seconds, [url for url, _ in apps]))
+        pids = [proc.pid for _, proc in apps]
+        tally, elapsed, server_cpu = asyncio.run(
+            _drive(base, sessions, seconds, [url for url, _ in apps], pids)
+        )
         memory.stop()
     every = tally.times + tally.first
     return {
@@ -130,6 +158,9 @@ def run(db: Path, processes: int, sessions: int, seconds: float, workdir: Path) 
         "first_load_median_s": round(statistics.median(tally.first), 2) if tally.first else None,
         "errors": len(tally.errors),
         "error_samples": tally.errors[:3],
+        # CPU seconds per search: what 2 free cores could serve is about 2 / server_cpu_per_search.
+        "server_cpu_per_search_s": round(server_cpu / len(every), 3) if every else None,
+        "client_cpu_per_search_s": round(tally.client_cpu_s / len(every), 3) if every else None,
         "peak_rss_mb": round(memory.peak_kb / 1024),
         "sum_hwm_mb": round(memory.hwm_kb / 1024),
         "sessions_per_server": tally.servers,
@@ -162,7 +193,8 @@ def main() -> None:
               f"{r['peak_rss_mb']:>11} | {r['load_before']:.0f}→{r['load_after']:.0f}")  # fmt: skip
         for sample in r["error_samples"]:
             print(f"      error: {sample[:200]}")
-        print(f"      sessions per server: {r['sessions_per_server']}")
+        print(f"      sessions per server: {r['sessions_per_server']}; CPU s per search: server "
+              f"{r['server_cpu_per_search_s']}, chromium {r['client_cpu_per_search_s']}")  # fmt: skip
     print(json.dumps({"bench": "load", "directory": args.db, "cpus": os.cpu_count(), "results": results}))
 
 
