@@ -143,3 +143,39 @@ def test_screenshots_of_the_supplier_page(app, tmp_path, device, width, height):
             small = shot.convert("RGB").quantize(colors=64)
         small.save(target, optimize=True)
         assert target.stat().st_size < 150_000
+
+
+def test_the_need_form_keeps_what_was_typed_after_an_error(app, tmp_path):
+    """One mistyped e-mail: the error says so, and the buyer corrects it without retyping."""
+    typed = {
+        "Volume recherché": "200 douzaines d'œufs",
+        "Fréquence": "chaque semaine",
+        "Nom du contact": "Claire Martin",
+        "E-mail": "claire.martin@magasin",  # no domain ending: refused
+        "Téléphone": "04 73 82 00 00",
+    }
+    with chromium_browser(tmp_path) as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        page.set_default_timeout(LONG)
+        page.goto(f"{app}/{AMBERT}", wait_until="domcontentloaded")
+        page.get_by_text("Établissement : Ambert").wait_for()
+        rerun(page, page.get_by_role("tab", name="Besoins des acheteurs").click)
+        page.get_by_text("Publier un besoin de mon établissement").click()
+        form = page.locator('[data-testid="stForm"]')
+        for label, value in typed.items():
+            form.get_by_label(label, exact=True).fill(value)
+        form.get_by_label("Contraintes de livraison").fill("livraison avant 9 h")
+        rerun(page, form.get_by_role("button", name="Envoyer pour validation").click)
+
+        page.get_by_text("Le besoin n'est pas enregistré").wait_for()
+        assert "adresse e-mail invalide" in page.locator('[data-testid="stAlert"]').all_inner_texts()[-1]
+        assert open_tab(page) == "Besoins des acheteurs"
+        assert form.is_visible()  # the form is still open where it was
+        for label, value in typed.items():
+            assert form.get_by_label(label, exact=True).input_value() == value, label
+        assert form.get_by_label("Contraintes de livraison").input_value() == "livraison avant 9 h"
+
+        form.get_by_label("E-mail", exact=True).fill("claire.martin@magasin.fr")
+        rerun(page, form.get_by_role("button", name="Envoyer pour validation").click)
+        page.get_by_text("enregistré. Il sera visible par les producteurs").wait_for()
+        assert open_tab(page) == "Besoins des acheteurs"
