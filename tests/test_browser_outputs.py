@@ -110,7 +110,10 @@ def test_the_embed_snippet_pasted_in_a_partner_page(app, tmp_path):
     site.mkdir()
     (site / "index.html").write_text(
         "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Mairie</title></head><body>"
-        "<h1>Le site de la mairie</h1>" + snippet.replace(PUBLIC, base) + "</body></html>",
+        "<h1>Le site de la mairie</h1>"
+        # the partner keeps producers only: the search's own parameter, fixed by the embed
+        + snippet.replace(PUBLIC, base).replace("territoire=63003", "territoire=63003&amp;type=producteur")
+        + "</body></html>",
         encoding="utf-8",
     )
     origin, server = serve(site)
@@ -122,6 +125,8 @@ def test_the_embed_snippet_pasted_in_a_partner_page(app, tmp_path):
         frame = partner.frame_locator("iframe")
         expect(frame.locator("h1.cc-embed-title")).to_have_text(TITLE, timeout=LONG)  # markup shown as text
         expect(frame.get_by_text(re.compile(r"\d+ lieux? à moins de \d+ km"))).to_be_visible(timeout=LONG)
+        expect(frame.get_by_text("Bergerie de la Jasserie", exact=True)).to_be_visible()  # a producer
+        expect(frame.get_by_text("Abattoir d'Ambert", exact=True)).to_have_count(0)  # not one
         expect(frame.locator('[data-testid="stSidebar"]')).to_be_hidden()
         expect(frame.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
         expect(frame.get_by_role("link", name=re.compile("Espace équipe"))).to_have_count(0)

@@ -15,7 +15,9 @@ import streamlit as st
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from courtcircuit.embed import MAX_TITLE, territory_circle
+from courtcircuit.search_state import LIST_PARAMS
 from courtcircuit.workspace.accounts import AccountError, Territory
+from ui import search_form as form
 from ui.chrome import communes
 
 _EMBED = "cc_embed"
@@ -34,6 +36,18 @@ h1.cc-embed-title {font-size: 1.6rem; margin: 0 0 .4rem; padding: 0}
 @dataclass(frozen=True)
 class Embed:
     title: str
+    # The filters the address fixes (search parameter → codes): put back in their widgets on
+    # every run, so a visitor of the partner's site cannot leave the partner's selection.
+    fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def _fixed_filters() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    fixed = []
+    for name, (_, vocab) in LIST_PARAMS.items():
+        codes = tuple(c for c in (st.query_params.get(name) or "").split(",") if c in vocab)
+        if codes and name in form.WIDGET:
+            fixed.append((name, codes))
+    return tuple(fixed)
 
 
 def _start_on_territory(text: str) -> None:
@@ -72,8 +86,11 @@ def embed_mode() -> Embed | None:
         title = " ".join((st.query_params.get("titre") or "").split())[:MAX_TITLE] or DEFAULT_TITLE
         if territory := st.query_params.get("territoire"):
             _start_on_territory(territory[:200])
-        st.session_state[_EMBED] = Embed(title)
-    return st.session_state.get(_EMBED)
+        st.session_state[_EMBED] = Embed(title, _fixed_filters())
+    embed = st.session_state.get(_EMBED)
+    for name, codes in embed.fixed if embed else ():
+        st.session_state[form.WIDGET[name]] = list(codes)  # before the page draws the widget
+    return embed
 
 
 def embed_chrome(embed: Embed) -> None:
