@@ -159,6 +159,10 @@ with map_col:
     # must not move the search.
     if tapped := clicked_place((out or {}).get("last_clicked"), "cc_last_click", communes()):
         st.session_state[form.TAPPED] = {"label": tapped.label, "lat": tapped.lat, "lon": tapped.lon}
+        # Seen wherever the page is scrolled (on a phone the button may be below the screen).
+        st.toast(
+            "Point choisi : « Chercher autour » sous la carte y centre la recherche.", icon=":material/place:"
+        )
     if pending := st.session_state.get(form.TAPPED):
         st.button(
             f"Chercher autour {md(de(form.place_phrase(pending['label'])))}",

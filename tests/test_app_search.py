@@ -223,6 +223,7 @@ def test_a_tap_on_the_map_only_offers_to_move_the_centre(small_build, monkeypatc
     assert str(at.query_params["lat"]).strip("[]'") == "45.54901"
     offer = at.button(key="cc_search_here")
     assert offer.label.startswith("Chercher autour du point choisi")
+    assert any("Chercher autour" in t.value for t in at.toast)  # seen wherever the page is scrolled
     offer.click().run()
     assert "km du point choisi" in heading(at)
     assert str(at.query_params["lat"]).strip("[]'").startswith("45.6")
