@@ -129,5 +129,25 @@ def test_the_command_line_writes_the_pdf_and_refuses_an_unknown_territory(small_
     assert main(["63003", "--db", str(small_build.db), "--out", str(out), "--kinds", "marche"]) == 0
     assert out.read_bytes().startswith(b"%PDF")
     assert "Marché d'Ambert" in "".join(p.extract_text() for p in PdfReader(out).pages)
+    charter = tmp_path / "communes.csv"  # a Parc's perimeter: its communes, a header line first
+    charter.write_text("insee;nom\n63003;Ambert\n63341;Saint-Ferréol-des-Côtes\n", encoding="utf-8")
+    parc = tmp_path / "parc.pdf"
+    assert (
+        main(
+            [
+                "--communes",
+                str(charter),
+                "--name",
+                "Parc test",
+                "--db",
+                str(small_build.db),
+                "--out",
+                str(parc),
+            ]
+        )
+        == 0
+    )
+    text = "".join(p.extract_text() for p in PdfReader(parc).pages)
+    assert "Parc test" in text and "Rucher du Forez" in text  # osm node/1003, Saint-Ferréol
     assert main(["Auvergne", "--db", str(small_build.db), "--out", str(tmp_path / "x.pdf")]) == 2
     assert "Territoire refusé" in capsys.readouterr().err
