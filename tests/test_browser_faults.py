@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courtcircuit.workspace.needs import NeedStore
-from tests.browser import IDLE, chromium_page, streamlit_app
+from tests.browser import IDLE, chromium_page, rerun, streamlit_app
 from tests.test_faults import WRITE_LOCK, locked
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,9 @@ def test_a_locked_needs_store_keeps_the_form_and_answers_quickly(supplier_build,
     with streamlit_app(supplier_build.db, tmp_path) as url, chromium_page(tmp_path) as page:
         page.set_default_timeout(T)
         page.goto(f"{url}/fournisseurs?{AMBERT}", wait_until="domcontentloaded")
-        page.get_by_role("tab", name="Besoins des acheteurs").click()
+        page.get_by_text("Établissement : Ambert").wait_for()
+        # The tabs keep their state (issue 13, problem 5): opening one reruns the page.
+        rerun(page, page.get_by_role("tab", name="Besoins des acheteurs").click)
         page.get_by_text("Publier un besoin de mon établissement").click()
         form = page.locator('[data-testid="stForm"]')
         for label, value in TYPED.items():
