@@ -170,7 +170,7 @@ def test_a_bad_file_gets_a_clear_message_and_nothing_is_written(folders, staff_d
     assert folders["sources"].read_bytes() == before and not folders["data"].exists()
 
 
-def test_a_refused_build_undoes_the_new_source(folders, staff_db, monkeypatch):
+def test_a_refused_build_undoes_the_new_source(folders, people, staff_db, monkeypatch):
     """The dry run passed but the real build refuses (another source broke meanwhile…): the
     sources file and data folder are as they were, and the directory is not touched."""
     monkeypatch.setattr(
@@ -184,7 +184,14 @@ def test_a_refused_build_undoes_the_new_source(folders, staff_db, monkeypatch):
     click(at, "imp_values_ok")
     click(at, "imp_back_3")  # back from the preview: the choice made is shown again
     assert at.multiselect(key="imp_val_products_Tomme maison").value == ["fromages"]
-    for key in ("imp_values_ok", "imp_preview_ok", "imp_dry_ok", "imp_publish"):
+    click(at, "imp_values_ok")
+    click(at, "imp_preview_ok")
+    click(at, "imp_apart_0")  # the twin refused: a « different places » decision, kept apart
+    assert [d.same for d in decisions.decisions(people)] == [False]
+    assert {m.label: m.value for m in at.metric}["Fusionnées"] == "0"
+    assert any(c.startswith("Décision enregistrée : « Rucher sans rayon (GAEC Mallet) » et « Rucher Sans Rayon »")
+               and c.endswith("lieux différents.") for c in texts(at.caption))  # fmt: skip
+    for key in ("imp_dry_ok", "imp_publish"):
         click(at, key)
     assert any("l'annuaire publié n'a pas changé" in e and "rayons" in e for e in texts(at.error))
     assert folders["sources"].read_bytes() == before

@@ -71,7 +71,7 @@ class Wizard:
     saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # the partner's, before this file
     folder: str = ""  # a private temporary folder for the upload and the dry run, made on use
     check: dict[str, Any] | None = None
-    decided: dict[int, bool] = field(default_factory=dict)  # duplicate n° → same place?
+    decided: dict[str, bool] = field(default_factory=dict)  # "« a » et « b »" → same place?
     published: str | None = None
 
     @property

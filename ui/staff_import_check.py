@@ -104,7 +104,7 @@ def _decide(w: Wizard, store: Store, member: StaffMember, n: int, same: bool) ->
     except (ValueError, StoreUnavailable) as err:
         st.session_state["imp_decision_error"] = str(err)
         return
-    w.decided[n] = same
+    w.decided[f"« {twin['name']} » et « {twin['listing_name']} » ({twin['other_source']})"] = same
     w.check = None  # the dry run is run again with the decision
 
 
@@ -141,6 +141,8 @@ def _duplicates(w: Wizard, store: Store, member: StaffMember) -> None:
     st.markdown("**Doublons probables avec des fiches existantes**")
     if not twins:
         st.caption("Aucun : chaque fiche du fichier est un lieu nouveau pour l'annuaire.")
+    for pair, same in w.decided.items():  # a pair kept apart by a decision is no longer proposed
+        st.caption(md(f"Décision enregistrée : {pair}, " + ("même lieu." if same else "lieux différents.")))
     for n, twin in enumerate(twins):
         state = "fusionnées" if twin["merged"] else "gardées séparées"
         distance = "" if twin["distance_m"] is None else f", à {twin['distance_m']} m"
@@ -150,8 +152,6 @@ def _duplicates(w: Wizard, store: Store, member: StaffMember) -> None:
                 f"« {twin['other_source']} » : {state} ({twin['reason']}{distance})."
             )
         )
-        if n in w.decided:
-            st.caption("Décision enregistrée : " + ("même lieu." if w.decided[n] else "lieux différents."))
         same, other = st.columns(2)
         same.button("Même lieu", key=f"imp_same_{n}", on_click=_decide, args=(w, store, member, n, True))
         other.button(
