@@ -254,6 +254,7 @@ def test_a_phone_shows_results_on_its_first_screen_and_a_tap_moves_nothing(app_u
     page = new_page(**PHONE)
     open_search(page, app_url, AMBERT_AT)
     total = heading_count(page, AMBERT, 10)
+    state = map_state(page, total)  # the map drawn, without scrolling
     assert page.evaluate("window.scrollY") == 0
     heading = page.get_by_role("heading", name=re.compile(r"\d+ lieux à moins de 10 km d'Ambert"))
     expect(heading).to_be_in_viewport()
@@ -270,7 +271,6 @@ def test_a_phone_shows_results_on_its_first_screen_and_a_tap_moves_nothing(app_u
     page.keyboard.press("Escape")
 
     # A tap on the map only offers to search there.
-    state = map_state(page, total)
     before = url_params(page)
     x, y = _empty_spot(state)
     page.locator(MAP).scroll_into_view_if_needed()
