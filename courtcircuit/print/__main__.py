@@ -15,11 +15,11 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import DatabaseMissing, connect, default_db_path
 from courtcircuit.print import PrintChoice, directory_pdf
 from courtcircuit.print.data import GROUPS
-from courtcircuit.vocab import CHANNELS, KINDS, LABELS
+from courtcircuit.vocab import CHANNELS, KINDS, LABELS, Vocabulary
 from courtcircuit.workspace.accounts import AccountError, Territory
 
 
-def _codes(text: str, vocab, what: str) -> tuple[str, ...]:
+def _codes(text: str, vocab: Vocabulary, what: str) -> tuple[str, ...]:
     codes = tuple(c.strip() for c in text.split(",") if c.strip())
     unknown = [c for c in codes if c not in vocab]
     if unknown:

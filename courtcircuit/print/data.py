@@ -14,7 +14,7 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.communes.territory import communes_of, departements
 from courtcircuit.export import readable_phone
 from courtcircuit.print.words import hours_in_words
-from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, fold
+from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary, fold
 from courtcircuit.workspace.accounts import Territory
 
 GROUPS = {"commune": "par commune", "produit": "par famille de produits"}
@@ -112,7 +112,7 @@ def _rows(con: duckdb.DuckDBPyConnection, communes: list[str], choice: PrintChoi
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _labels(codes: list[str] | None, vocab) -> tuple[str, ...]:
+def _labels(codes: list[str] | None, vocab: Vocabulary) -> tuple[str, ...]:
     return tuple(vocab.label(c) for c in codes or () if c in vocab)
 
 

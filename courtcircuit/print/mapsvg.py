@@ -8,7 +8,7 @@ Only coordinates and listing numbers go into the SVG; no text from the data.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import shapely
@@ -26,7 +26,7 @@ def commune_polygons(index: CommuneIndex, insee_codes: Iterable[str]) -> list[sh
     return [polygons[i] for i, code in enumerate(codes) if code in wanted]
 
 
-def _path(shape: shapely.Geometry, project) -> str:
+def _path(shape: shapely.Geometry, project: Callable[[np.ndarray], np.ndarray]) -> str:
     parts = []
     for polygon in getattr(shape, "geoms", [shape]):
         if polygon.is_empty or not hasattr(polygon, "exterior"):
