@@ -68,6 +68,10 @@ def supplier_table(frame: pd.DataFrame, key: str) -> None:
     if frame.empty:
         st.info("Aucun producteur ne correspond. Retirez un filtre ou élargissez la distance.")
         return
+    st.caption(
+        "Cochez la case d'une ligne pour ajouter le producteur à « Ma sélection », plus bas, "
+        "qui se télécharge en Excel ou en CSV."
+    )
     # st.dataframe shows cell text as text (no HTML, no Markdown): partner data stays data.
     selectable_table(
         key,
