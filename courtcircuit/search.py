@@ -6,14 +6,14 @@ and the rows the page shows (the nearest ``limit`` matches from ``offset``). :fu
 gives other rows of the same answer (the map's points, the downloads) when the page needs them.
 
 How the circle is found fast: the listings table is written in Hilbert order of the
-positions, in small row groups, so DuckDB's per-row-group min/max of ``lat`` and ``lon`` skips
-most of the file for a bounding-box predicate; the exact great-circle distance is then computed
-only for the rows inside the box. ``bench/search.py`` measures this against a full scan and
-geopandas.
+positions, so DuckDB's per-row-group min/max of ``lat`` and ``lon`` skips most of the file for
+a bounding-box predicate; the exact great-circle distance is then computed only for the rows
+inside the box. ``bench/search.py`` measures this against a full scan and geopandas.
 
-The counts take one pass over the circle (a materialised CTE, grouped once per facet), grouped
-by opening-hours expression: "open now" depends on the expression, not on the listing, so each
-distinct expression is evaluated once in Python and the groups that are open are summed.
+The counts take one pass over the circle (courtcircuit.search_counts: a few integers per
+listing, counted in numpy; each distinct opening-hours expression evaluated once). The page's
+rows then come from a circle no wider than the farthest of them.
+
 The filters and their SQL are in courtcircuit.search_filters. Every user value reaches SQL as
 a ``?`` parameter; the SQL text is assembled only from constants.
 """
