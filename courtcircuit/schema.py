@@ -155,6 +155,11 @@ RESULT_COLUMNS = LISTINGS.pick(
     "geo_precision", "phone", "email", "website", "opening_hours", "opening_hours_text", "channels",
     "labels", "ab_status", "products", "is_demo", "last_verified", "sources",
 )  # fmt: skip
+# What the import wizard's preview shows of each normalised record (etl/import_check.py).
+PREVIEW_COLUMNS = LISTINGS.pick(
+    "kind", "name", "street", "postcode", "city", "commune_insee", "lat", "lon", "geo_precision", "phone",
+    "email", "website", "products", "labels", "channels", "description",
+)  # fmt: skip
 # The columns a buyer's supplier list carries.
 SUPPLIER_COLUMNS = LISTINGS.pick(
     "id", "name", "street", "postcode", "city", "commune_insee", "lat", "lon", "phone", "email", "website",

@@ -29,7 +29,7 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import connect, default_db_path
 from courtcircuit.normalise import build_steps
 from courtcircuit.record import Record
-from courtcircuit.schema import LISTINGS
+from courtcircuit.schema import LISTINGS, PREVIEW_COLUMNS
 from courtcircuit.workspace.store import StoreUnavailable
 from etl.adapters.tables import SourceFileError, read_table
 from etl.build import DEFAULT_DECISIONS, SourcesFailed, build, read_source
@@ -38,10 +38,7 @@ from etl.publish import BuildLocked, default_workspace
 from etl.sources import SourceConfig, SourcesFileError, load_sources
 
 COMMANDS = ("read-table", "check-source")
-PREVIEW_FIELDS = (
-    "kind", "name", "street", "postcode", "city", "commune_insee", "lat", "lon", "geo_precision", "phone",
-    "email", "website", "products", "labels", "channels", "description",
-)  # fmt: skip
+PREVIEW_FIELDS = PREVIEW_COLUMNS
 # Columns compared to tell a listing that would change (provenance is bookkeeping).
 COMPARED = tuple(c for c in LISTINGS.names() if c not in ("id", "field_provenance"))
 SHOWN = 200  # items of each list in the JSON; the totals say how many there are
