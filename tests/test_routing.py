@@ -47,3 +47,24 @@ def test_each_run_navigates_with_its_own_pages(small_build, tmp_path, monkeypatc
         assert [p.url_path for p in run] == [p.url_path for p in pages.ALL]
     # The shared pages were never ordained by st.navigation, so no session can clear another's mark.
     assert not any(p._can_be_called for p in pages.ALL)
+
+
+def test_pages_first_imported_outside_a_run_still_route_and_link(small_build, tmp_path, monkeypatch):
+    """A test (or a script) importing a ui module imports ui/pages.py outside any script run,
+    where Streamlit's Page stays incomplete; the app run later in that process must still route."""
+    import sys
+
+    monkeypatch.setenv("COURT_CIRCUIT_DB", str(small_build.db))
+    monkeypatch.setenv("COURT_CIRCUIT_WORKSPACE", f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
+    for name in [m for m in sys.modules if m == "ui" or m.startswith("ui.")]:
+        monkeypatch.delitem(sys.modules, name)
+    import ui.pages
+
+    assert "_title" not in vars(ui.pages.SEARCH)  # incomplete, as Streamlit leaves it here
+    for page in (None, "pages/annuaire.py"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        if page:
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+    assert ui.pages.SEARCH.title == "Trouver près de chez moi"

@@ -8,52 +8,76 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.embed import embed_chrome, embed_mode
 from ui.french import french_chrome
 from ui.i18n import N_, _, current, keep_language, language_switch, remember_language
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class AppPage(StreamlitPage):
+    """st.Page, complete even when this module was first imported outside a script run.
+
+    Outside a run (a test importing a ui module, a script), Streamlit's Page constructor returns
+    early and the page has no title, path or URL yet; a later run of the app in the same
+    process then failed on it (« 'Page' object has no attribute '_title' »). The arguments are
+    kept, and the first attribute missing inside a run completes the page there."""
+
+    def __init__(self, page: str, **options: object) -> None:
+        self._options = (page, options)
+        super().__init__(page, **options)  # type: ignore[arg-type]
+
+    def __getattr__(self, name: str) -> object:  # only for attributes normal lookup lacks
+        if name.startswith("_") and not name.startswith("__") and name != "_options" and get_script_run_ctx():
+            page, options = self._options
+            StreamlitPage.__init__(self, page, **options)  # type: ignore[arg-type]
+            if name in self.__dict__:
+                return self.__dict__[name]
+        raise AttributeError(name)
+
+
 A11Y_CSS = f"<style>{(ROOT / 'static' / 'a11y.css').read_text(encoding='utf-8')}</style>"
 
-SEARCH = st.Page(
+SEARCH = AppPage(
     str(ROOT / "pages" / "recherche.py"),
     title=N_("Trouver près de chez moi"),
     icon=":material/search:",
     default=True,
 )
-LISTING = st.Page(str(ROOT / "pages" / "fiche.py"), title=N_("Fiche"), url_path="fiche", visibility="hidden")
-OVERVIEW = st.Page(
+LISTING = AppPage(str(ROOT / "pages" / "fiche.py"), title=N_("Fiche"), url_path="fiche", visibility="hidden")
+OVERVIEW = AppPage(
     str(ROOT / "pages" / "annuaire.py"),
     title=N_("L'annuaire en chiffres"),
     icon=":material/bar_chart:",
     url_path="annuaire",
 )
 
-SUPPLIERS = st.Page(
+SUPPLIERS = AppPage(
     str(ROOT / "pages" / "fournisseurs.py"), title=N_("Fournisseurs locaux (pros)"), icon=":material/storefront:",
     url_path="fournisseurs",
 )  # fmt: skip
-STAFF = st.Page(
+STAFF = AppPage(
     str(ROOT / "pages" / "equipe.py"), title=N_("Espace équipe"), icon=":material/lock:", url_path="equipe"
 )
 
-GAPS = st.Page(
+GAPS = AppPage(
     str(ROOT / "pages" / "manques.py"), title=N_("Où manque-t-il des circuits courts ?"), icon=":material/map:",
     url_path="manques",
 )  # fmt: skip
-OPEN_DATA = st.Page(
+OPEN_DATA = AppPage(
     str(ROOT / "pages" / "open_data.py"), title=N_("Données ouvertes"), icon=":material/download:",
     url_path="donnees-ouvertes",
 )  # fmt: skip
-PRIVACY = st.Page(
+PRIVACY = AppPage(
     str(ROOT / "pages" / "donnees.py"),
     title=N_("Données personnelles"),
     icon=":material/policy:",
     url_path="donnees",
 )
 
-ACCESSIBILITY = st.Page(
+ACCESSIBILITY = AppPage(
     str(ROOT / "pages" / "accessibilite.py"), title=N_("Accessibilité"), icon=":material/accessibility:",
     url_path="accessibilite",
 )  # fmt: skip
