@@ -2,7 +2,8 @@
 
 ``duckdb.connect(path)`` returns the instance already open on that path in the process, so a
 server kept reading the swapped-out file (413 listings after six rebuilds to 5,413). These
-tests swap files in the way the ETL does (etl.publish.swap_in) under a Snapshots object.
+tests swap files in the way the ETL does (courtcircuit.db_swap.swap_in, the atomic rename under
+etl.publish.swap_in, whose open-data export needs a real directory) under a Snapshots object.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import duckdb
 import pytest
 
 from courtcircuit.db import DatabaseMissing, Snapshots, connect
-from etl.publish import swap_in
+from courtcircuit.db_swap import swap_in
 
 
 def _write(path: Path, rows: int) -> None:
