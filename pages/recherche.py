@@ -17,11 +17,12 @@ from courtcircuit.search_state import MAX_TEXT
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
 from ui.filters_panel import filters_panel
+from ui.first_visit import first_visit
 from ui.geolocation import locate_button
 from ui.list_top import list_top
 from ui.map_background import communes_around, communes_over
 from ui.mapview import clicked_listing_id, listings_map, show_map
-from ui.pages import LISTING, routed
+from ui.pages import LISTING, SEARCH, routed
 from ui.place_picker import clicked_place, suggestions
 from ui.results import result_list
 from ui.suggest_place import propose_place
@@ -64,6 +65,8 @@ with st.container(key="cc_banner"):
     demo_banner(summary)
 for notice in notices:
     st.warning(md(notice), icon=":material/link:")  # echoes URL text: shown as text
+if state.area is None:
+    first_visit(SEARCH)
 
 # ------------------------------------------------------------------ where, how far, what
 # One row on a phone as on a desktop (a horizontal container wraps, columns would stack).

@@ -365,3 +365,14 @@ def test_hostile_description_on_the_listing_page_is_text(hostile_db, monkeypatch
     assert "\\<img" in at.title[0].value
     assert any("\\<script\\>" in m.value for m in at.markdown)
     assert KINDS.label("producteur") in " ".join(m.value for m in at.markdown)
+
+
+def test_a_first_visit_says_what_this_is_how_it_works_and_offers_example_searches(at, at_ambert):
+    assert any("tiennent à jour" in m.value for m in at.markdown)
+    assert "Comment ça marche" in [e.label for e in at.expander]
+    links = {p.proto.label: p.proto.query_string for p in at.get("page_link")}
+    saturday = next(q for label, q in links.items() if label == "Marchés le samedi près d'Ambert")
+    assert "type=marche" in saturday and "jour=samedi" in saturday and "lat=45.54972" in saturday
+    assert any(label == "Œufs bio à moins de 10 km" for label in links)
+    # Once a place is chosen the explanation gives way to the results.
+    assert not any("tiennent à jour" in m.value for m in at_ambert.markdown)
