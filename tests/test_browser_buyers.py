@@ -4,6 +4,8 @@ the page on a desktop and on a phone for docs/screenshots/."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PIL import Image
 
@@ -13,7 +15,9 @@ from tests.browser import IDLE, LONG, REPO, chromium_browser, rerun, streamlit_a
 pytestmark = pytest.mark.browser
 
 AMBERT = "fournisseurs?mlieu=Ambert&mlat=45.54901&mlon=3.74163"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+# The docs' screenshots are refreshed on request only (CC_SCREENSHOTS=docs/screenshots): a test
+# run must not rewrite files of the repository.
+SCREENSHOTS_ENV = "CC_SCREENSHOTS"
 ROW, HEADER = 35, 35  # st.dataframe's default row and header heights, in CSS pixels
 
 
@@ -34,7 +38,12 @@ def open_tab(page) -> str:
 
 
 def visible_table(page):
-    """The results table of the open tab (the other tabs' tables are in the page, hidden)."""
+    """The results table of the open tab (the other tabs' tables are in the page, hidden), once
+    the tab has drawn it."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+                 .filter(t => t.getClientRects().length > 0).length === 1"""
+    )
     tables = [t for t in page.locator('[data-testid="stDataFrame"]').all() if t.is_visible()]
     assert len(tables) == 1, len(tables)
     return tables[0]
@@ -119,7 +128,8 @@ ORGANIC = LABELS.label("ab")
 
 @pytest.mark.parametrize(("device", "width", "height"), [("bureau", 1280, 900), ("telephone", 390, 844)])
 def test_screenshots_of_the_supplier_page(app, tmp_path, device, width, height):
-    """docs/screenshots/fournisseurs-<device>.png: the page a buyer sees on the nearby tab."""
+    """fournisseurs-<device>.png: the page a buyer sees on the nearby tab (into docs/screenshots
+    with CC_SCREENSHOTS=docs/screenshots; into the test's folder otherwise)."""
     with chromium_browser(tmp_path) as browser:
         context = browser.new_context(
             viewport={"width": width, "height": height},
@@ -136,8 +146,9 @@ def test_screenshots_of_the_supplier_page(app, tmp_path, device, width, height):
         assert open_tab(page).startswith("Producteurs à moins de 30 km")
         # Streamlit has no "drawn" signal for the table's canvas: wait for its toolbar's buttons.
         visible_table(page).locator('[data-testid="stElementToolbar"]').wait_for(state="attached")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        target = SCREENSHOTS / f"fournisseurs-{device}.png"
+        folder = REPO / os.environ[SCREENSHOTS_ENV] if os.environ.get(SCREENSHOTS_ENV) else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"fournisseurs-{device}.png"
         page.screenshot(path=str(target), full_page=False)
         with Image.open(target) as shot:  # a small PNG for the repository: 64 colours are plenty
             small = shot.convert("RGB").quantize(colors=64)
