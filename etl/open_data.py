@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -107,9 +108,12 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def write_open_data(new: Path, db: Path) -> Path:
     """Write the files of the database file `new` (to be published as `db`) into a new folder."""
-    folder = db.with_name(f"{open_data_folder(db).name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    # A new folder every time (mkdtemp): two builds within one second used to get the same name,
+    # and the second one deleted the folder being served before writing it again.
+    db.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f"{open_data_folder(db).name}-{time.strftime('%Y%m%dT%H%M%S')}-"
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=db.parent))
+    folder.chmod(0o755)  # mkdtemp makes it private; the files are public data
     con = connect(new, read_only=True)
     try:
         rights = source_rights(con)
