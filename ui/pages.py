@@ -113,13 +113,15 @@ def route() -> None:
         page = st.navigation([_translated(p) for p in ALL], position="hidden" if embed else "sidebar")
         if embed is not None:
             embed_chrome(embed)
-        page.run()
+        try:
+            page.run()
+        finally:
+            # Read by the listing and search pages (where the visitor comes from); recorded even
+            # when the run ends early (st.stop, a rerun or a page switch), as a Back then follows.
+            st.session_state["cc_previous_page"] = page.url_path
     finally:
         _routing.active = outer
     keep_language()
-    # Read by the listing page: a link from one listing to another only changes the query
-    # string, which Streamlit's frontend does not show in the address bar unless the page writes it.
-    st.session_state["cc_previous_page"] = page.url_path
 
 
 def _translated(page: StreamlitPage) -> StreamlitPage:
