@@ -71,6 +71,11 @@ def save_edit(
     revisions.save(store, listing, revisions.head(store, listing), changes, EDITOR, kind=kind)
 
 
+def build_with_edits(db: Path, sources: Path, communes: CommuneIndex, store: Store) -> None:
+    """`python -m etl build` as a scheduler runs it: the sources, then the staff edits."""
+    build(db, load_sources(sources), decisions=None, progress=False, communes=communes, workspace=store)
+
+
 # ------------------------------------------------------------------ validation
 
 
@@ -233,14 +238,7 @@ def test_a_rebuild_keeps_the_edit_and_a_changed_source_goes_to_arbitration(
     db = tmp_path / "annuaire.duckdb"
 
     def rebuild() -> None:
-        build(
-            db,
-            load_sources(fixture_sources),
-            decisions=None,
-            progress=False,
-            communes=communes,
-            workspace=store,
-        )
+        build_with_edits(db, fixture_sources, communes, store)
 
     rebuild()
     listing = listing_id(db, "chambre", "P2")
@@ -369,14 +367,7 @@ def test_a_rebuild_keeps_staff_selling_places_and_a_source_change_goes_to_arbitr
     db = tmp_path / "annuaire.duckdb"
 
     def rebuild() -> None:
-        build(
-            db,
-            load_sources(fixture_sources),
-            decisions=None,
-            progress=False,
-            communes=communes,
-            workspace=store,
-        )
+        build_with_edits(db, fixture_sources, communes, store)
 
     rebuild()
     roux = listing_id(db, "chambre", "P2")
