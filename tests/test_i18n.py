@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n import LOCALE
+from ui.i18n import catalogue_files
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -29,8 +29,13 @@ def wrapped() -> set[str]:
 
 
 def english() -> dict[str, str]:
-    with (LOCALE / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id}
+    found: dict[str, str] = {}
+    for path in catalogue_files("en"):
+        with path.open("rb") as handle:
+            for m in read_po(handle):
+                if m.id and m.string:
+                    found.setdefault(m.id, m.string)
+    return found
 
 
 def test_every_wrapped_text_has_an_english_translation_with_the_same_values() -> None:

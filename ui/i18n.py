@@ -26,13 +26,25 @@ PARAM = "lang"
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """msgid → msgstr of a language's catalogue (empty for French, the source language)."""
-    path = LOCALE / lang / "LC_MESSAGES" / "messages.po"
-    if lang == "fr" or not path.exists():
+    """msgid → msgstr of a language's catalogue (empty for French, the source language).
+
+    Every ``.po`` file of the language's folder is read, ``messages.po`` last, so an area may
+    keep its own file while its texts are being written; the first translation found wins."""
+    if lang == "fr":
         return {}
-    with path.open("rb") as handle:
-        messages = read_po(handle, locale=lang)
-    return {m.id: m.string for m in messages if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+    found: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        with path.open("rb") as handle:
+            for m in read_po(handle, locale=lang):
+                if m.id and isinstance(m.id, str) and m.string and not m.fuzzy:
+                    found.setdefault(m.id, m.string)
+    return found
+
+
+def catalogue_files(lang: str) -> list[Path]:
+    """The language's ``.po`` files, ``messages.po`` (the one ``make i18n`` updates) last."""
+    folder = LOCALE / lang / "LC_MESSAGES"
+    return sorted(folder.glob("*.po"), key=lambda path: (path.name == "messages.po", path.name))
 
 
 def current() -> str:
