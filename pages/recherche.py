@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from courtcircuit.directory import directory_summary
-from courtcircuit.elision import de
 from courtcircuit.export import to_csv, to_geojson
 from courtcircuit.geo import departements_of
 from courtcircuit.places import Place, communes_with_listings
@@ -19,6 +18,7 @@ from ui.chrome import communes, credits, cursor, demo_banner, outlines
 from ui.filters_panel import filters_panel
 from ui.first_visit import first_visit
 from ui.geolocation import locate_button
+from ui.i18n import _
 from ui.list_top import list_top
 from ui.map_background import communes_around, communes_over
 from ui.mapview import clicked_listing_id, listings_map, show_map
@@ -59,8 +59,10 @@ if page > 1 and result.listings.empty:  # a page that a narrower search no longe
     result = search(con, state.area, state.filters, now=now, limit=PAGE_SIZE)
 
 st.html(_PHONE_CSS)
-st.title("Où acheter local près de chez moi ?")
-st.caption("Producteurs, marchés, AMAP, magasins de producteurs, drives et distributeurs en circuit court.")
+st.title(_("Où acheter local près de chez moi ?"))
+st.caption(
+    _("Producteurs, marchés, AMAP, magasins de producteurs, drives et distributeurs en circuit court.")
+)
 with st.container(key="cc_banner"):
     demo_banner(summary)
 for notice in notices:
@@ -72,18 +74,18 @@ if state.area is None:
 # One row on a phone as on a desktop (a horizontal container wraps, columns would stack).
 with st.container(horizontal=True, vertical_alignment="bottom", key="cc_where"):
     typed = st.text_input(
-        "Adresse, commune ou code postal",
+        _("Adresse, commune ou code postal"),
         key=form.PLACE_BOX,
         max_chars=MAX_TEXT,
         live=True,
-        placeholder="ex. Ambert, 63600, St Anthème…",
-        help="Les accents sont facultatifs ; « St » vaut « Saint ».",
+        placeholder=_("ex. Ambert, 63600, St Anthème…"),
+        help=_("Les accents sont facultatifs ; « St » vaut « Saint »."),
         on_change=form.place_typed,
         args=(communes(), listed),
         width="stretch",
     )
     st.selectbox(
-        "Rayon",
+        _("Rayon"),
         form.radius_choices(state.radius_km),
         key=form.RADIUS,
         format_func=lambda km: f"{km} km",
@@ -110,33 +112,44 @@ if position is not None:
     form.choose_place(Place("Ma position", position.lat, position.lon, "position"), shared=shared)
     st.rerun()
 if geo_error:
-    st.warning(geo_error)
+    st.warning(_(geo_error))  # one of ui.geolocation.ERRORS
 
 # ------------------------------------------------------------------ answer
 if state.area is not None:
-    count = "Aucun lieu" if result.total == 0 else f"{result.total} lieu" + ("x" if result.total > 1 else "")
-    st.subheader(f"{count} à moins de {state.radius_km} km {md(de(form.place_phrase(state.place)))}")
+    # {de_lieu}: the centre with its French « de » (d'Ambert, de votre position); in English the
+    # centre alone, the translation carrying its own preposition.
+    where = {"km": state.radius_km, "de_lieu": md(form.of_place(state.place))}
+    if result.total == 0:
+        heading = _("Aucun lieu à moins de {km} km {de_lieu}", **where)
+    elif result.total == 1:
+        heading = _("1 lieu à moins de {km} km {de_lieu}", **where)
+    else:
+        heading = _("{n} lieux à moins de {km} km {de_lieu}", n=result.total, **where)
+    st.subheader(heading)
 else:
-    st.subheader(f"{result.total} lieux dans tout l'annuaire")
+    st.subheader(
+        _("1 lieu dans tout l'annuaire")
+        if result.total == 1
+        else _("{n} lieux dans tout l'annuaire", n=result.total)
+    )
     st.info(
-        "Indiquez une commune ou votre position pour voir les lieux les plus proches d'abord.",
+        _("Indiquez une commune ou votre position pour voir les lieux les plus proches d'abord."),
         icon=":material/my_location:",
     )
 if result.total == 0:
-    hints = widen_hints(result, state.area, state.filters)
-    st.warning(
-        "Aucun lieu ne correspond. Essayez " + " ; ".join(de(h) for h in hints) + "."
-        if hints
-        else "Aucun lieu ici."
-    )
+    st.warning(form.widen_advice(widen_hints(result, state.area, state.filters)))
 
 map_col, list_col = st.columns([3, 2])
 with map_col:
     shown = matches(con, state.area, state.filters, result, columns=MAP_COLUMNS, limit=MAX_MAP_POINTS)
     if result.total > len(shown):
         st.caption(
-            f"La carte, la liste et les téléchargements donnent les {len(shown)} lieux les plus proches "
-            f"sur {result.total} : réduisez le rayon ou ajoutez un filtre pour voir les autres."
+            _(
+                "La carte, la liste et les téléchargements donnent les {shown} lieux les plus proches "
+                "sur {total} : réduisez le rayon ou ajoutez un filtre pour voir les autres.",
+                shown=len(shown),
+                total=result.total,
+            )
         )
     departements = departements_of(shown["commune_insee"])
     fmap = listings_map(
@@ -164,17 +177,18 @@ with map_col:
         st.session_state[form.TAPPED] = {"label": tapped.label, "lat": tapped.lat, "lon": tapped.lon}
         # Seen wherever the page is scrolled (on a phone the button may be below the screen).
         st.toast(
-            "Point choisi : « Chercher autour » sous la carte y centre la recherche.", icon=":material/place:"
+            _("Point choisi : « Chercher autour » sous la carte y centre la recherche."),
+            icon=":material/place:",
         )
     if pending := st.session_state.get(form.TAPPED):
         st.button(
-            f"Chercher autour {md(de(form.place_phrase(pending['label'])))}",
+            _("Chercher autour {de_lieu}", de_lieu=md(form.of_place(pending["label"]))),
             key="cc_search_here",
             icon=":material/my_location:",
             on_click=form.search_tapped,
             type="primary",
         )
-    st.caption("Touchez un point pour ouvrir sa fiche, ailleurs pour proposer d'y centrer la recherche.")
+    st.caption(_("Touchez un point pour ouvrir sa fiche, ailleurs pour proposer d'y centrer la recherche."))
 
 with list_col:
     pages = max(1, -(-min(result.total, MAX_MAP_POINTS) // PAGE_SIZE))
@@ -192,14 +206,14 @@ with list_col:
 
         down_csv, down_geo = st.columns(2)
         down_csv.download_button(
-            "Télécharger (CSV)",
+            _("Télécharger (CSV)"),
             lambda: to_csv(rows(), sources),
             "court-circuit.csv",
             "text/csv",
             key="cc_csv",
         )
         down_geo.download_button(
-            "Télécharger (GeoJSON)",
+            _("Télécharger (GeoJSON)"),
             lambda: to_geojson(rows(), sources),
             "court-circuit.geojson",
             "application/geo+json",

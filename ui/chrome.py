@@ -14,9 +14,10 @@ from courtcircuit.schema import SchemaOutdated, check_schema
 from courtcircuit.workspace.needs import NeedStore
 from courtcircuit.workspace.needs_import import legacy_needs_path
 from courtcircuit.workspace.store import default_url
+from ui.i18n import N_, _
 from ui.text import md
 
-OSM_CREDIT = "© les contributeurs d'OpenStreetMap (ODbL)"
+OSM_CREDIT = N_("© les contributeurs d'OpenStreetMap (ODbL)")
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,14 +39,20 @@ def cursor() -> duckdb.DuckDBPyConnection:
         raise
     except (FileNotFoundError, DatabaseMissing):
         st.error(
-            f"L'annuaire n'est pas encore construit ({path}). Lancez `make run` ou `python -m etl build`."
+            _(
+                "L'annuaire n'est pas encore construit ({path}). Lancez `make run` ou `python -m etl build`.",
+                path=path,
+            )
         )
         st.stop()
         raise  # unreachable: st.stop() raises
     except duckdb.Error:
         st.error(
-            f"L'annuaire ({path}) ne peut pas être lu : le fichier n'est pas une base de l'annuaire. "
-            "Reconstruisez-le avec `python -m etl build`."
+            _(
+                "L'annuaire ({path}) ne peut pas être lu : le fichier n'est pas une base de l'annuaire. "
+                "Reconstruisez-le avec `python -m etl build`.",
+                path=path,
+            )
         )
         st.stop()
         raise
@@ -54,15 +61,25 @@ def cursor() -> duckdb.DuckDBPyConnection:
 def demo_banner(summary: DirectorySummary) -> None:
     if summary.has_demo:
         st.info(
-            f"**Données de démonstration** : {summary.demo_listings} des {summary.total} fiches sont fictives "
-            "(territoire d'Ambert et du Livradois-Forez), pour essayer l'annuaire.",
+            _(
+                "**Données de démonstration** : {demo} des {total} fiches sont fictives "
+                "(territoire d'Ambert et du Livradois-Forez), pour essayer l'annuaire.",
+                demo=summary.demo_listings,
+                total=summary.total,
+            ),
             icon="🧪",
         )
 
 
 def credits(summary: DirectorySummary) -> None:
     sources = ", ".join(md(s.label) for s in summary.sources)  # labels come from sources files
-    st.caption(f"Sources : {sources}. Fond de carte et données OpenStreetMap : {OSM_CREDIT}.")
+    st.caption(
+        _(
+            "Sources : {sources}. Fond de carte et données OpenStreetMap : {osm}.",
+            sources=sources,
+            osm=_(OSM_CREDIT),
+        )
+    )
 
 
 @st.cache_data(show_spinner=False)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from courtcircuit.hours import DAYS_FR
+from courtcircuit.hours import DAYS_EN, DAYS_FR
 from courtcircuit.search import Filters, SearchResult
 from courtcircuit.search_state import MAX_TEXT
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
 from ui import search_form as form
+from ui.i18n import _, current
 from ui.mapview import BASEMAPS
 
 
@@ -25,7 +26,7 @@ def active_count(filters: Filters) -> int:
 
 def filters_label(filters: Filters) -> str:
     n = active_count(filters)
-    return "Filtres" if n == 0 else f"Filtres ({n})"
+    return _("Filtres") if n == 0 else _("Filtres ({n})", n=n)
 
 
 def _options(result: SearchResult, facet: str, vocab: Vocabulary, key: str, label: str) -> None:
@@ -43,32 +44,41 @@ def _options(result: SearchResult, facet: str, vocab: Vocabulary, key: str, labe
         label,
         codes,
         key=key,
-        format_func=lambda c: f"{vocab.label(c)} ({counts.get(c, 0)})",
-        placeholder="Tous",
+        format_func=lambda c: f"{vocab.label(c, current())} ({counts.get(c, 0)})",
+        placeholder=_("Tous"),
     )
 
 
 def filters_panel(result: SearchResult, filters: Filters) -> None:
     """The « Filtres » button and, when it is open, every filter with its count here."""
     with st.popover(filters_label(filters), icon=":material/tune:", key="cc_filters"):
-        _options(result, "kind", KINDS, "cc_type", "Type de lieu")
-        _options(result, "channel", CHANNELS, "cc_vente", "Mode de vente")
-        _options(result, "label", LABELS, "cc_label", "Label de qualité")
-        _options(result, "product", PRODUCTS, "cc_produit", "Produits")
+        _options(result, "kind", KINDS, "cc_type", _("Type de lieu"))
+        _options(result, "channel", CHANNELS, "cc_vente", _("Mode de vente"))
+        _options(result, "label", LABELS, "cc_label", _("Label de qualité"))
+        _options(result, "product", PRODUCTS, "cc_produit", _("Produits"))
         st.text_input(
-            "Nom ou produit", key=form.TEXT, placeholder="ex. fromage, miel, Ferme du…", max_chars=MAX_TEXT
+            _("Nom ou produit"),
+            key=form.TEXT,
+            placeholder=_("ex. fromage, miel, Ferme du…"),
+            max_chars=MAX_TEXT,
         )
-        st.toggle(f"Ouvert maintenant ({result.open_now_count})", key=form.OPEN_NOW)
+        st.toggle(_("Ouvert maintenant ({n})", n=result.open_now_count), key=form.OPEN_NOW)
+        days = DAYS_EN if current() == "en" else DAYS_FR
         st.selectbox(
-            "Ouvert le",
+            _("Ouvert le"),
             [None, *range(7)],
             key=form.DAY,
-            format_func=lambda d: "N'importe quel jour" if d is None else DAYS_FR[d].capitalize(),
-            placeholder="N'importe quel jour",
+            format_func=lambda d: _("N'importe quel jour") if d is None else days[d].capitalize(),
+            placeholder=_("N'importe quel jour"),
         )
-        st.time_input("À l'heure", value=None, key=form.HOUR, step=900)
+        st.time_input(_("À l'heure"), value=None, key=form.HOUR, step=900)
         st.selectbox(
-            "Fond de carte", list(BASEMAPS), key=form.BASEMAP, format_func=lambda b: BASEMAPS[b].label
+            _("Fond de carte"),
+            list(BASEMAPS),
+            key=form.BASEMAP,
+            format_func=lambda b: _(BASEMAPS[b].label),  # ui/mapview.py's French labels, in this catalogue
         )
     if not filters.is_empty:
-        st.button("Effacer les filtres", on_click=form.clear_filters, key="cc_clear", icon=":material/close:")
+        st.button(
+            _("Effacer les filtres"), on_click=form.clear_filters, key="cc_clear", icon=":material/close:"
+        )

@@ -10,6 +10,7 @@ import streamlit as st
 from courtcircuit.export import readable_phone
 from courtcircuit.listing import LinkedListing, ListingDetail, directions
 from courtcircuit.vocab import KINDS, Vocabulary
+from ui.i18n import _, current, term
 from ui.pages import LISTING
 from ui.text import md
 
@@ -29,7 +30,7 @@ def web_link(raw: str | None) -> str | None:
 
 def contact_lines(listing: ListingDetail) -> None:
     f = listing.fields
-    st.subheader("Contact")
+    st.subheader(_("Contact"))
     lines = []
     if f["phone"]:
         lines.append(
@@ -47,21 +48,25 @@ def contact_lines(listing: ListingDetail) -> None:
     if lines:
         st.markdown("  \n".join(lines))
     else:
-        st.caption("Aucun contact renseigné.")
+        st.caption(_("Aucun contact renseigné."))
     if f["lat"] is not None and f["lon"] is not None:
         go = directions(float(f["lat"]), float(f["lon"]), listing.name)
         a, b = st.columns(2)
-        a.link_button("Itinéraire (OpenStreetMap)", go["osm"], icon=":material/directions:")
-        b.link_button("Ouvrir dans mon appli de cartes", go["geo"], icon=":material/map:")
+        a.link_button(_("Itinéraire (OpenStreetMap)"), go["osm"], icon=":material/directions:")
+        b.link_button(_("Ouvrir dans mon appli de cartes"), go["geo"], icon=":material/map:")
 
 
 def vocab_badges(title: str, codes: Iterable[str] | None, vocab: Vocabulary, colour: str) -> None:
+    """``title`` (an interface text, already translated) and the codes' labels as badges."""
     codes = [c for c in (codes or []) if c]
     if not codes:
-        st.caption(f"{title} : non renseigné.")
+        st.caption(_("{title} : non renseigné.", title=title))
         return
-    labels = [vocab.label(c) if c in vocab else c for c in codes]
-    st.markdown(f"**{title}** : " + " ".join(f":{colour}-badge[{md(label)}]" for label in labels))
+    labels = [vocab.label(c, current()) if c in vocab else c for c in codes]
+    badges = " ".join(
+        f":{colour}-badge[{md(label)}]" for label in labels
+    )  # codes outside the vocabulary are data
+    st.markdown(_("**{title}** : {badges}", title=title, badges=badges))
 
 
 def link_list(title: str, links: list[LinkedListing]) -> None:
@@ -69,7 +74,7 @@ def link_list(title: str, links: list[LinkedListing]) -> None:
         return
     st.subheader(title)
     for link in links:
-        kind = KINDS.label(link.kind) if link.kind in KINDS else link.kind
+        kind = term(KINDS, link.kind)
         st.page_link(
             LISTING, label=md(link.name), query_params={"id": link.id}, icon=":material/arrow_forward:"
         )

@@ -9,9 +9,11 @@ import streamlit as st
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.places import Place, find_places
+from ui.i18n import N_, _
 from ui.text import md
 
 MAX_SUGGESTIONS = 6
+NOT_FOUND_HINT = N_("Vérifiez l'orthographe, ou tapez un code postal (5 chiffres).")
 
 
 def suggestions(
@@ -22,11 +24,11 @@ def suggestions(
     key_prefix: str,
     on_choose: Callable[[Place], None],
     take_exact: bool = False,
-    not_found_hint: str = "Vérifiez l'orthographe, ou tapez un code postal (5 chiffres).",
+    not_found_hint: str = NOT_FOUND_HINT,
     listed: Collection[str] = (),
 ) -> None:
     """Under a place box holding ``typed``: nothing when it is the chosen place; else the places
-    it may mean as buttons, or a French "not found". With ``take_exact``, a text naming exactly
+    it may mean as buttons, or a "not found" (``not_found_hint``: marked with N_, translated here). With ``take_exact``, a text naming exactly
     one commune or postcode is chosen at once (the page reruns). ``listed``: INSEE codes of the
     communes with listings, preferred among equally close names."""
     text = (typed or "").strip()
@@ -39,13 +41,13 @@ def suggestions(
     if found.notice:
         st.info(md(found.notice), icon=":material/info:")
     if not found.places:
-        st.error(f"Lieu introuvable : « {md(text)} ». {not_found_hint}")
+        st.error(_("Lieu introuvable : « {typed} ». {hint}", typed=md(text), hint=_(not_found_hint)))
         return
     if found.near_misses:
         # Said plainly: no commune is spelt this way, these are only close (a typo?).
-        st.caption(f"Aucune commune ne s'écrit « {md(text)} ». Vouliez-vous dire :")
+        st.caption(_("Aucune commune ne s'écrit « {typed} ». Vouliez-vous dire :", typed=md(text)))
     else:
-        st.caption("Suggestions :")
+        st.caption(_("Suggestions :"))
     cols = st.columns(min(len(found.places), 3))
     for i, suggestion in enumerate(found.places[:MAX_SUGGESTIONS]):
         cols[i % len(cols)].button(

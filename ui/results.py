@@ -9,6 +9,7 @@ import streamlit as st
 
 from courtcircuit.hours import open_state
 from courtcircuit.vocab import CHANNELS, KINDS
+from ui.i18n import _, current, term
 from ui.pages import LISTING
 from ui.text import md
 
@@ -23,10 +24,12 @@ def distance_text(km: float | None, precision: str | None = None) -> str:
     if km is None or pd.isna(km):
         return ""
     if precision == "commune":
-        return "dans la commune" if km < 1 else "environ " + f"{km:.0f} km"
+        return _("dans la commune") if km < 1 else _("environ {km} km", km=round(km))
     if km < 0.05:
-        return "à moins de 50 m"
-    return f"{round(km * 1000, -1):.0f} m" if km < 1 else f"{km:.1f} km".replace(".", ",")
+        return _("à moins de 50 m")
+    if km < 1:
+        return f"{round(km * 1000, -1):.0f} m"
+    return f"{km:.1f} km" if current() == "en" else f"{km:.1f} km".replace(".", ",")
 
 
 def result_list(listings: pd.DataFrame, now: datetime) -> None:
@@ -36,16 +39,16 @@ def result_list(listings: pd.DataFrame, now: datetime) -> None:
             st.page_link(
                 LISTING, label=md(row.name), query_params={"id": row.id}, icon=":material/storefront:"
             )
-            kind = KINDS.label(row.kind) if row.kind in KINDS else row.kind
+            kind = term(KINDS, row.kind)
             bits = [kind, distance_text(row.distance_km, row.geo_precision), row.city or ""]
             state = open_state(row.opening_hours, local)
             if state.state != "unknown":
-                bits.append("🟢 ouvert" if state.state == "open" else "fermé")
+                bits.append(_("🟢 ouvert") if state.state == "open" else _("fermé"))
             channels = [
-                CHANNELS.label(c) for c in (row.channels if row.channels is not None else []) if c in CHANNELS
+                term(CHANNELS, c) for c in (row.channels if row.channels is not None else []) if c in CHANNELS
             ]
             if channels:
                 bits.append(", ".join(channels[:3]))
             if row.is_demo:
-                bits.append("démo")
+                bits.append(_("démo"))
             st.caption(md(" · ".join(b for b in bits if b)))

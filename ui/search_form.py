@@ -14,9 +14,11 @@ from datetime import time
 import streamlit as st
 
 from courtcircuit.communes import CommuneIndex
+from courtcircuit.elision import de
 from courtcircuit.places import Place, find_places
 from courtcircuit.search import Filters
 from courtcircuit.search_state import LIST_PARAMS, MAX_TEXT, SearchState, parse, to_params
+from ui.i18n import _, current
 
 PLACE = "cc_place"  # dict(label, lat, lon, kind) or None: the chosen centre
 WRITTEN = "cc_written"  # the params this session last wrote to the URL
@@ -81,7 +83,7 @@ def set_form(state: SearchState) -> None:
     ss[PLACE_BOX] = state.place
     ss[RADIUS] = state.radius_km
     f = state.filters
-    for name, (attr, _) in LIST_PARAMS.items():
+    for name, (attr, _parse) in LIST_PARAMS.items():
         ss[WIDGET[name]] = list(getattr(f, attr))
     ss[TEXT] = f.text
     ss[OPEN_NOW] = f.open_now
@@ -96,7 +98,7 @@ def form_state() -> SearchState:
     ss = st.session_state
     place = ss.get(PLACE)
     heure: time | None = ss.get(HOUR)
-    lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _) in LIST_PARAMS.items()}
+    lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _parse) in LIST_PARAMS.items()}
     filters = Filters(
         **lists,
         text=(ss.get(TEXT) or "").strip()[:MAX_TEXT],  # max_chars is only the browser's
@@ -137,12 +139,33 @@ def search_tapped() -> None:
 
 
 def place_phrase(label: str) -> str:
-    """The centre as a sentence names it: « votre position », « le point choisi (Job) »."""
+    """The centre as a sentence names it, in the current language: « votre position », « le point
+    choisi (Job) ». The labels « Ma position » and « Point choisi … » stay French: the URL keeps them."""
     if label == "Ma position":
-        return "votre position"
-    if label.startswith("Point choisi"):
-        return "le point choisi" + label[len("Point choisi") :]
+        return _("votre position")
+    if label == "Point choisi sur la carte":
+        return _("le point choisi sur la carte")
+    if label.startswith("Point choisi (") and label.endswith(")"):
+        return _("le point choisi ({commune})", commune=label[len("Point choisi (") : -1])
+    if label == "Point choisi":
+        return _("le point choisi")
     return label
+
+
+def of_place(label: str) -> str:
+    """The centre after « de » in French, elided (« d'Ambert », « de votre position »); in another
+    language the centre alone, its translated sentence carrying its own preposition."""
+    phrase = place_phrase(label)
+    return de(phrase) if current() == "fr" else phrase
+
+
+def widen_advice(hints: list[str]) -> str:
+    """What to say when nothing matches, from :func:`courtcircuit.search.widen_hints`."""
+    if not hints:
+        return _("Aucun lieu ici.")
+    if current() != "fr":  # the hints are French phrases: a general advice instead
+        return _("Aucun lieu ne correspond : élargissez le rayon ou retirez des filtres.")
+    return _("Aucun lieu ne correspond. Essayez {conseils}.", conseils=" ; ".join(de(h) for h in hints))
 
 
 def radius_choices(current: int) -> list[int]:

@@ -18,15 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from courtcircuit.workspace import suggestions as sg
 from courtcircuit.workspace.store import Store, StoreUnavailable, default_url
 from ui.client import client_key, throttle
+from ui.i18n import N_, _
 from ui.staff_backend import check
 from ui.text import md
 
 _SESSION = "cc_suggest_session"
 _HIDE = "<style>{} {{position: absolute; left: -10000px; height: 1px; overflow: hidden;}}</style>"
-THANKS = (
-    "Merci ! Votre suggestion n° {} est transmise à l'équipe du territoire, qui la vérifiera avant "
+THANKS = N_(
+    "Merci ! Votre suggestion n° {number} est transmise à l'équipe du territoire, qui la vérifiera avant "
     "de la publier. Votre e-mail, si vous l'avez donné, n'est jamais publié."
-)
+)  # shown with _(THANKS, number=…)
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,13 +49,13 @@ def session_key() -> str:
 def honeypot(key: str) -> str:
     """A text box people never see (moved off-screen) and bots fill in."""
     st.html(_HIDE.format(f".st-key-{key}"))  # a constant rule: no text from anyone
-    return st.text_input("Laissez ce champ vide", key=key, max_chars=200, label_visibility="collapsed")
+    return st.text_input(_("Laissez ce champ vide"), key=key, max_chars=200, label_visibility="collapsed")
 
 
 def email_box(key: str) -> str:
     return st.text_input(
-        "Votre e-mail (facultatif, jamais publié)", key=key, max_chars=sg.LIMITS["email"],
-        help="Seulement pour que l'équipe puisse vous poser une question. Il n'est jamais publié.",
+        _("Votre e-mail (facultatif, jamais publié)"), key=key, max_chars=sg.LIMITS["email"],
+        help=_("Seulement pour que l'équipe puisse vous poser une question. Il n'est jamais publié."),
     )  # fmt: skip
 
 
@@ -69,18 +70,28 @@ def send(
             changes = new_place or {field: stored}
             result = check(current, changes)
             if result.errors:
-                labels = sg.FIELDS | {"name": "Nom", "kind": "Type de lieu", "commune": "Commune"}
-                raise sg.InvalidSuggestion([f"{labels.get(k, k)} : {v}" for k, v in result.errors.items()])
+                labels = {k: _(v) for k, v in sg.FIELDS.items()}  # French in the domain, English here
+                labels |= {"name": _("Nom"), "kind": _("Type de lieu"), "commune": _("Commune")}
+                raise sg.InvalidSuggestion(
+                    [
+                        _("{field} : {problem}", field=labels.get(k, k), problem=v)
+                        for k, v in result.errors.items()
+                    ]
+                )
             if current and all(v == current.get(k) for k, v in result.values.items()):
-                raise sg.InvalidSuggestion(["la fiche indique déjà cette valeur"])
+                raise sg.InvalidSuggestion([_("la fiche indique déjà cette valeur")])
         return sg.submit(
             store(), listing_id, field, value, email=email, client=client_key(), session=session_key(),
             honeypot=trap, throttle=throttle(),
         )  # fmt: skip
     except sg.InvalidSuggestion as exc:
-        st.error(md("La suggestion n'est pas envoyée : " + " ; ".join(exc.problems) + "."))
+        # md() after translation: the problems may quote what was typed
+        st.error(md(_("La suggestion n'est pas envoyée : {problems}.", problems=" ; ".join(exc.problems))))
     except (StoreUnavailable, SQLAlchemyError):
         st.error(
-            "La suggestion n'est pas envoyée : le serveur ne peut pas l'enregistrer pour le moment. Réessayez plus tard."
+            _(
+                "La suggestion n'est pas envoyée : le serveur ne peut pas l'enregistrer pour le moment. "
+                "Réessayez plus tard."
+            )
         )
     return None

@@ -9,6 +9,7 @@ from courtcircuit.listing import ListingDetail
 from courtcircuit.schema import RECORD_FIELDS
 from courtcircuit.workspace import suggestions as sg
 from courtcircuit.workspace.revisions import to_json
+from ui.i18n import _
 from ui.suggest_common import THANKS, email_box, honeypot, send
 
 OPEN, SENT = "cc_fix_open", "cc_fix_sent"
@@ -23,23 +24,29 @@ def report_change(listing: ListingDetail) -> None:
     if (sent := st.session_state.pop(SENT, None)) is not None:
         for key in (VALUE, EMAIL, TRAP):  # emptied only once stored: an error keeps what was typed
             st.session_state[key] = ""
-        st.success(THANKS.format(sent), icon=":material/check_circle:")
-    st.button("Signaler une modification", key="cc_fix_button", icon=":material/edit_note:", on_click=_toggle)
+        st.success(_(THANKS, number=sent), icon=":material/check_circle:")
+    st.button(
+        _("Signaler une modification"), key="cc_fix_button", icon=":material/edit_note:", on_click=_toggle
+    )
     if not st.session_state.get(OPEN):
         return
     with st.form("cc_fix"):
         st.caption(
-            "Une information est fausse ou a changé ? Proposez la bonne valeur : l'équipe du territoire "
-            "la vérifie avant qu'elle n'apparaisse. Aucun compte n'est nécessaire."
+            _(
+                "Une information est fausse ou a changé ? Proposez la bonne valeur : l'équipe du territoire "
+                "la vérifie avant qu'elle n'apparaisse. Aucun compte n'est nécessaire."
+            )
         )
-        field = st.selectbox("Ce qui est à corriger", list(sg.FIELDS), format_func=sg.FIELDS.get, key=FIELD)
+        field = st.selectbox(  # the domain's French field labels, translated by this area's catalogue
+            _("Ce qui est à corriger"), list(sg.FIELDS), format_func=lambda f: _(sg.FIELDS[f]), key=FIELD
+        )
         value = st.text_input(
-            "Nouvelle valeur", key=VALUE, max_chars=sg.LIMITS["description"],
-            help="Pour « Le lieu a fermé définitivement », laissez ce champ vide.",
+            _("Nouvelle valeur"), key=VALUE, max_chars=sg.LIMITS["description"],
+            help=_("Pour « Le lieu a fermé définitivement », laissez ce champ vide."),
         )  # fmt: skip
         email = email_box(EMAIL)
         trap = honeypot(TRAP)
-        sent = st.form_submit_button("Envoyer la suggestion", type="primary")
+        sent = st.form_submit_button(_("Envoyer la suggestion"), type="primary")
     if sent:
         current = {n: to_json(listing.fields.get(n)) for n in RECORD_FIELDS} | {"id": listing.id}
         number = send(listing.id, field, value, email, trap, current)

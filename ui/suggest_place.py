@@ -7,6 +7,7 @@ import streamlit as st
 
 from courtcircuit.vocab import KINDS, PRODUCTS
 from courtcircuit.workspace import suggestions as sg
+from ui.i18n import _, term
 from ui.suggest_common import THANKS, email_box, honeypot, send
 
 SENT = "cc_propose_sent"
@@ -22,36 +23,40 @@ def propose_place() -> None:
         for name in _TEXTS:  # emptied only once stored: an error keeps what was typed
             st.session_state[key(name)] = ""
         st.session_state[key("products")] = []
-        st.success(THANKS.format(sent), icon=":material/check_circle:")
-    with st.expander("Proposer un lieu", icon=":material/add_location_alt:"):
+        st.success(_(THANKS, number=sent), icon=":material/check_circle:")
+    with st.expander(_("Proposer un lieu"), icon=":material/add_location_alt:"):
         with st.form("cc_propose"):
             st.caption(
-                "Un producteur, un marché, une AMAP ou un magasin manque ? Décrivez-le : l'équipe du "
-                "territoire vérifie avant de l'ajouter. Aucun compte n'est nécessaire."
+                _(
+                    "Un producteur, un marché, une AMAP ou un magasin manque ? Décrivez-le : l'équipe du "
+                    "territoire vérifie avant de l'ajouter. Aucun compte n'est nécessaire."
+                )
             )
-            name = st.text_input("Nom du lieu", key=key("name"), max_chars=sg.LIMITS["name"])
-            kind = st.selectbox("Type de lieu", KINDS.codes(), format_func=KINDS.label, key=key("kind"))
-            street = st.text_input("Adresse (facultatif)", key=key("street"), max_chars=sg.MAX_VALUE)
+            name = st.text_input(_("Nom du lieu"), key=key("name"), max_chars=sg.LIMITS["name"])
+            kind = st.selectbox(
+                _("Type de lieu"), KINDS.codes(), format_func=lambda c: term(KINDS, c), key=key("kind")
+            )
+            street = st.text_input(_("Adresse (facultatif)"), key=key("street"), max_chars=sg.MAX_VALUE)
             postcode, city = st.columns([1, 2])
             place = {
                 "name": name, "kind": kind, "street": street,
-                "postcode": postcode.text_input("Code postal", key=key("postcode"), max_chars=10),
-                "city": city.text_input("Commune", key=key("city"), max_chars=sg.MAX_VALUE),
+                "postcode": postcode.text_input(_("Code postal"), key=key("postcode"), max_chars=10),
+                "city": city.text_input(_("Commune"), key=key("city"), max_chars=sg.MAX_VALUE),
                 "products": st.multiselect(
-                    "Ce qu'on y trouve", PRODUCTS.codes(), format_func=PRODUCTS.label, key=key("products"),
-                    placeholder="Choisissez",
+                    _("Ce qu'on y trouve"), PRODUCTS.codes(), format_func=lambda c: term(PRODUCTS, c),
+                    key=key("products"), placeholder=_("Choisissez"),
                 ),
                 "description": st.text_area(
-                    "Précisions (facultatif)", key=key("description"), max_chars=sg.LIMITS["description"]
+                    _("Précisions (facultatif)"), key=key("description"), max_chars=sg.LIMITS["description"]
                 ),
-                "phone": st.text_input("Téléphone du lieu (facultatif, publié)", key=key("phone"), max_chars=30),
+                "phone": st.text_input(_("Téléphone du lieu (facultatif, publié)"), key=key("phone"), max_chars=30),
                 "website": st.text_input(
-                    "Site web du lieu (facultatif, publié)", key=key("website"), max_chars=sg.MAX_VALUE
+                    _("Site web du lieu (facultatif, publié)"), key=key("website"), max_chars=sg.MAX_VALUE
                 ),
             }  # fmt: skip
             email = email_box(key("email"))
             trap = honeypot(key("hp"))
-            sent = st.form_submit_button("Proposer ce lieu", type="primary")
+            sent = st.form_submit_button(_("Proposer ce lieu"), type="primary")
         if sent:
             number = send(None, sg.NEW_PLACE, place, email, trap, {})
             if number is not None:
