@@ -11,48 +11,55 @@ from courtcircuit.print import public_url
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
 from courtcircuit.workspace.accounts import AccountError, StaffMember, Territory
 from ui.chrome import communes
+from ui.i18n import _, term
 from ui.text import md
 
 
 def embed_panel(member: StaffMember) -> None:
-    st.subheader("Intégrer la carte sur un site partenaire")
+    st.subheader(_("Intégrer la carte sur un site partenaire"))
     st.caption(
-        "La recherche de l'annuaire dans une page de votre site (mairie, office de tourisme, Parc) : "
-        "sans menu ni accès à l'espace équipe, sur votre territoire, avec les filtres choisis."
+        _(
+            "La recherche de l'annuaire dans une page de votre site (mairie, office de tourisme, Parc) : "
+            "sans menu ni accès à l'espace équipe, sur votre territoire, avec les filtres choisis."
+        )
     )
     title = st.text_input(
-        "Titre (affiché en haut et lu par les lecteurs d'écran)",
-        value=f"Où acheter local : {member.territory.name}"
+        _("Titre (affiché en haut et lu par les lecteurs d'écran)"),
+        value=_("Où acheter local : {territory}", territory=member.territory.name)
         if member.territory.name
-        else "Où acheter local ?",
+        else _("Où acheter local ?"),
         max_chars=MAX_TITLE,
         key="staff_embed_title",
     )
     territory = st.text_input(
-        "Territoire", value=" ".join(member.territory.codes), key="staff_embed_territory",
-        help="Départements, communes ou EPCI ; la recherche s'ouvre centrée dessus.",
+        _("Territoire"), value=" ".join(member.territory.codes), key="staff_embed_territory",
+        help=_("Départements, communes ou EPCI ; la recherche s'ouvre centrée dessus."),
     )  # fmt: skip
-    kinds = st.multiselect("Types de lieux", KINDS.codes(), format_func=KINDS.label, key="staff_embed_kinds")
+    kinds = st.multiselect(
+        _("Types de lieux"), KINDS.codes(), format_func=lambda c: term(KINDS, c), key="staff_embed_kinds"
+    )
     channels = st.multiselect(
-        "Modes de vente", CHANNELS.codes(), format_func=CHANNELS.label, key="staff_embed_ch"
+        _("Modes de vente"), CHANNELS.codes(), format_func=lambda c: term(CHANNELS, c), key="staff_embed_ch"
     )
-    labels = st.multiselect("Labels", LABELS.codes(), format_func=LABELS.label, key="staff_embed_labels")
+    labels = st.multiselect(
+        _("Labels"), LABELS.codes(), format_func=lambda c: term(LABELS, c), key="staff_embed_labels"
+    )
     products = st.multiselect(
-        "Produits", PRODUCTS.codes(), format_func=PRODUCTS.label, key="staff_embed_prod"
+        _("Produits"), PRODUCTS.codes(), format_func=lambda c: term(PRODUCTS, c), key="staff_embed_prod"
     )
-    height = st.slider("Hauteur (pixels)", 400, 1400, 720, step=20, key="staff_embed_height")
+    height = st.slider(_("Hauteur (pixels)"), 400, 1400, 720, step=20, key="staff_embed_height")
     if not title.strip():
-        st.error("Donnez un titre : il dit aux lecteurs d'écran ce que contient le cadre.")
+        st.error(_("Donnez un titre : il dit aux lecteurs d'écran ce que contient le cadre."))
         return
     if territory.strip():
         try:
             Territory.parse(territory, communes=communes())
         except AccountError as err:
-            st.error(md(f"Territoire refusé : {err}"))
+            st.error(md(_("Territoire refusé : {reason}", reason=err)))
             return
     url = embed_url(
         public_url(), title, territory, kinds=kinds, channels=channels, labels=labels, products=products
     )
-    st.write("Code à coller dans la page du site partenaire :")
+    st.write(_("Code à coller dans la page du site partenaire :"))
     st.code(iframe_snippet(url, title, height), language="html", wrap_lines=True)
-    st.link_button("Voir l'aperçu", url, icon=":material/open_in_new:")
+    st.link_button(_("Voir l'aperçu"), url, icon=":material/open_in_new:")

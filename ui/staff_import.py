@@ -32,24 +32,37 @@ from courtcircuit.value_mapping import FLAG_FIELDS, VALUE_FIELDS
 from courtcircuit.vocab import fold
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
+from ui.i18n import N_, _, term
 from ui.text import md
 
 KEY = "import_wizard"
-STEPS = ("Fichier", "Colonnes", "Valeurs", "Aperçu", "Essai à blanc", "Publication")
-NEW = "(nouveau partenaire)"
+STEPS = (N_("Fichier"), N_("Colonnes"), N_("Valeurs"), N_("Aperçu"), N_("Essai à blanc"), N_("Publication"))
+NEW = N_("(nouveau partenaire)")  # the choice's value; shown through _()
 IGNORE = ""
-FIELD_LABELS: dict[str, str] = {
-    "ref": "Référence de la fiche", "name": "Nom", "kind": "Type de lieu", "description": "Description",
-    "street": "Adresse (rue, lieu-dit)", "postcode": "Code postal", "city": "Commune",
-    "insee": "Code INSEE de la commune", "lat": "Latitude", "lon": "Longitude", "x": "X (Lambert-93)",
-    "y": "Y (Lambert-93)", "phone": "Téléphone", "email": "E-mail", "website": "Site internet",
-    "opening_hours": "Horaires", "channels": "Circuits de vente", "labels": "Labels", "ab_status": "Statut bio",
-    "products": "Produits", "delivers": "Livre les magasins (oui/non)",
-    "delivery_radius_km": "Rayon de livraison (km)", "volumes": "Volumes", "delivery_frequency":
-    "Fréquence de livraison", "gtin_available": "Code-barres (oui/non)", "sanitary_approval": "Agrément sanitaire",
-    "siret": "SIRET", "sells_at": "Points de vente", "last_verified": "Date de mise à jour", "status": "Statut",
+FIELD_LABELS: dict[str, str] = {  # translated with field_label() when shown
+    "ref": N_("Référence de la fiche"), "name": N_("Nom"), "kind": N_("Type de lieu"),
+    "description": N_("Description"), "street": N_("Adresse (rue, lieu-dit)"), "postcode": N_("Code postal"),
+    "city": N_("Commune"), "insee": N_("Code INSEE de la commune"), "lat": N_("Latitude"),
+    "lon": N_("Longitude"), "x": N_("X (Lambert-93)"), "y": N_("Y (Lambert-93)"), "phone": N_("Téléphone"),
+    "email": N_("E-mail"), "website": N_("Site internet"), "opening_hours": N_("Horaires"),
+    "channels": N_("Circuits de vente"), "labels": N_("Labels"), "ab_status": N_("Statut bio"),
+    "products": N_("Produits"), "delivers": N_("Livre les magasins (oui/non)"),
+    "delivery_radius_km": N_("Rayon de livraison (km)"), "volumes": N_("Volumes"),
+    "delivery_frequency": N_("Fréquence de livraison"), "gtin_available": N_("Code-barres (oui/non)"),
+    "sanitary_approval": N_("Agrément sanitaire"), "siret": N_("SIRET"), "sells_at": N_("Points de vente"),
+    "last_verified": N_("Date de mise à jour"), "status": N_("Statut"),
 }  # fmt: skip
-FLAG_LABELS = {"channels": "circuit", "labels": "label", "products": "produits"}
+# A yes/no column's choice, one whole sentence per vocabulary: « oui/non → circuit « AMAP » ».
+FLAG_LABELS = {
+    "channels": N_("oui/non → circuit « {term} »"),
+    "labels": N_("oui/non → label « {term} »"),
+    "products": N_("oui/non → produits « {term} »"),
+}
+
+
+def field_label(name: str) -> str:
+    """A directory field's label in the current language (the code itself if unknown)."""
+    return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
 
 
 @dataclass
@@ -71,7 +84,7 @@ class Wizard:
     saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # the partner's, before this file
     folder: str = ""  # a private temporary folder for the upload and the dry run, made on use
     check: dict[str, Any] | None = None
-    decided: dict[str, bool] = field(default_factory=dict)  # "« a » et « b »" → same place?
+    decided: dict[tuple[str, str, str], bool] = field(default_factory=dict)  # (name, other, source) → same?
     published: str | None = None
 
     @property
@@ -121,13 +134,23 @@ def import_section(store: Store, member: StaffMember) -> None:
     from ui.staff_import_values import values_step
 
     if member.role not in ("admin", "editor"):  # the page lists the section for them only; said again here
-        st.error("L'import de fichiers est réservé aux administrateurs et aux éditeurs.")
+        st.error(_("L'import de fichiers est réservé aux administrateurs et aux éditeurs."))
         return
     w = wizard()
-    st.subheader("Importer le tableur d'un partenaire")
-    st.caption(md(f"Étape {w.step + 1} sur {len(STEPS)} : {STEPS[w.step]} — " + " › ".join(STEPS)))
+    st.subheader(_("Importer le tableur d'un partenaire"))
+    st.caption(
+        md(
+            _(
+                "Étape {n} sur {total} : {step} — {steps}",
+                n=w.step + 1,
+                total=len(STEPS),
+                step=_(STEPS[w.step]),
+                steps=" › ".join(_(s) for s in STEPS),
+            )
+        )
+    )
     if w.step > 0:
-        st.button("Recommencer avec un autre fichier", key="imp_restart", on_click=restart)
+        st.button(_("Recommencer avec un autre fichier"), key="imp_restart", on_click=restart)
     steps = (upload_step, columns_step, values_step, preview_step, dry_run_step, publish_step)
     steps[w.step](w, store, member)
 
@@ -142,40 +165,47 @@ def upload_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         st.error(md(err))
         return
     choice = st.selectbox(
-        "Partenaire", [NEW, *known], key="imp_partner",
-        help="Un partenaire déjà importé retrouve ses correspondances de colonnes et de valeurs.",
+        _("Partenaire"), [NEW, *known], key="imp_partner",
+        format_func=lambda p: _(NEW) if p == NEW else p,
+        help=_("Un partenaire déjà importé retrouve ses correspondances de colonnes et de valeurs."),
     )  # fmt: skip
     if choice == NEW:
         name = st.text_input(
-            "Nom de la source (minuscules et tirets)", key="imp_name", max_chars=40,
-            placeholder="ex. chambre-43",
+            _("Nom de la source (minuscules et tirets)"), key="imp_name", max_chars=40,
+            placeholder=_("ex. chambre-43"),
         )  # fmt: skip
         label = st.text_input(
-            "Libellé affiché",
+            _("Libellé affiché"),
             key="imp_label",
             max_chars=200,
-            placeholder="ex. Chambre d'agriculture de la Haute-Loire",
+            placeholder=_("ex. Chambre d'agriculture de la Haute-Loire"),
         )
     else:
         name, label = choice, known[choice].label
-        st.caption(md(f"Source existante : {label}. Son fichier sera remplacé par le nouveau."))
+        st.caption(
+            md(_("Source existante : {label}. Son fichier sera remplacé par le nouveau.", label=label))
+        )
     upload = st.file_uploader(
-        "Tableur du partenaire (CSV ou XLSX)", type=["csv", "xlsx"], key="imp_file",
-        help="CSV en UTF-8 ou Windows-1252, séparé par « ; » ou « , » ; ou classeur Excel .xlsx.",
+        _("Tableur du partenaire (CSV ou XLSX)"), type=["csv", "xlsx"], key="imp_file",
+        help=_("CSV en UTF-8 ou Windows-1252, séparé par « ; » ou « , » ; ou classeur Excel .xlsx."),
     )  # fmt: skip
     sheet = st.text_input(
-        "Feuille du classeur (XLSX seulement)", key="imp_sheet", max_chars=100,
-        placeholder="vide : la première feuille, ou celle déjà retenue pour ce partenaire",
+        _("Feuille du classeur (XLSX seulement)"), key="imp_sheet", max_chars=100,
+        placeholder=_("vide : la première feuille, ou celle déjà retenue pour ce partenaire"),
     )  # fmt: skip
-    if not st.button("Lire le fichier", key="imp_read", type="primary"):
+    if not st.button(_("Lire le fichier"), key="imp_read", type="primary"):
         return
     try:
         if upload is None:
-            raise ImportFailed("choisir d'abord le fichier du partenaire")
+            raise ImportFailed(_("choisir d'abord le fichier du partenaire"))
         name = check_name(name)
         if choice == NEW and name in source_names(sources_file()):
             raise ImportFailed(
-                f"la source « {name} » existe déjà : la choisir dans la liste des partenaires, ou changer de nom"
+                _(
+                    "la source « {name} » existe déjà : la choisir dans la liste des partenaires, "
+                    "ou changer de nom",
+                    name=name,
+                )
             )
         content = upload.getvalue()
         w.suffix = check_upload(upload.name, len(content))
@@ -194,13 +224,13 @@ def upload_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
             w.options["sheet"] = sheet.strip()
         path = w.workdir() / f"{name}{w.suffix}"
         path.write_bytes(content)
-        with st.spinner("Lecture du fichier…"):
+        with st.spinner(_("Lecture du fichier…")):
             w.table = read_table(path, w.options.get("sheet"))
         if not w.headers:
-            raise ImportFailed("aucune colonne lue dans ce fichier")
+            raise ImportFailed(_("aucune colonne lue dans ce fichier"))
         _propose_columns(w, known.get(choice), saved)
     except ImportFailed as err:
-        st.error(md(f"Fichier refusé : {err}"))
+        st.error(md(_("Fichier refusé : {reason}", reason=err)))
         return
     go(1)
     st.rerun()
@@ -233,28 +263,38 @@ def column_options() -> list[str]:
 
 def column_label(option: str) -> str:
     if option == IGNORE:
-        return "— colonne ignorée —"
-    kind, _, rest = option.partition(":")
+        return _("— colonne ignorée —")
+    kind, _sep, rest = option.partition(":")
     if kind == "field":
-        return FIELD_LABELS.get(rest, rest)
-    name, _, code = rest.partition(":")
-    return f"oui/non → {FLAG_LABELS[name]} « {VALUE_FIELDS[name].label(code)} »"
+        return field_label(rest)
+    name, _sep, code = rest.partition(":")
+    return _(FLAG_LABELS[name], term=term(VALUE_FIELDS[name], code))
 
 
 def _sample(w: Wizard, header: str) -> str:
     seen = list(dict.fromkeys(v for row in w.rows[:50] if (v := row.get(header))))[:3]
-    return " ; ".join(s[:40] for s in seen) or "(vide)"
+    return " ; ".join(s[:40] for s in seen) or _("(vide)")
 
 
 def columns_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
     st.write(
-        md(f"« {w.file_name} » : {w.table.get('read', 0)} ligne(s) lue(s), {len(w.headers)} colonne(s).")
+        md(
+            _(
+                "« {file} » : {rows} ligne(s) lue(s), {columns} colonne(s).",
+                file=w.file_name,
+                rows=w.table.get("read", 0),
+                columns=len(w.headers),
+            )
+        )
     )
     for note in w.table.get("notes", [])[:10]:
         st.warning(md(note))
     st.caption(
-        "Pour chaque colonne du fichier, le champ de l'annuaire qu'elle remplit (proposé d'après son "
-        "en-tête). Une colonne oui/non peut ajouter un circuit de vente, un label ou une famille de produits."
+        _(
+            "Pour chaque colonne du fichier, le champ de l'annuaire qu'elle remplit (proposé d'après son "
+            "en-tête). Une colonne oui/non peut ajouter un circuit de vente, un label ou une famille de "
+            "produits."
+        )
     )
     options = column_options()
     held = {h: f"field:{f}" for f, h in w.columns.items()} | {h: f"flag:{t}" for h, t in w.flags.items()}
@@ -262,19 +302,19 @@ def columns_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         if f"imp_col_{i}" not in st.session_state and w.columns:  # back from a later step
             st.session_state[f"imp_col_{i}"] = held.get(header, IGNORE)
         st.selectbox(
-            md(f"« {header} » (ex. : {_sample(w, header)})"), options, key=f"imp_col_{i}",
-            format_func=column_label, placeholder="Choisir un champ",
+            md(_("« {header} » (ex. : {sample})", header=header, sample=_sample(w, header))), options,
+            key=f"imp_col_{i}", format_func=column_label, placeholder=_("Choisir un champ"),
         )  # fmt: skip
     back, forward = st.columns(2)
-    back.button("Retour", key="imp_back_1", on_click=go, args=(0,))
-    if forward.button("Valider les colonnes", key="imp_columns_ok", type="primary"):
+    back.button(_("Retour"), key="imp_back_1", on_click=go, args=(0,))
+    if forward.button(_("Valider les colonnes"), key="imp_columns_ok", type="primary"):
         chosen = {header: st.session_state.get(f"imp_col_{i}", IGNORE) for i, header in enumerate(w.headers)}
         fields = [c.removeprefix("field:") for c in chosen.values() if c.startswith("field:")]
-        twice = sorted({FIELD_LABELS[f] for f in fields if fields.count(f) > 1})
+        twice = sorted({field_label(f) for f in fields if fields.count(f) > 1})
         if "name" not in fields:
-            st.error("Indiquer la colonne du nom : une fiche sans nom ne peut pas être publiée.")
+            st.error(_("Indiquer la colonne du nom : une fiche sans nom ne peut pas être publiée."))
         elif twice:
-            st.error(md(f"Un même champ pour plusieurs colonnes : {', '.join(twice)}."))
+            st.error(md(_("Un même champ pour plusieurs colonnes : {fields}.", fields=", ".join(twice))))
         else:
             w.columns = {c.removeprefix("field:"): h for h, c in chosen.items() if c.startswith("field:")}
             w.flags = {h: c.removeprefix("flag:") for h, c in chosen.items() if c.startswith("flag:")}

@@ -20,6 +20,7 @@ from courtcircuit.value_mapping import VALUE_FIELDS, ValueMappingError
 from courtcircuit.workspace import decisions
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store, StoreUnavailable
+from ui.i18n import _, term
 from ui.staff_import import Wizard, forget_files, go
 from ui.text import md
 
@@ -39,24 +40,24 @@ def run_check(w: Wizard) -> None:
     try:
         text = mapping_text(w)
         staged = stage(w.workdir() / "essai", w.name, w.label, w.suffix, w.content, text)
-        with st.spinner("Essai à blanc de la construction (la base publiée n'est pas touchée)…"):
+        with st.spinner(_("Essai à blanc de la construction (la base publiée n'est pas touchée)…")):
             w.check = check_source(sources_file(), staged, default_db_path())
     except (ImportFailed, ValueMappingError, OSError) as err:
-        st.error(md(f"Fichier refusé : {err}. Rien n'est publié."))
+        st.error(md(_("Fichier refusé : {reason}. Rien n'est publié.", reason=err)))
 
 
 def _terms(name: str, codes: list[str]) -> str:
-    return ", ".join(VALUE_FIELDS[name].label(c) for c in codes or [])
+    return ", ".join(term(VALUE_FIELDS[name], c) for c in codes or [])
 
 
 def _preview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Réf.": r["ref"], "Nom": r["name"], "Commune": r["city"], "Code INSEE": r["commune_insee"],
-                "Latitude": r["lat"], "Longitude": r["lon"], "Téléphone": r["phone"],
-                "Produits": _terms("products", r["products"]), "Labels": _terms("labels", r["labels"]),
-                "Circuits": _terms("channels", r["channels"]),
+                _("Réf."): r["ref"], _("Nom"): r["name"], _("Commune"): r["city"],
+                _("Code INSEE"): r["commune_insee"], _("Latitude"): r["lat"], _("Longitude"): r["lon"],
+                _("Téléphone"): r["phone"], _("Produits"): _terms("products", r["products"]),
+                _("Labels"): _terms("labels", r["labels"]), _("Circuits"): _terms("channels", r["channels"]),
             }
             for r in rows
         ]
@@ -64,7 +65,7 @@ def _preview_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _notes_frame(rows: list[dict[str, Any]], value: bool = True) -> pd.DataFrame:
-    columns = {"ref": "Réf.", "field": "Champ", "value": "Valeur", "reason": "Raison"}
+    columns = {"ref": _("Réf."), "field": _("Champ"), "value": _("Valeur"), "reason": _("Raison")}
     if not value:
         columns.pop("value")
     return pd.DataFrame([{label: r.get(k) for k, label in columns.items()} for r in rows])
@@ -74,22 +75,26 @@ def preview_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
     if w.check is None:
         run_check(w)
     if w.check is None:
-        st.button("Retour aux valeurs", key="imp_back_3e", on_click=go, args=(2,))
+        st.button(_("Retour aux valeurs"), key="imp_back_3e", on_click=go, args=(2,))
         return
     check = w.check
-    st.write(md(f"Premières fiches telles qu'elles seront publiées ({len(check['preview'])} montrées)."))
+    st.write(
+        md(_("Premières fiches telles qu'elles seront publiées ({n} montrées).", n=len(check["preview"])))
+    )
     st.dataframe(_preview_frame(check["preview"]), hide_index=True, key="imp_preview")
     for note in check["file_notes"]:
         st.warning(md(note["reason"]))
     if check["rejected_rows"]:
-        st.write(md(f"{check['counts']['rejected']} ligne(s) rejetée(s), avec la raison :"))
+        st.write(md(_("{n} ligne(s) rejetée(s), avec la raison :", n=check["counts"]["rejected"])))
         st.dataframe(_notes_frame(check["rejected_rows"], value=False), hide_index=True, key="imp_rejected")
     if check["corrected"]:
-        st.write(md(f"{len(check['corrected'])} valeur(s) corrigée(s) ou écartée(s), avec la raison :"))
+        st.write(
+            md(_("{n} valeur(s) corrigée(s) ou écartée(s), avec la raison :", n=len(check["corrected"])))
+        )
         st.dataframe(_notes_frame(check["corrected"]), hide_index=True, key="imp_corrected")
     back, forward = st.columns(2)
-    back.button("Retour aux valeurs", key="imp_back_3", on_click=go, args=(2,))
-    forward.button("Essai à blanc", key="imp_preview_ok", type="primary", on_click=go, args=(4,))
+    back.button(_("Retour aux valeurs"), key="imp_back_3", on_click=go, args=(2,))
+    forward.button(_("Essai à blanc"), key="imp_preview_ok", type="primary", on_click=go, args=(4,))
 
 
 def _decide(w: Wizard, store: Store, member: StaffMember, n: int, same: bool) -> None:
@@ -104,7 +109,7 @@ def _decide(w: Wizard, store: Store, member: StaffMember, n: int, same: bool) ->
     except (ValueError, StoreUnavailable) as err:
         st.session_state["imp_decision_error"] = str(err)
         return
-    w.decided[f"« {twin['name']} » et « {twin['listing_name']} » ({twin['other_source']})"] = same
+    w.decided[(twin["name"], twin["listing_name"], twin["other_source"])] = same
     w.check = None  # the dry run is run again with the decision
 
 
@@ -112,64 +117,95 @@ def dry_run_step(w: Wizard, store: Store, member: StaffMember) -> None:
     if w.check is None:
         run_check(w)
     if w.check is None:
-        st.button("Retour à l'aperçu", key="imp_back_4e", on_click=go, args=(3,))
+        st.button(_("Retour à l'aperçu"), key="imp_back_4e", on_click=go, args=(3,))
         return
     if error := st.session_state.pop("imp_decision_error", None):
-        st.error(md(f"Décision non enregistrée : {error}"))
+        st.error(md(_("Décision non enregistrée : {reason}", reason=error)))
     check, counts = w.check, w.check["counts"]
     cells = st.columns(4)
     for cell, (label, key) in zip(
-        cells, (("Lues", "read"), ("Chargées", "loaded"), ("Fusionnées", "merged"), ("Rejetées", "rejected")),
+        cells,
+        ((_("Lues"), "read"), (_("Chargées"), "loaded"), (_("Fusionnées"), "merged"), (_("Rejetées"), "rejected")),
         strict=True,
     ):  # fmt: skip
         cell.metric(label, counts[key])
     if check["accounted"]:
         st.caption(
-            "Chaque ligne lue est chargée, fusionnée avec une fiche existante ou rejetée avec sa raison."
+            _("Chaque ligne lue est chargée, fusionnée avec une fiche existante ou rejetée avec sa raison.")
         )
     else:
-        st.error("Des lignes lues ne sont ni chargées, ni fusionnées, ni rejetées : signaler ce fichier.")
+        st.error(_("Des lignes lues ne sont ni chargées, ni fusionnées, ni rejetées : signaler ce fichier."))
     _duplicates(w, store, member)
     _changes(check["changes"])
     back, forward = st.columns(2)
-    back.button("Retour à l'aperçu", key="imp_back_4", on_click=go, args=(3,))
-    forward.button("Continuer vers la publication", key="imp_dry_ok", type="primary", on_click=go, args=(5,))
+    back.button(_("Retour à l'aperçu"), key="imp_back_4", on_click=go, args=(3,))
+    forward.button(
+        _("Continuer vers la publication"), key="imp_dry_ok", type="primary", on_click=go, args=(5,)
+    )
 
 
 def _duplicates(w: Wizard, store: Store, member: StaffMember) -> None:
     twins = w.check["duplicates"] if w.check else []
-    st.markdown("**Doublons probables avec des fiches existantes**")
+    st.markdown(_("**Doublons probables avec des fiches existantes**"))
     if not twins:
-        st.caption("Aucun : chaque fiche du fichier est un lieu nouveau pour l'annuaire.")
-    for pair, same in w.decided.items():  # a pair kept apart by a decision is no longer proposed
-        st.caption(md(f"Décision enregistrée : {pair}, " + ("même lieu." if same else "lieux différents.")))
-    for n, twin in enumerate(twins):
-        state = "fusionnées" if twin["merged"] else "gardées séparées"
-        distance = "" if twin["distance_m"] is None else f", à {twin['distance_m']} m"
-        st.write(
-            md(
-                f"« {twin['name']} » (réf. {twin['ref']}) et la fiche « {twin['listing_name']} » de la source "
-                f"« {twin['other_source']} » : {state} ({twin['reason']}{distance})."
+        st.caption(_("Aucun : chaque fiche du fichier est un lieu nouveau pour l'annuaire."))
+    for (name, listing_name, source), same in w.decided.items():  # a pair kept apart is no longer proposed
+        decision = (
+            _(
+                "Décision enregistrée : « {name} » et « {other} » ({source}), même lieu.",
+                name=name, other=listing_name, source=source,
             )
-        )
+            if same
+            else _(
+                "Décision enregistrée : « {name} » et « {other} » ({source}), lieux différents.",
+                name=name, other=listing_name, source=source,
+            )
+        )  # fmt: skip
+        st.caption(md(decision))
+    for n, twin in enumerate(twins):
+        values = {
+            "name": twin["name"], "ref": twin["ref"], "other": twin["listing_name"],
+            "source": twin["other_source"], "reason": twin["reason"], "m": twin["distance_m"],
+        }  # fmt: skip
+        if twin["merged"]:
+            text = (
+                _("« {name} » (réf. {ref}) et la fiche « {other} » de la source « {source} » : fusionnées "
+                  "({reason}).", **values)
+                if twin["distance_m"] is None
+                else _("« {name} » (réf. {ref}) et la fiche « {other} » de la source « {source} » : fusionnées "
+                       "({reason}, à {m} m).", **values)
+            )  # fmt: skip
+        else:
+            text = (
+                _("« {name} » (réf. {ref}) et la fiche « {other} » de la source « {source} » : gardées "
+                  "séparées ({reason}).", **values)
+                if twin["distance_m"] is None
+                else _("« {name} » (réf. {ref}) et la fiche « {other} » de la source « {source} » : gardées "
+                       "séparées ({reason}, à {m} m).", **values)
+            )  # fmt: skip
+        st.write(md(text))
         same, other = st.columns(2)
-        same.button("Même lieu", key=f"imp_same_{n}", on_click=_decide, args=(w, store, member, n, True))
+        same.button(_("Même lieu"), key=f"imp_same_{n}", on_click=_decide, args=(w, store, member, n, True))
         other.button(
-            "Pas le même lieu", key=f"imp_apart_{n}", on_click=_decide, args=(w, store, member, n, False)
+            _("Pas le même lieu"), key=f"imp_apart_{n}", on_click=_decide, args=(w, store, member, n, False)
         )
 
 
 def _changes(changes: dict[str, Any]) -> None:
-    st.markdown("**Fiches de l'annuaire qui changeraient**")
+    st.markdown(_("**Fiches de l'annuaire qui changeraient**"))
     new, changed, removed = changes["new"], changes.get("changed_count", 0), changes.get("removed_count", 0)
-    st.write(md(f"{new} nouvelle(s), {changed} modifiée(s), {removed} retirée(s)."))
+    st.write(
+        md(_("{new} nouvelle(s), {changed} modifiée(s), {removed} retirée(s).", new=new, changed=changed,
+             removed=removed))
+    )  # fmt: skip
+    listing, change = _("Fiche"), _("Changement")
     rows = (
-        [{"Fiche": c["name"], "Changement": "nouvelle"} for c in changes["new_names"]]
+        [{listing: c["name"], change: _("nouvelle")} for c in changes["new_names"]]
         + [
-            {"Fiche": c["name"], "Changement": "modifiée : " + ", ".join(c["fields"])}
+            {listing: c["name"], change: _("modifiée : {fields}", fields=", ".join(c["fields"]))}
             for c in changes["changed"]
         ]
-        + [{"Fiche": c["name"], "Changement": "retirée"} for c in changes["removed"]]
+        + [{listing: c["name"], change: _("retirée")} for c in changes["removed"]]
     )
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="imp_changes")
@@ -181,22 +217,26 @@ def publish_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
         return
     counts = w.check["counts"] if w.check else None
     if counts is None or counts["loaded"] + counts["merged"] == 0:
-        st.error("Refaire l'essai à blanc : il n'a donné aucune fiche publiable.")
-        st.button("Retour à l'essai à blanc", key="imp_back_5e", on_click=go, args=(4,))
+        st.error(_("Refaire l'essai à blanc : il n'a donné aucune fiche publiable."))
+        st.button(_("Retour à l'essai à blanc"), key="imp_back_5e", on_click=go, args=(4,))
         return
     where = sources_file()
     st.write(
         md(
-            f"La source « {w.name} » ({w.label or w.name}) sera enregistrée dans {where.name} avec sa "
-            f"correspondance, puis l'annuaire reconstruit : {counts['loaded']} fiche(s) chargée(s), "
-            f"{counts['merged']} fusionnée(s), {counts['rejected']} rejetée(s)."
+            _(
+                "La source « {name} » ({label}) sera enregistrée dans {file} avec sa correspondance, puis "
+                "l'annuaire reconstruit : {loaded} fiche(s) chargée(s), {merged} fusionnée(s), {rejected} "
+                "rejetée(s).",
+                name=w.name, label=w.label or w.name, file=where.name, loaded=counts["loaded"],
+                merged=counts["merged"], rejected=counts["rejected"],
+            )
         )
-    )
+    )  # fmt: skip
     back, forward = st.columns(2)
-    back.button("Retour à l'essai à blanc", key="imp_back_5", on_click=go, args=(4,))
-    if not forward.button("Publier", key="imp_publish", type="primary"):
+    back.button(_("Retour à l'essai à blanc"), key="imp_back_5", on_click=go, args=(4,))
+    if not forward.button(_("Publier"), key="imp_publish", type="primary"):
         return
-    bar = st.progress(0.0, text="Enregistrement de la source…")
+    bar = st.progress(0.0, text=_("Enregistrement de la source…"))
     try:
         with publication_lock(where):
             done = publish_files(where, w.name, w.label, w.suffix, w.content, mapping_text(w))
@@ -207,14 +247,23 @@ def publish_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
             if not outcome.ok:
                 done.undo()
     except (ImportFailed, ValueMappingError, OSError) as err:
-        st.error(md(f"Publication refusée, l'annuaire publié n'a pas changé : {err}"))
+        st.error(md(_("Publication refusée, l'annuaire publié n'a pas changé : {reason}", reason=err)))
         return
     if not outcome.ok:
-        st.error(md(f"Publication refusée, l'annuaire publié n'a pas changé : {outcome.message()}"))
+        st.error(
+            md(
+                _(
+                    "Publication refusée, l'annuaire publié n'a pas changé : {reason}",
+                    reason=outcome.message(),
+                )
+            )
+        )
         return
     forget_files(w)
-    w.published = (
-        f"Source « {w.name} » publiée : {counts['loaded'] + counts['merged']} fiche(s) du fichier sont dans "
-        "l'annuaire et dans la recherche. Son prochain fichier reprendra ces correspondances."
+    w.published = _(
+        "Source « {name} » publiée : {n} fiche(s) du fichier sont dans l'annuaire et dans la recherche. "
+        "Son prochain fichier reprendra ces correspondances.",
+        name=w.name,
+        n=counts["loaded"] + counts["merged"],
     )
     st.rerun()

@@ -18,7 +18,8 @@ from courtcircuit.value_mapping import (
 )
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
-from ui.staff_import import FIELD_LABELS, Wizard, go
+from ui.i18n import _, term
+from ui.staff_import import Wizard, field_label, go
 from ui.text import md
 
 SHOWN = 60  # values asked about per field; the most frequent first
@@ -39,8 +40,9 @@ def pending(w: Wizard) -> list[ValueToMap]:
         every = values_to_map(name, (row.get(header) for row in w.rows), choices)
         if len(every) > SHOWN:
             st.caption(
-                md(f"{FIELD_LABELS[name]} : les {SHOWN} valeurs les plus fréquentes sur {len(every)} ; les autres "
-                   "seront lues sur leurs mots, avec une note (ou choisies au prochain import).")
+                md(_("{field} : les {shown} valeurs les plus fréquentes sur {n} ; les autres seront lues sur "
+                     "leurs mots, avec une note (ou choisies au prochain import).",
+                     field=field_label(name), shown=SHOWN, n=len(every)))
             )  # fmt: skip
         found += every[:SHOWN]
     return found
@@ -49,7 +51,7 @@ def pending(w: Wizard) -> list[ValueToMap]:
 def _labels(name: str, codes: object) -> str:
     chosen = [codes] if isinstance(codes, str) else list(codes) if isinstance(codes, list) else []
     vocabulary = VALUE_FIELDS[name]
-    return ", ".join(vocabulary.label(c) if c in vocabulary else str(c) for c in chosen) or "(aucun)"
+    return ", ".join(term(vocabulary, str(c)) for c in chosen) or _("(aucun)")
 
 
 def _key(value: ValueToMap) -> str:
@@ -59,28 +61,38 @@ def _key(value: ValueToMap) -> str:
 def values_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
     asked = pending(w)
     remembered = [
-        {"Champ": FIELD_LABELS[name], "Valeur du fichier": raw, "Terme retenu": _labels(name, codes)}
+        {_("Champ"): field_label(name), _("Valeur du fichier"): raw, _("Terme retenu"): _labels(name, codes)}
         for name, table in w.saved.items()
         for raw, codes in table.items()
     ]
     if remembered:
         with st.expander(
-            f"{len(remembered)} correspondance(s) de valeurs déjà retenue(s) pour ce partenaire"
+            _("{n} correspondance(s) de valeurs déjà retenue(s) pour ce partenaire", n=len(remembered))
         ):
             st.dataframe(pd.DataFrame(remembered), hide_index=True, key="imp_remembered")
     if not asked:
-        st.success("Toutes les valeurs du fichier sont comprises par les vocabulaires de l'annuaire.")
+        st.success(_("Toutes les valeurs du fichier sont comprises par les vocabulaires de l'annuaire."))
     else:
         st.write(
             md(
-                f"{len(asked)} valeur(s) du fichier ne sont pas connues telles quelles. Confirmer ou choisir "
-                "le terme de l'annuaire ; laisser vide si la valeur ne correspond à aucun terme (elle reste "
-                "dans la description)."
+                _(
+                    "{n} valeur(s) du fichier ne sont pas connues telles quelles. Confirmer ou choisir le "
+                    "terme de l'annuaire ; laisser vide si la valeur ne correspond à aucun terme (elle reste "
+                    "dans la description).",
+                    n=len(asked),
+                )
             )
         )
     for value in asked:
         vocabulary = VALUE_FIELDS[value.field]
-        label = md(f"{FIELD_LABELS[value.field]} : « {value.value} » ({value.count} ligne(s))")
+        label = md(
+            _(
+                "{field} : « {value} » ({n} ligne(s))",
+                field=field_label(value.field),
+                value=value.value,
+                n=value.count,
+            )
+        )
         codes = vocabulary.codes()
         if _key(value) not in st.session_state:
             given = w.values.get(value.field, {}).get(value.value)  # back from a later step
@@ -96,21 +108,21 @@ def values_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
                 label,
                 codes,
                 key=_key(value),
-                format_func=vocabulary.label,
-                placeholder="Choisir un type de lieu",
+                format_func=lambda c, v=vocabulary: term(v, c),
+                placeholder=_("Choisir un type de lieu"),
             )
         else:
             st.multiselect(
-                label, codes, key=_key(value), format_func=vocabulary.label,
-                placeholder="Aucun terme : la valeur reste dans la description",
+                label, codes, key=_key(value), format_func=lambda c, v=vocabulary: term(v, c),
+                placeholder=_("Aucun terme : la valeur reste dans la description"),
             )  # fmt: skip
     back, forward = st.columns(2)
-    back.button("Retour", key="imp_back_2", on_click=go, args=(1,))
-    if forward.button("Valider les valeurs", key="imp_values_ok", type="primary"):
+    back.button(_("Retour"), key="imp_back_2", on_click=go, args=(1,))
+    if forward.button(_("Valider les valeurs"), key="imp_values_ok", type="primary"):
         for value in asked:
             chosen = st.session_state.get(_key(value))
             if value.field == "kind" and not chosen:
-                st.error(md(f"Choisir un type de lieu pour « {value.value} »."))
+                st.error(md(_("Choisir un type de lieu pour « {value} ».", value=value.value)))
                 return
             w.values.setdefault(value.field, {})[value.value] = (
                 chosen if value.field == "kind" else list(chosen)

@@ -13,6 +13,7 @@ from courtcircuit.needs import REJECTED_KEPT_DAYS, Need, NeedsUnavailable
 from courtcircuit.vocab import NEED_STATUS, PRODUCTS, STORE_KINDS
 from courtcircuit.workspace.needs import NeedStore
 from ui.chrome import needs_store
+from ui.i18n import _, term
 from ui.text import md
 
 CARDS = 20  # one card per need for the most recent; the selection handles hundreds at once
@@ -36,14 +37,16 @@ def table(rows: list[Need]) -> pd.DataFrame:
     # st.dataframe shows cell text as text (no Markdown, no HTML), and hundreds of rows at once.
     return pd.DataFrame(
         {
-            "N°": [n.id for n in rows],
-            "Besoin": [n.title for n in rows],
-            "Contraintes": [n.constraints for n in rows],
-            "Établissement": [f"{STORE_KINDS.label(n.store_kind)}, {n.place_label}" for n in rows],
-            "Contact publié": [n.public_contact or "" for n in rows],
-            "Contact (équipe seulement)": [private_contact(n) for n in rows],
-            "Reçu le": [received(n.created_at) for n in rows],
-            "Statut": [NEED_STATUS.label(n.status) for n in rows],
+            _("N°"): [n.id for n in rows],
+            _("Besoin"): [n.title for n in rows],
+            _("Contraintes"): [n.constraints for n in rows],
+            _("Établissement"): [
+                _("{kind}, {place}", kind=term(STORE_KINDS, n.store_kind), place=n.place_label) for n in rows
+            ],
+            _("Contact publié"): [n.public_contact or "" for n in rows],
+            _("Contact (équipe seulement)"): [private_contact(n) for n in rows],
+            _("Reçu le"): [received(n.created_at) for n in rows],
+            _("Statut"): [term(NEED_STATUS, n.status) for n in rows],
         }
     )
 
@@ -54,7 +57,14 @@ def needs_review() -> None:
     try:
         _review(needs_store())
     except NeedsUnavailable as exc:
-        st.error(f"Les besoins ne peuvent pas être traités pour le moment : {exc}. Réessayez plus tard.")
+        st.error(
+            md(
+                _(
+                    "Les besoins ne peuvent pas être traités pour le moment : {reason}. Réessayez plus tard.",
+                    reason=exc,
+                )
+            )
+        )
 
 
 def _review(needs: NeedStore) -> None:
@@ -62,87 +72,115 @@ def _review(needs: NeedStore) -> None:
 
     def decide(need_id: int, status: str) -> None:
         needs.review(need_id, status)
-        st.toast(f"Besoin n° {need_id} {'publié' if status == 'accepted' else 'refusé'}.")
+        st.toast(
+            _("Besoin n° {id} publié.", id=need_id)
+            if status == "accepted"
+            else _("Besoin n° {id} refusé.", id=need_id)
+        )
 
     def decide_selected(status: str) -> None:
         done = needs.review_many(st.session_state.get(SELECTED) or [], status)  # one transaction
         st.session_state[SELECTED] = []
-        st.toast(f"{done} besoin(s) {'publié(s)' if status == 'accepted' else 'refusé(s)'}.")
+        st.toast(
+            _("{n} besoin(s) publié(s).", n=done)
+            if status == "accepted"
+            else _("{n} besoin(s) refusé(s).", n=done)
+        )
 
     def erase_selected() -> None:
         done = needs.delete_many(st.session_state.get(TO_ERASE) or [])
         st.session_state[TO_ERASE] = []
-        st.toast(f"{done} besoin(s) effacé(s).")
+        st.toast(_("{n} besoin(s) effacé(s).", n=done))
 
     def select(ids: list[int]) -> None:
         st.session_state[SELECTED] = ids
 
     pending = needs.list("pending")
-    st.subheader(f"À valider ({len(pending)})")
+    st.subheader(_("À valider ({n})", n=len(pending)))
     if not pending:
-        st.caption("Aucun besoin en attente.")
+        st.caption(_("Aucun besoin en attente."))
     else:
         st.dataframe(table(pending), hide_index=True, width="stretch", key="staff_pending_table")
-        titles = {n.id: f"n° {n.id} · {n.title}" for n in pending}
+        titles = {n.id: _("n° {id} · {title}", id=n.id, title=n.title) for n in pending}
         # Drop choices decided meanwhile (by a colleague, or by a card below) before drawing the box.
         st.session_state[SELECTED] = [i for i in st.session_state.get(SELECTED) or [] if i in titles]
         st.multiselect(
-            "Besoins choisis", list(titles), key=SELECTED, format_func=titles.get, placeholder="Aucun"
+            _("Besoins choisis"), list(titles), key=SELECTED, format_func=titles.get, placeholder=_("Aucun")
         )
         chosen = bool(st.session_state[SELECTED])
         pick_all, publish, refuse = st.columns(3)
-        pick_all.button("Tout choisir", key="staff_all", on_click=select, args=(list(titles),))
+        pick_all.button(_("Tout choisir"), key="staff_all", on_click=select, args=(list(titles),))
         publish.button(
-            "Publier la sélection", key="staff_accept_selected", type="primary", disabled=not chosen,
+            _("Publier la sélection"), key="staff_accept_selected", type="primary", disabled=not chosen,
             on_click=decide_selected, args=("accepted",),
         )  # fmt: skip
         refuse.button(
-            "Refuser la sélection", key="staff_reject_selected", disabled=not chosen,
+            _("Refuser la sélection"), key="staff_reject_selected", disabled=not chosen,
             on_click=decide_selected, args=("rejected",),
         )  # fmt: skip
         if len(pending) > CARDS:
             st.caption(
-                f"Les {CARDS} besoins les plus récents en détail ; les autres se traitent par la sélection."
+                _(
+                    "Les {n} besoins les plus récents en détail ; les autres se traitent par la sélection.",
+                    n=CARDS,
+                )
             )
     for need in pending[:CARDS]:
         with st.container(border=True):
             st.markdown(
-                f"**n° {need.id} · {md(PRODUCTS.label(need.product))}** : {md(need.volume)}, {md(need.frequency)}"
+                _(
+                    "**n° {id} · {product}** : {volume}, {frequency}",
+                    id=need.id,
+                    product=md(term(PRODUCTS, need.product)),
+                    volume=md(need.volume),
+                    frequency=md(need.frequency),
+                )
             )
             st.caption(
-                f"{STORE_KINDS.label(need.store_kind)} · {md(need.place_label)} · reçu le {received(need.created_at)}"
+                _(
+                    "{kind} · {place} · reçu le {day}",
+                    kind=md(term(STORE_KINDS, need.store_kind)),
+                    place=md(need.place_label),
+                    day=received(need.created_at),
+                )
             )
             if need.constraints:
                 st.write(md(need.constraints))
-            st.caption(f"Contact publié : {md(need.public_contact) if need.public_contact else 'aucun'}")
-            st.caption(f"Contact (équipe seulement) : {md(private_contact(need))}")
+            st.caption(
+                _("Contact publié : {contact}", contact=md(need.public_contact))
+                if need.public_contact
+                else _("Contact publié : aucun")
+            )
+            st.caption(_("Contact (équipe seulement) : {contact}", contact=md(private_contact(need))))
             accept, reject = st.columns(2)
             accept.button(
-                "Publier",
+                _("Publier"),
                 key=f"accept_{need.id}",
                 on_click=decide,
                 args=(need.id, "accepted"),
                 type="primary",
             )
-            reject.button("Refuser", key=f"reject_{need.id}", on_click=decide, args=(need.id, "rejected"))
+            reject.button(_("Refuser"), key=f"reject_{need.id}", on_click=decide, args=(need.id, "rejected"))
 
-    with st.expander("Déjà traités"):
+    with st.expander(_("Déjà traités")):
         done = needs.list("accepted") + needs.list("rejected")
         if not done:
-            st.caption("Aucun besoin traité.")
+            st.caption(_("Aucun besoin traité."))
         else:
             st.dataframe(table(done), hide_index=True, width="stretch", key="staff_done_table")
-            st.caption(f"Les besoins refusés sont effacés {REJECTED_KEPT_DAYS} jours après la décision.")
-            titles_done = {n.id: f"n° {n.id} · {n.title}" for n in done}
+            st.caption(
+                _("Les besoins refusés sont effacés {days} jours après la décision.", days=REJECTED_KEPT_DAYS)
+            )
+            titles_done = {n.id: _("n° {id} · {title}", id=n.id, title=n.title) for n in done}
             st.session_state[TO_ERASE] = [i for i in st.session_state.get(TO_ERASE) or [] if i in titles_done]
             st.multiselect(
-                "Effacer à la demande de l'acheteur",
+                _("Effacer à la demande de l'acheteur"),
                 list(titles_done),
                 key=TO_ERASE,
                 format_func=titles_done.get,
-                placeholder="Aucun",
+                placeholder=_("Aucun"),
             )
             st.button(
-                "Effacer définitivement", key="staff_erase_button", disabled=not st.session_state[TO_ERASE],
+                _("Effacer définitivement"), key="staff_erase_button", disabled=not st.session_state[TO_ERASE],
                 on_click=erase_selected,
             )  # fmt: skip

@@ -11,6 +11,7 @@ import streamlit as st
 
 from courtcircuit.db import default_db_path
 from courtcircuit.run_log import SourceRun, read_runs, run_log_path
+from ui.i18n import _
 from ui.text import md
 
 SHOWN = 200  # log lines in the table
@@ -24,17 +25,17 @@ def _when(stamp: str) -> str:
 
 
 def _fetched(run: SourceRun) -> str:
-    return {True: "oui", False: "ÉCHEC", None: "—"}[run.fetched]
+    return {True: _("oui"), False: _("ÉCHEC"), None: "—"}[run.fetched]
 
 
 def _table(runs: list[SourceRun]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Date": _when(r.started_at), "Commande": r.command, "Source": r.source,
-                "Téléchargée": _fetched(r), "Lues": r.read, "Chargées": r.loaded, "Fusionnées": r.merged,
-                "Rejetées": r.rejected, "Durée (s)": round(r.seconds, 1),
-                "Publiée": "oui" if r.published else "non", "Erreurs": " ; ".join(r.errors),
+                _("Date"): _when(r.started_at), _("Commande"): r.command, _("Source"): r.source,
+                _("Téléchargée"): _fetched(r), _("Lues"): r.read, _("Chargées"): r.loaded,
+                _("Fusionnées"): r.merged, _("Rejetées"): r.rejected, _("Durée (s)"): round(r.seconds, 1),
+                _("Publiée"): _("oui") if r.published else _("non"), _("Erreurs"): " ; ".join(r.errors),
             }
             for r in runs
         ]
@@ -44,12 +45,14 @@ def _table(runs: list[SourceRun]) -> pd.DataFrame:
 def runs_panel() -> None:
     path = run_log_path(default_db_path())
     runs = read_runs(path, limit=SHOWN)
-    st.subheader("Imports : dernières constructions")
+    st.subheader(_("Imports : dernières constructions"))
     if not runs:
         st.info(
             md(
-                "Aucune construction enregistrée pour l'instant. Le journal se remplit à chaque "
-                "« python -m etl build » ou « python -m etl refresh »."
+                _(
+                    "Aucune construction enregistrée pour l'instant. Le journal se remplit à chaque "
+                    "« python -m etl build » ou « python -m etl refresh »."
+                )
             )
         )
         return
@@ -58,8 +61,25 @@ def runs_panel() -> None:
         latest.setdefault(run.source, run)
     for run in latest.values():
         if run.errors:
-            st.warning(md(f"{run.source} ({_when(run.started_at)}) : {' ; '.join(run.errors)}"))
-    st.caption(md(f"Dernier passage de chaque source ({len(latest)}), puis le journal ({path.name})."))
+            st.warning(
+                md(
+                    _(
+                        "{source} ({when}) : {errors}",
+                        source=run.source,
+                        when=_when(run.started_at),
+                        errors=" ; ".join(run.errors),
+                    )
+                )
+            )
+    st.caption(
+        md(
+            _(
+                "Dernier passage de chaque source ({n}), puis le journal ({file}).",
+                n=len(latest),
+                file=path.name,
+            )
+        )
+    )
     st.dataframe(_table(list(latest.values())), hide_index=True, key="staff_runs_latest")
-    with st.expander(f"Journal complet ({len(runs)} ligne(s), les plus récentes d'abord)"):
+    with st.expander(_("Journal complet ({n} ligne(s), les plus récentes d'abord)", n=len(runs))):
         st.dataframe(_table(runs), hide_index=True, key="staff_runs_log")
