@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.i18n import N_, _
 from ui.pages import routed
 from ui.staff_admin import admin_panel
 from ui.staff_arbitrate import arbitration_panel
@@ -22,15 +23,16 @@ from ui.staff_verify import verify_panel
 
 routed()
 
-st.title("Espace équipe")
+st.title(_("Espace équipe"))
 store = workspace()
 member = require_member(store)  # the sign-in form (or what an admin must do) until signed in
 who_bar(store, member)
 
-LISTINGS, ARBITRATE, NEEDS = "Fiches", "À arbitrer", "Besoins des acheteurs"
-ADMIN, ME = "Comptes et journal", "Mon compte"
-VERIFY, SUGGEST, IMPORTS, TERRITORY = "À vérifier", "Suggestions", "Imports", "Mon territoire"
-UPLOAD, PRINT, EMBED = "Importer un fichier", "Annuaire imprimable", "Intégrer la carte"
+# The sections' values stay French (tests and sessions hold them); the radio shows them translated.
+LISTINGS, ARBITRATE, NEEDS = N_("Fiches"), N_("À arbitrer"), N_("Besoins des acheteurs")
+ADMIN, ME = N_("Comptes et journal"), N_("Mon compte")
+VERIFY, SUGGEST, IMPORTS, TERRITORY = N_("À vérifier"), N_("Suggestions"), N_("Imports"), N_("Mon territoire")
+UPLOAD, PRINT, EMBED = N_("Importer un fichier"), N_("Annuaire imprimable"), N_("Intégrer la carte")
 editor = member.role in ("admin", "editor")
 sections = (
     [LISTINGS]
@@ -40,7 +42,9 @@ sections = (
 sections += [PRINT, EMBED] + ([ADMIN] if member.is_admin else []) + [ME]
 if member.role == "moderator":
     sections.insert(0, sections.pop(sections.index(NEEDS)))  # their daily work first
-section = st.radio("Rubrique", sections, horizontal=True, key="staff_section", label_visibility="collapsed")
+section = st.radio(
+    _("Rubrique"), sections, horizontal=True, key="staff_section", label_visibility="collapsed", format_func=_
+)
 
 if section == LISTINGS:
     listings_section(store, member)

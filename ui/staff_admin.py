@@ -3,45 +3,43 @@ button that lifts an account's sign-in lock."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
 from courtcircuit.staff_queries import recent_revisions
-from courtcircuit.workspace import accounts, revisions
+from courtcircuit.workspace import accounts
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
 from ui.client import throttle
+from ui.i18n import N_, _
+from ui.staff_words import account_error, kind, moment, role
 from ui.text import md
 
 EVENTS = {
-    "account_created": "compte créé",
-    "sign_in": "connexion",
-    "sign_in_failed": "connexion refusée",
-    "sign_out": "déconnexion",
-    "session_expired": "session expirée",
-    "password_changed": "mot de passe changé",
-    "unlocked": "blocage levé",
-    "disabled": "compte fermé",
-    "enabled": "compte rouvert",
+    "account_created": N_("compte créé"),
+    "sign_in": N_("connexion"),
+    "sign_in_failed": N_("connexion refusée"),
+    "sign_out": N_("déconnexion"),
+    "session_expired": N_("session expirée"),
+    "password_changed": N_("mot de passe changé"),
+    "unlocked": N_("blocage levé"),
+    "disabled": N_("compte fermé"),
+    "enabled": N_("compte rouvert"),
 }
 LOG_ROWS = 200
 
 
-def _when(at: datetime) -> str:  # naive (SQLite) or aware (PostgreSQL)
-    return f"{at:%d/%m/%Y %H:%M}"
-
-
 def admin_panel(store: Store, member: StaffMember) -> None:
     people = accounts.members(store)
-    st.subheader(f"Comptes ({len(people)})")
+    st.subheader(_("Comptes ({n})", n=len(people)))
     st.dataframe(
         pd.DataFrame(
             {
-                "E-mail": [p.email for p in people],
-                "Rôle": [accounts.ROLES[p.role] for p in people],
-                "Territoire": [p.territory.describe() if p.territory.codes else "partout" for p in people],
+                _("E-mail"): [p.email for p in people],
+                _("Rôle"): [role(p.role) for p in people],
+                _("Territoire"): [
+                    p.territory.describe() if p.territory.codes else _("partout") for p in people
+                ],
             }
         ),
         hide_index=True,
@@ -49,54 +47,60 @@ def admin_panel(store: Store, member: StaffMember) -> None:
         key="staff_accounts_table",
     )
     st.caption(
-        "Ajouter un compte : `python -m courtcircuit.staff add-user EMAIL --role editor --territory 63` "
-        "sur le serveur (voir le README)."
+        _(
+            "Ajouter un compte : `python -m courtcircuit.staff add-user EMAIL --role editor --territory 63` "
+            "sur le serveur (voir le README)."
+        )
     )
     with st.form("staff_unlock"):
-        who = st.selectbox("Débloquer la connexion de", [p.email for p in people], key="staff_unlock_email")
-        if st.form_submit_button("Débloquer") and who:
+        who = st.selectbox(
+            _("Débloquer la connexion de"), [p.email for p in people], key="staff_unlock_email"
+        )
+        if st.form_submit_button(_("Débloquer")) and who:
             accounts.unlock(store, throttle(), member.email, who)
-            st.success(f"La connexion de {md(who)} est débloquée.")
+            st.success(_("La connexion de {email} est débloquée.", email=md(who)))
     with st.form("staff_disable"):
         others = [p.email for p in people if p.email != member.email]
-        who = st.selectbox("Fermer le compte de (une personne qui quitte l'équipe)", others,
-                           key="staff_disable_email", index=None, placeholder="Choisissez un compte")  # fmt: skip
-        if st.form_submit_button("Fermer le compte") and who:
+        who = st.selectbox(_("Fermer le compte de (une personne qui quitte l'équipe)"), others,
+                           key="staff_disable_email", index=None, placeholder=_("Choisissez un compte"))  # fmt: skip
+        if st.form_submit_button(_("Fermer le compte")) and who:
             try:
                 accounts.set_disabled(store, who, True, member.email)
             except accounts.AccountError as exc:
-                st.error(md(str(exc)[:1].upper() + str(exc)[1:] + "."))
+                st.error(md(account_error(exc)))
             else:
-                st.success(f"Le compte de {md(who)} est fermé ; ses modifications gardent son nom.")
+                st.success(
+                    _("Le compte de {email} est fermé ; ses modifications gardent son nom.", email=md(who))
+                )
 
-    st.subheader("Journal des connexions")
+    st.subheader(_("Journal des connexions"))
     events = accounts.recent_events(store, LOG_ROWS)
     st.dataframe(
         pd.DataFrame(
             {
-                "Quand": [_when(e.at) for e in events],
-                "Compte": [e.email for e in events],
-                "Événement": [EVENTS.get(e.event, e.event) for e in events],
-                "Détail": [e.detail for e in events],
-                "Client": [e.client for e in events],
+                _("Quand"): [moment(e.at) for e in events],
+                _("Compte"): [e.email for e in events],
+                _("Événement"): [_(EVENTS[e.event]) if e.event in EVENTS else e.event for e in events],
+                _("Détail"): [e.detail for e in events],
+                _("Client"): [e.client for e in events],
             }
         ),
         hide_index=True,
         width="stretch",
         key="staff_events_table",
     )
-    st.subheader("Journal des modifications")
+    st.subheader(_("Journal des modifications"))
     edits = recent_revisions(store, LOG_ROWS)
     st.dataframe(
         pd.DataFrame(
             {
-                "Quand": [_when(r.at) for r in edits],
-                "Fiche": [r.listing_id for r in edits],
-                "N°": [r.number for r in edits],
-                "Par": [r.author for r in edits],
-                "Type": [revisions.KINDS.get(r.kind, r.kind) for r in edits],
-                "Champs": [", ".join(r.changes) for r in edits],
-                "Raison": [r.reason for r in edits],
+                _("Quand"): [moment(r.at) for r in edits],
+                _("Fiche"): [r.listing_id for r in edits],
+                _("N°"): [r.number for r in edits],
+                _("Par"): [r.author for r in edits],
+                _("Type"): [kind(r.kind) for r in edits],
+                _("Champs"): [", ".join(r.changes) for r in edits],
+                _("Raison"): [r.reason for r in edits],
             }
         ),
         hide_index=True,

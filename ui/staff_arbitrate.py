@@ -15,6 +15,7 @@ from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.revisions import EditConflict
 from courtcircuit.workspace.store import Store
 from ui.chrome import cursor
+from ui.i18n import _
 from ui.staff_backend import publish
 from ui.staff_history import label, readable
 from ui.text import md
@@ -26,15 +27,23 @@ def _settle(store: Store, member: StaffMember, item: Arbitration, keep: Literal[
     try:
         resolve_arbitration(store, item, keep, member.email)
     except EditConflict:
-        st.session_state[_DONE] = ("warning", "La fiche vient d'être modifiée : réessayez.")
+        st.session_state[_DONE] = ("warning", _("La fiche vient d'être modifiée : réessayez."))
         return
     published = publish(store)
-    what = "valeur de l'équipe gardée" if keep == "staff" else "valeur de la source reprise"
-    st.session_state[_DONE] = (
-        "success" if published.ok else "warning",
-        f"{item.name or item.listing_id} · {label(item.field)} : {what}"
-        + ("." if published.ok else f" ; {published.message}."),
-    )
+    values = {"name": item.name or item.listing_id, "field": label(item.field)}
+    if published.ok:
+        text = (
+            _("{name} · {field} : valeur de l'équipe gardée.", **values)
+            if keep == "staff"
+            else _("{name} · {field} : valeur de la source reprise.", **values)
+        )
+    else:
+        text = (
+            _("{name} · {field} : valeur de l'équipe gardée ; {why}.", why=published.message, **values)
+            if keep == "staff"
+            else _("{name} · {field} : valeur de la source reprise ; {why}.", why=published.message, **values)
+        )
+    st.session_state[_DONE] = ("success" if published.ok else "warning", text)
 
 
 def arbitration_panel(store: Store, member: StaffMember) -> None:
@@ -44,15 +53,19 @@ def arbitration_panel(store: Store, member: StaffMember) -> None:
     mine = [i for i in items if member.can_edit(communes.get(i.listing_id))]
     if done := st.session_state.pop(_DONE, None):
         getattr(st, done[0])(md(done[1]))
-    st.subheader(f"À arbitrer ({len(mine)})")
+    st.subheader(_("À arbitrer ({n})", n=len(mine)))
     if not mine:
         st.caption(
-            "Aucun champ à arbitrer dans votre territoire : les sources ne contredisent aucune modification."
+            _(
+                "Aucun champ à arbitrer dans votre territoire : les sources ne contredisent aucune modification."
+            )
         )
         return
     st.caption(
-        "Une source donne désormais une autre valeur qu'une modification de l'équipe. La valeur de "
-        "l'équipe reste publiée tant que personne n'a choisi."
+        _(
+            "Une source donne désormais une autre valeur qu'une modification de l'équipe. La valeur de "
+            "l'équipe reste publiée tant que personne n'a choisi."
+        )
     )
     for n, item in enumerate(mine):
         with st.container(border=True):
@@ -60,14 +73,16 @@ def arbitration_panel(store: Store, member: StaffMember) -> None:
             st.dataframe(
                 pd.DataFrame(
                     {
-                        "Valeur de l'équipe (publiée)": [readable(item.field, item.staff_value)],
-                        f"Valeur de la source ({item.source})": [readable(item.field, item.source_value)],
+                        _("Valeur de l'équipe (publiée)"): [readable(item.field, item.staff_value)],
+                        _("Valeur de la source ({source})", source=item.source): [
+                            readable(item.field, item.source_value)
+                        ],
                     }
                 ),
                 hide_index=True, width="stretch",
             )  # fmt: skip
             keep, take = st.columns(2)
-            keep.button("Garder la valeur de l'équipe", key=f"staff_arb_keep_{n}", on_click=_settle,
+            keep.button(_("Garder la valeur de l'équipe"), key=f"staff_arb_keep_{n}", on_click=_settle,
                         args=(store, member, item, "staff"))  # fmt: skip
-            take.button("Reprendre celle de la source", key=f"staff_arb_take_{n}", on_click=_settle,
+            take.button(_("Reprendre celle de la source"), key=f"staff_arb_take_{n}", on_click=_settle,
                         args=(store, member, item, "source"))  # fmt: skip

@@ -11,6 +11,7 @@ from courtcircuit import edits
 from courtcircuit.db import default_db_path
 from courtcircuit.workspace.store import Store
 from ui.chrome import communes, cursor
+from ui.i18n import _
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Check:
 @dataclass(frozen=True)
 class Published:
     ok: bool
-    message: str = ""  # in French, when not ok
+    message: str = ""  # why not, in the reader's language, when not ok
 
 
 def check(current: dict[str, Any], changes: dict[str, Any]) -> Check:
@@ -44,7 +45,10 @@ def publish(store: Store) -> Published:
     except Exception as exc:  # the edit is saved; a later publication or build applies it
         return Published(
             False,
-            f"enregistrée, mais l'annuaire n'a pas pu être mis à jour tout de suite ({type(exc).__name__}) ; "
-            "elle y sera à la prochaine publication ou construction",
+            _(
+                "enregistrée, mais l'annuaire n'a pas pu être mis à jour tout de suite ({error}) ; "
+                "elle y sera à la prochaine publication ou construction",
+                error=type(exc).__name__,
+            ),
         )
     return Published(True)

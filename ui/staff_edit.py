@@ -26,8 +26,10 @@ from courtcircuit.workspace.revisions import EditConflict, to_json
 from courtcircuit.workspace.store import Store
 from ui import staff_form
 from ui.chrome import cursor, outlines
+from ui.i18n import N_, _
 from ui.mapview import listings_map, show_map
 from ui.staff_backend import check, new_listing_id, publish
+from ui.staff_words import day
 from ui.text import md
 
 EDIT = "staff_edit"  # the open form: listing id, base revision, current values, widget values
@@ -36,6 +38,20 @@ CONFLICT = "staff_conflict"
 FIND, PICK, OUTSIDE = "staff_find", "staff_find_pick", "staff_find_outside"
 NEW_ID = "staff_new_id"
 _CLICK = "staff_map_click"
+SAVED = {  # what a save says, by kind of revision: published, or saved but not yet published
+    "create": (
+        N_("Fiche créée (révision n° {number}) et publiée dans l'annuaire."),
+        N_("Fiche créée (révision n° {number}) : {why}."),
+    ),
+    "close": (
+        N_("Fiche fermée (révision n° {number}) et publiée dans l'annuaire."),
+        N_("Fiche fermée (révision n° {number}) : {why}."),
+    ),
+    "edit": (
+        N_("Modification enregistrée (révision n° {number}) et publiée dans l'annuaire."),
+        N_("Modification enregistrée (révision n° {number}) : {why}."),
+    ),
+}
 
 
 def current_values(store: Store, listing_id: str) -> tuple[dict[str, Any], int, bool]:
@@ -53,7 +69,7 @@ def current_values(store: Store, listing_id: str) -> tuple[dict[str, Any], int, 
 
 
 def open_form(store: Store, listing_id: str, creating: bool = False) -> dict[str, Any]:
-    values, base, _ = current_values(store, listing_id)
+    values, base, _known = current_values(store, listing_id)
     state = {"id": listing_id, "base": base, "current": values, "creating": creating}
     filled = staff_form.fill(values)
     state["initial"] = {} if creating else filled  # a new listing: every value given is a change
@@ -70,12 +86,12 @@ def editable(member: StaffMember, current: dict[str, Any]) -> bool:
 def finder(member: StaffMember) -> str | None:
     """The search box and its results; the id of the listing picked (or given in the URL)."""
     st.text_input(
-        "Chercher une fiche (nom, commune, code postal)", key=FIND, max_chars=100,
-        placeholder="ex. Ferme du Bois, Ambert, 63600",
+        _("Chercher une fiche (nom, commune, code postal)"), key=FIND, max_chars=100,
+        placeholder=_("ex. Ferme du Bois, Ambert, 63600"),
     )  # fmt: skip
     everywhere = member.is_admin or member.role != "editor"
     if not everywhere:
-        everywhere = st.checkbox("Chercher aussi hors de mon territoire (lecture seule)", key=OUTSIDE)
+        everywhere = st.checkbox(_("Chercher aussi hors de mon territoire (lecture seule)"), key=OUTSIDE)
     if (given := st.query_params.get("id")) and st.session_state.get("staff_given") != given:
         st.session_state["staff_given"] = given  # a deep link /equipe?id=…, opened once
         return given
@@ -84,21 +100,27 @@ def finder(member: StaffMember) -> str | None:
         return st.session_state.get(EDIT, {}).get("id")
     found = find_listings(cursor(), text, None if everywhere else member.territory.codes)
     if not found:
-        st.caption("Aucune fiche trouvée" + ("." if everywhere else " dans votre territoire."))
+        st.caption(
+            _("Aucune fiche trouvée.") if everywhere else _("Aucune fiche trouvée dans votre territoire.")
+        )
         return st.session_state.get(EDIT, {}).get("id")
     labels = {f.id: f.label() for f in found}
     held = st.session_state.get(EDIT, {}).get("id")
     index = list(labels).index(held) if held in labels else None
+    title = (
+        _("Fiches trouvées ({n} au plus)", n=len(found))
+        if len(found) == 50
+        else _("Fiches trouvées ({n})", n=len(found))
+    )
     return st.selectbox(
-        f"Fiches trouvées ({len(found)}{' au plus' if len(found) == 50 else ''})", list(labels),
-        index=index, format_func=labels.get, key=PICK, placeholder="Choisissez une fiche",
+        title, list(labels), index=index, format_func=labels.get, key=PICK, placeholder=_("Choisissez une fiche"),
     )  # fmt: skip
 
 
 def position_map(state: dict[str, Any]) -> None:
     lat = st.session_state.get(staff_form.key("lat"))
     lon = st.session_state.get(staff_form.key("lon"))
-    name = st.session_state.get(staff_form.key("name")) or "Nouvelle fiche"
+    name = st.session_state.get(staff_form.key("name")) or _("Nouvelle fiche")
     kind = st.session_state.get(staff_form.key("kind")) or "producteur"
     points = pd.DataFrame(
         [{"id": state["id"], "name": name, "kind": kind, "lat": lat, "lon": lon}] if lat and lon else [],
@@ -111,7 +133,7 @@ def position_map(state: dict[str, Any]) -> None:
                      outlines=outlines(tuple(departements_of([insee]))) if insee else None),
         key="staff_edit_map", height=320, returned_objects=["last_clicked"],
     )  # fmt: skip
-    st.caption("Cliquez sur la carte pour placer le lieu : la latitude et la longitude suivent.")
+    st.caption(_("Cliquez sur la carte pour placer le lieu : la latitude et la longitude suivent."))
     # Drawn before the form: a click moves the position fields before they are drawn.
     click = out.get("last_clicked") if isinstance(out, dict) else None
     if click and click != st.session_state.get(_CLICK):
@@ -135,7 +157,7 @@ def _territory_error(member: StaffMember, values: dict[str, Any], current: dict[
     insee = values.get("commune_insee", current.get("commune_insee"))
     if member.can_edit(insee):
         return None
-    return "Cette commune est hors de votre territoire : vous ne pouvez pas y placer la fiche."
+    return _("Cette commune est hors de votre territoire : vous ne pouvez pas y placer la fiche.")
 
 
 def submit(store: Store, member: StaffMember, action: str) -> None:
@@ -145,7 +167,7 @@ def submit(store: Store, member: StaffMember, action: str) -> None:
     changes = staff_form.changed(state["initial"], staff_form.typed())
     if not changes:
         st.session_state[ERRORS] = {}
-        st.session_state[DONE] = ("info", "Aucun changement à enregistrer.")
+        st.session_state[DONE] = ("info", _("Aucun changement à enregistrer."))
         return
     result = check(state["current"], changes)
     errors = dict(result.errors)
@@ -154,10 +176,10 @@ def submit(store: Store, member: StaffMember, action: str) -> None:
     st.session_state[ERRORS] = errors
     st.session_state[PREVIEW] = result.week
     if errors:
-        st.session_state[DONE] = ("error", "Rien n'est enregistré : corrigez les champs signalés.")
+        st.session_state[DONE] = ("error", _("Rien n'est enregistré : corrigez les champs signalés."))
         return
     if action == "check":
-        st.session_state[DONE] = ("success", "Tout est valide : vous pouvez enregistrer.")
+        st.session_state[DONE] = ("success", _("Tout est valide : vous pouvez enregistrer."))
         return
     mine = {name: value for name, value in result.values.items() if name in revisions.EDITABLE}
     kind = "create" if state["creating"] else "edit"
@@ -170,7 +192,7 @@ def save(store: Store, member: StaffMember, mine: dict[str, Any], reason: str, k
     current = state["current"]
     changes = {n: (current.get(n), to_json(v)) for n, v in mine.items() if to_json(v) != current.get(n)}
     if not changes:
-        st.session_state[DONE] = ("info", "Aucun changement à enregistrer.")
+        st.session_state[DONE] = ("info", _("Aucun changement à enregistrer."))
         return
     try:
         saved = revisions.save(
@@ -181,18 +203,25 @@ def save(store: Store, member: StaffMember, mine: dict[str, Any], reason: str, k
             state["id"] = new_listing_id(store)
             return save(store, member, mine, reason, kind)
         st.session_state[CONFLICT] = {
-            "mine": {n: new for n, (_, new) in changes.items()},
+            "mine": {n: new for n, (_old, new) in changes.items()},
             "theirs": conflict.their_values(),
             "who": sorted({r.author for r in conflict.others}),
             "reason": reason,
             "kind": kind,
         }
-        st.session_state[DONE] = ("warning", str(conflict) + " : rien n'est perdu, choisissez ci-dessous.")
+        st.session_state[DONE] = (
+            "warning",
+            _(
+                "{who} a modifié cette fiche pendant que vous la modifiiez : rien n'est perdu, choisissez "
+                "ci-dessous.",
+                who=", ".join(sorted({r.author for r in conflict.others})) or _("quelqu'un"),
+            ),
+        )
         return
     published = publish(store)
-    word = {"create": "Fiche créée", "close": "Fiche fermée"}.get(kind, "Modification enregistrée")
-    text = f"{word} (révision n° {saved.number})" + (
-        " et publiée dans l'annuaire." if published.ok else f" : {published.message}."
+    done, late = SAVED.get(kind, SAVED["edit"])
+    text = (
+        _(done, number=saved.number) if published.ok else _(late, number=saved.number, why=published.message)
     )
     st.session_state[DONE] = ("success" if published.ok else "warning", text)
     st.session_state.pop(CONFLICT, None)
@@ -201,7 +230,7 @@ def save(store: Store, member: StaffMember, mine: dict[str, Any], reason: str, k
 
 def close_listing(store: Store, member: StaffMember) -> None:
     reason = st.session_state.get("staff_close_reason", "")
-    save(store, member, {"status": "closed"}, reason or "fiche fermée", kind="close")
+    save(store, member, {"status": "closed"}, reason or _("fiche fermée"), kind="close")
 
 
 def start_creating(store: Store) -> None:
@@ -223,6 +252,6 @@ def last_verified_text(value: Any) -> str:
     if not value:
         return ""
     try:
-        return f"{date.fromisoformat(str(value)[:10]):%d/%m/%Y}"
+        return day(date.fromisoformat(str(value)[:10]))
     except ValueError:
         return str(value)

@@ -17,42 +17,44 @@ import streamlit as st
 
 from courtcircuit.selling_places import SELLS_AT, Outlet
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
+from ui.i18n import N_, _, current
+from ui.staff_words import week_line
 from ui.text import md
 
 PREFIX = "staff_f_"
 VERIFIED, REASON = "staff_f_verified_today", "staff_f_reason"
-TEXTS = {  # field -> (label, max_chars)
-    "name": ("Nom", 200),
-    "description": ("Description", 2000),
-    "street": ("Adresse (numéro et rue)", 200),
-    "postcode": ("Code postal", 5),
-    "city": ("Commune", 100),
-    "commune_insee": ("Code commune INSEE", 5),
-    "phone": ("Téléphone", 30),
-    "email": ("E-mail", 254),
-    "website": ("Site web", 300),
-    "opening_hours": ("Horaires", 500),
-    "volumes": ("Volumes disponibles", 200),
-    "delivery_frequency": ("Fréquence de livraison", 200),
-    "sanitary_approval": ("Agrément sanitaire (CE)", 50),
-    "siret": ("SIRET", 17),
+TEXTS = {  # field -> (label, max_chars); labels marked here, translated when shown
+    "name": (N_("Nom"), 200),
+    "description": (N_("Description"), 2000),
+    "street": (N_("Adresse (numéro et rue)"), 200),
+    "postcode": (N_("Code postal"), 5),
+    "city": (N_("Commune"), 100),
+    "commune_insee": (N_("Code commune INSEE"), 5),
+    "phone": (N_("Téléphone"), 30),
+    "email": (N_("E-mail"), 254),
+    "website": (N_("Site web"), 300),
+    "opening_hours": (N_("Horaires"), 500),
+    "volumes": (N_("Volumes disponibles"), 200),
+    "delivery_frequency": (N_("Fréquence de livraison"), 200),
+    "sanitary_approval": (N_("Agrément sanitaire (CE)"), 50),
+    "siret": (N_("SIRET"), 17),
 }
 LISTS = {
-    "channels": ("Modes de vente", CHANNELS),
-    "labels": ("Labels", LABELS),
-    "products": ("Produits", PRODUCTS),
+    "channels": (N_("Modes de vente"), CHANNELS),
+    "labels": (N_("Labels"), LABELS),
+    "products": (N_("Produits"), PRODUCTS),
 }
 CHOICES = {  # field -> (label, vocabulary, may be empty)
-    "kind": ("Type de lieu", KINDS, False),
-    "geo_precision": ("Précision de la position", GEO_PRECISION, True),
-    "ab_status": ("Agriculture biologique", AB_STATUS, True),
-    "status": ("Statut", STATUS, False),
+    "kind": (N_("Type de lieu"), KINDS, False),
+    "geo_precision": (N_("Précision de la position"), GEO_PRECISION, True),
+    "ab_status": (N_("Agriculture biologique"), AB_STATUS, True),
+    "status": (N_("Statut"), STATUS, False),
 }
-FLAGS = {"delivers": "Livre les professionnels", "gtin_available": "Code-barres (GTIN/EAN)"}
-NUMBERS = {"lat": "Latitude", "lon": "Longitude", "delivery_radius_km": "Rayon de livraison (km)"}
-SELLS_AT_LABEL = "Où ce producteur vend (marchés, AMAP, magasins)"
+FLAGS = {"delivers": N_("Livre les professionnels"), "gtin_available": N_("Code-barres (GTIN/EAN)")}
+NUMBERS = {"lat": N_("Latitude"), "lon": N_("Longitude"), "delivery_radius_km": N_("Rayon de livraison (km)")}
+SELLS_AT_LABEL = N_("Où ce producteur vend (marchés, AMAP, magasins)")
 FIELDS = (*TEXTS, *LISTS, *CHOICES, *FLAGS, *NUMBERS, SELLS_AT)
-NOT_SET = "Non renseigné"
+NOT_SET = N_("Non renseigné")
 # Yes / no / not given as the flags' selectboxes hold them (a None value would show no choice).
 _FLAG_CODES = {None: "", True: "oui", False: "non"}
 _FLAG_VALUES = {code: value for value, code in _FLAG_CODES.items()}
@@ -75,7 +77,7 @@ def widget_values(current: dict[str, Any]) -> dict[str, Any]:
     for name in (*LISTS, SELLS_AT):
         values[name] = list(current.get(name) or [])
     for name in CHOICES:
-        _, vocab, optional = CHOICES[name]
+        _label, vocab, optional = CHOICES[name]
         values[name] = current.get(name) or ("" if optional else vocab.codes()[0])
     for name in FLAGS:
         values[name] = _FLAG_CODES.get(current.get(name), "")
@@ -141,19 +143,21 @@ def _choice(name: str, disabled: bool) -> None:
     held = st.session_state.get(key(name))
     if held not in options:
         options.append(held)  # a code the vocabulary does not know is shown, not lost
-    st.selectbox(label, options, key=key(name), format_func=_labeller(vocab), disabled=disabled,
-                 placeholder=NOT_SET)  # fmt: skip
+    st.selectbox(_(label), options, key=key(name), format_func=_labeller(vocab), disabled=disabled,
+                 placeholder=_(NOT_SET))  # fmt: skip
 
 
 def _labeller(vocab: Vocabulary) -> Callable[[Any], str]:
-    return lambda code: NOT_SET if not code else (vocab.label(code) if code in vocab else str(code))
+    return lambda code: (
+        _(NOT_SET) if not code else (vocab.label(code, current()) if code in vocab else str(code))
+    )
 
 
 def _multi(name: str, disabled: bool) -> None:
     label, vocab = LISTS[name]
     options = vocab.codes() + [c for c in st.session_state.get(key(name)) or [] if c not in vocab]
-    st.multiselect(label, options, key=key(name), format_func=_labeller(vocab), disabled=disabled,
-                   placeholder="Aucun")  # fmt: skip
+    st.multiselect(_(label), options, key=key(name), format_func=_labeller(vocab), disabled=disabled,
+                   placeholder=_("Aucun"))  # fmt: skip
 
 
 def _outlets(outlets: list[Outlet], disabled: bool) -> None:
@@ -161,36 +165,38 @@ def _outlets(outlets: list[Outlet], disabled: bool) -> None:
     labels = {o.id: o.label() for o in outlets}
     held = [i for i in st.session_state.get(key(SELLS_AT)) or [] if i not in labels]
     st.multiselect(
-        SELLS_AT_LABEL, [*labels, *held], key=key(SELLS_AT), disabled=disabled, placeholder="Aucun",
-        format_func=lambda i: labels.get(i, f"{i} (hors de l'annuaire)"),
-        help="Les lieux de vente de l'annuaire à moins de 60 km, les plus proches d'abord. Cette liste "
-        "remplace celle des sources pour ce producteur.",
+        _(SELLS_AT_LABEL), [*labels, *held], key=key(SELLS_AT), disabled=disabled, placeholder=_("Aucun"),
+        format_func=lambda i: labels.get(i) or _("{id} (hors de l'annuaire)", id=i),
+        help=_(
+            "Les lieux de vente de l'annuaire à moins de 60 km, les plus proches d'abord. Cette liste "
+            "remplace celle des sources pour ce producteur."
+        ),
     )  # fmt: skip
 
 
 def _flag(name: str, disabled: bool) -> None:
-    names = {"": NOT_SET, "oui": "Oui", "non": "Non"}
-    st.selectbox(FLAGS[name], list(names), key=key(name), format_func=names.get, disabled=disabled,
-                 placeholder=NOT_SET)  # fmt: skip
+    names = {"": _(NOT_SET), "oui": _("Oui"), "non": _("Non")}
+    st.selectbox(_(FLAGS[name]), list(names), key=key(name), format_func=names.get, disabled=disabled,
+                 placeholder=_(NOT_SET))  # fmt: skip
 
 
 def _input(name: str, disabled: bool, **extra: Any) -> None:
     label, limit = TEXTS[name]
-    st.text_input(label, key=key(name), max_chars=limit, disabled=disabled, **extra)
+    st.text_input(_(label), key=key(name), max_chars=limit, disabled=disabled, **extra)
 
 
 def _number(name: str, disabled: bool, **extra: Any) -> None:
-    st.number_input(NUMBERS[name], key=key(name), value=None, disabled=disabled, **extra)
+    st.number_input(_(NUMBERS[name]), key=key(name), value=None, disabled=disabled, **extra)
 
 
 def week_table(week: list[str]) -> None:
     """The week hours mean, Monday to Sunday ("mardi : 17:00–19:00" per day)."""
     if not week:
-        st.caption("Aucune semaine à montrer : horaires vides ou non compris.")
+        st.caption(_("Aucune semaine à montrer : horaires vides ou non compris."))
         return
-    days = [line.partition(" : ") for line in week]
+    days = [week_line(line) for line in week]
     st.dataframe(
-        pd.DataFrame({"Jour": [d for d, _, _ in days], "Horaires": [h for _, _, h in days]}),
+        pd.DataFrame({_("Jour"): [d for d, _h in days], _("Horaires"): [h for _d, h in days]}),
         hide_index=True, width="stretch",
     )  # fmt: skip
 
@@ -204,16 +210,16 @@ def fields(
 ) -> None:
     """Every field of the listing, each error under its field; ``outlets``: the selling places
     a producer may be linked to (none: the list is not shown)."""
-    st.markdown("**Le lieu**")
+    st.markdown(_("**Le lieu**"))
     _input("name", disabled)
     _error(errors, "name")
     _choice("kind", disabled)
     _error(errors, "kind")
-    st.text_area(TEXTS["description"][0], key=key("description"), max_chars=TEXTS["description"][1],
+    st.text_area(_(TEXTS["description"][0]), key=key("description"), max_chars=TEXTS["description"][1],
                  disabled=disabled)  # fmt: skip
     _error(errors, "description")
 
-    st.markdown("**Adresse et position** (ou un clic sur la carte)")
+    st.markdown(_("**Adresse et position** (ou un clic sur la carte)"))
     _input("street", disabled)
     _error(errors, "street")
     left, middle, right = st.columns([1, 2, 1])
@@ -237,19 +243,19 @@ def fields(
         _choice("geo_precision", disabled)
         _error(errors, "geo_precision")
 
-    st.markdown("**Contact**")
+    st.markdown(_("**Contact**"))
     for name in ("phone", "email", "website"):
         _input(name, disabled)
         _error(errors, name)
 
-    st.markdown("**Horaires**")
-    _input("opening_hours", disabled, placeholder="ex. mardi et vendredi 17h-19h, ou Tu,Fr 17:00-19:00",
-           help="En français (« mardi et vendredi 17h-19h », « samedi matin ») ou en syntaxe OpenStreetMap.")  # fmt: skip
+    st.markdown(_("**Horaires**"))
+    _input("opening_hours", disabled, placeholder=_("ex. mardi et vendredi 17h-19h, ou Tu,Fr 17:00-19:00"),
+           help=_("En français (« mardi et vendredi 17h-19h », « samedi matin ») ou en syntaxe OpenStreetMap."))  # fmt: skip
     _error(errors, "opening_hours", "opening_hours_text")
-    st.caption("La semaine que ces horaires donnent (« Vérifier » la met à jour) :")
+    st.caption(_("La semaine que ces horaires donnent (« Vérifier » la met à jour) :"))
     week_table(week)
 
-    st.markdown("**Vente, labels et produits**")
+    st.markdown(_("**Vente, labels et produits**"))
     _multi("channels", disabled)
     _error(errors, "channels")
     _multi("labels", disabled)
@@ -262,7 +268,7 @@ def fields(
         _outlets(outlets, disabled)
         _error(errors, SELLS_AT)
 
-    st.markdown("**Livraison aux professionnels**")
+    st.markdown(_("**Livraison aux professionnels**"))
     deliver, radius = st.columns(2)
     with deliver:
         _flag("delivers", disabled)
@@ -276,10 +282,14 @@ def fields(
     _flag("gtin_available", disabled)
     _error(errors, "gtin_available")
 
-    st.markdown("**Statut et vérification**")
+    st.markdown(_("**Statut et vérification**"))
     _choice("status", disabled)
     _error(errors, "status")
-    when = f"dernière vérification le {last_verified}" if last_verified else "jamais vérifiée"
-    st.checkbox(f"Vérifié aujourd'hui ({when})", key=VERIFIED, disabled=disabled)
+    label = (
+        _("Vérifié aujourd'hui (dernière vérification le {day})", day=last_verified)
+        if last_verified
+        else _("Vérifié aujourd'hui (jamais vérifiée)")
+    )
+    st.checkbox(label, key=VERIFIED, disabled=disabled)
     _error(errors, "last_verified")
-    st.text_input("Raison de la modification (facultatif)", key=REASON, max_chars=500, disabled=disabled)
+    st.text_input(_("Raison de la modification (facultatif)"), key=REASON, max_chars=500, disabled=disabled)

@@ -18,6 +18,7 @@ from courtcircuit.workspace import accounts
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
 from ui.client import client_key
+from ui.i18n import _
 from ui.text import md
 
 _REFUSED = "staff_identity_refused"  # the e-mail already refused (logged once per session)
@@ -57,7 +58,7 @@ def _identity() -> str | None:
 
 def member_from_identity(store: Store) -> StaffMember | None:
     """The account matching the provider's e-mail, logged as a sign-in; None otherwise (with a
-    French message when the provider's person has no account here)."""
+    message when the provider's person has no account here)."""
     if not configured():
         return None
     email = _identity()
@@ -71,11 +72,14 @@ def member_from_identity(store: Store) -> StaffMember | None:
         st.session_state[_REFUSED] = email
         accounts.log(store, email, "sign_in_failed", client_key(), "fournisseur d'identité : aucun compte")
     st.error(
-        f"Le fournisseur d'identité vous a reconnu ({md(email)}), mais l'espace équipe n'a pas de compte "
-        "actif à cette adresse. Demandez à un administrateur de le créer "
-        "(`python -m courtcircuit.staff add-user`)."
+        _(
+            "Le fournisseur d'identité vous a reconnu ({email}), mais l'espace équipe n'a pas de compte "
+            "actif à cette adresse. Demandez à un administrateur de le créer "
+            "(`python -m courtcircuit.staff add-user`).",
+            email=md(email),
+        )
     )
-    st.button("Se déconnecter du fournisseur d'identité", key="staff_oidc_logout", on_click=st.logout)
+    st.button(_("Se déconnecter du fournisseur d'identité"), key="staff_oidc_logout", on_click=st.logout)
     return None
 
 
@@ -85,14 +89,14 @@ def login_button() -> None:
         return
     provider = _provider()
     st.button(
-        "Se connecter avec le compte de mon organisation",
+        _("Se connecter avec le compte de mon organisation"),
         key="staff_oidc_login",
         icon=":material/badge:",
         type="primary",
         on_click=st.login,
         args=(provider,) if provider else (),
     )
-    st.caption("ou avec l'e-mail et le mot de passe de l'espace équipe :")
+    st.caption(_("ou avec l'e-mail et le mot de passe de l'espace équipe :"))
 
 
 def sign_out_provider() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from courtcircuit.workspace import accounts
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
 from ui import staff_edit, staff_form
+from ui.i18n import _
 from ui.pages import LISTING
 from ui.staff_history import conflict_panel, history_panel
 from ui.staff_same_place import same_place_panel
+from ui.staff_words import role
 from ui.text import md
 
 _LAST_PICK = "staff_last_pick"
@@ -39,14 +40,17 @@ def _state(store: Store, member: StaffMember) -> dict | None:
 
 def _read_only_reason(member: StaffMember, insee: str | None) -> str:
     if member.role == "editor":
-        return (
-            f"Lecture seule : cette fiche est dans la commune {md(insee or 'inconnue')}, hors de votre "
-            f"territoire ({md(member.territory.describe())}). Seuls les éditeurs de son territoire et les "
-            "administrateurs peuvent la modifier ; signalez la correction à l'équipe concernée."
+        return _(
+            "Lecture seule : cette fiche est dans la commune {commune}, hors de votre "
+            "territoire ({territory}). Seuls les éditeurs de son territoire et les "
+            "administrateurs peuvent la modifier ; signalez la correction à l'équipe concernée.",
+            commune=md(insee or _("inconnue")),
+            territory=md(member.territory.describe()),
         )
-    return (
-        f"Lecture seule : votre rôle ({accounts.ROLES[member.role]}) ne permet pas de modifier les fiches. "
-        "Un administrateur peut vous donner le rôle d'éditeur pour un territoire."
+    return _(
+        "Lecture seule : votre rôle ({role}) ne permet pas de modifier les fiches. "
+        "Un administrateur peut vous donner le rôle d'éditeur pour un territoire.",
+        role=role(member.role),
     )
 
 
@@ -54,7 +58,7 @@ def listings_section(store: Store, member: StaffMember) -> None:
     can_create = member.role in ("admin", "editor")
     if can_create:
         st.button(
-            "Créer une fiche",
+            _("Créer une fiche"),
             key="staff_create",
             icon=":material/add:",
             on_click=staff_edit.start_creating,
@@ -62,17 +66,17 @@ def listings_section(store: Store, member: StaffMember) -> None:
         )
     state = _state(store, member)
     if state is None:
-        st.caption("Cherchez une fiche par son nom, sa commune ou son code postal pour la modifier.")
+        st.caption(_("Cherchez une fiche par son nom, sa commune ou son code postal pour la modifier."))
         return
     current = state["current"]
     creating = state["creating"]
     can_edit = (creating and can_create) or staff_edit.editable(member, current)
-    st.subheader("Nouvelle fiche" if creating else md(current.get("name") or state["id"]))
+    st.subheader(_("Nouvelle fiche") if creating else md(current.get("name") or state["id"]))
     if not creating:
-        st.page_link(LISTING, label="Voir la fiche publique", query_params={"id": state["id"]},
+        st.page_link(LISTING, label=_("Voir la fiche publique"), query_params={"id": state["id"]},
                      icon=":material/open_in_new:")  # fmt: skip
         if current.get("status") == "closed":
-            st.warning("Cette fiche est fermée : elle n'apparaît plus dans la recherche publique.")
+            st.warning(_("Cette fiche est fermée : elle n'apparaît plus dans la recherche publique."))
     last = staff_edit.last_verified_text(current.get("last_verified"))
     if not can_edit:
         st.info(_read_only_reason(member, current.get("commune_insee")), icon=":material/visibility:")
@@ -88,21 +92,26 @@ def listings_section(store: Store, member: StaffMember) -> None:
     with st.form("staff_edit_form"):
         staff_form.fields(errors, preview, last, outlets=staff_edit.outlets(state))
         check, save = st.columns(2)
-        check.form_submit_button("Vérifier", key="staff_check", on_click=staff_edit.submit,
+        check.form_submit_button(_("Vérifier"), key="staff_check", on_click=staff_edit.submit,
                                  args=(store, member, "check"))  # fmt: skip
-        save.form_submit_button("Enregistrer", key="staff_save", type="primary", on_click=staff_edit.submit,
+        save.form_submit_button(_("Enregistrer"), key="staff_save", type="primary", on_click=staff_edit.submit,
                                 args=(store, member, "save"))  # fmt: skip
     staff_edit.show_done()
     conflict_panel(store, member)
     if not creating and current.get("status") != "closed":
-        with st.expander("Fermer la fiche"):
+        with st.expander(_("Fermer la fiche")):
             st.caption(
-                "Une fiche fermée quitte la recherche publique ; elle garde son historique et se rouvre "
-                "en remettant son statut « En activité »."
+                _(
+                    "Une fiche fermée quitte la recherche publique ; elle garde son historique et se rouvre "
+                    "en remettant son statut « En activité »."
+                )
             )
-            st.text_input("Raison de la fermeture", key="staff_close_reason", max_chars=500)
+            st.text_input(_("Raison de la fermeture"), key="staff_close_reason", max_chars=500)
             st.button(
-                "Fermer la fiche", key="staff_close", on_click=staff_edit.close_listing, args=(store, member)
+                _("Fermer la fiche"),
+                key="staff_close",
+                on_click=staff_edit.close_listing,
+                args=(store, member),
             )
     if not creating:
         same_place_panel(store, member, state["id"])

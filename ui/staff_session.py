@@ -22,11 +22,16 @@ from courtcircuit.workspace.accounts import AccountError, StaffMember
 from courtcircuit.workspace.store import Store, StoreUnavailable, default_url
 from ui import staff_identity
 from ui.client import client_key, throttle
+from ui.i18n import N_, _
+from ui.staff_words import account_error, message, role
 from ui.text import md
 
 IDLE_ENV, ABSOLUTE_ENV = "COURT_CIRCUIT_STAFF_IDLE_MIN", "COURT_CIRCUIT_STAFF_SESSION_HOURS"
 SESSION = "staff_session"
 _NOTICE = "staff_session_notice"  # shown once on the sign-in form (expired, signed out)
+SIGNED_OUT = N_("Vous êtes déconnecté.")
+EXPIRED = N_("Votre session a expiré : reconnectez-vous.")
+NOT_ACTIVE = N_("Ce compte n'est plus actif.")
 
 
 def now() -> float:
@@ -63,30 +68,35 @@ def _store(url: str) -> Store:
 
 
 def workspace() -> Store:
-    """The workspace store, or a French message and the page stops."""
+    """The workspace store, or a message saying why not and the page stops."""
     try:
         return _store(default_url())
     except StoreUnavailable as exc:
-        st.error(md(exc))
+        st.error(md(message(str(exc))))
         st.stop()
         raise
 
 
 def no_account_yet() -> None:
-    """What an administrator must do before anyone can sign in, in plain French."""
+    """What an administrator must do before anyone can sign in, in plain words."""
     st.info(
-        "L'espace équipe n'a encore aucun compte. Chaque membre de l'équipe (Parc, PAT, Chambre "
-        "d'agriculture) y entre avec son e-mail et son propre mot de passe ; c'est l'administrateur du "
-        "serveur qui crée les comptes.",
+        _(
+            "L'espace équipe n'a encore aucun compte. Chaque membre de l'équipe (Parc, PAT, Chambre "
+            "d'agriculture) y entre avec son e-mail et son propre mot de passe ; c'est l'administrateur du "
+            "serveur qui crée les comptes."
+        ),
         icon=":material/group_add:",
     )
     st.markdown(
-        "**Pour l'administrateur**, sur le serveur, dans le dossier de l'application : "
-        "créer d'abord son propre compte d'administrateur (le mot de passe est demandé deux fois, "
-        f"{MIN_LENGTH} caractères au moins) :"
+        _(
+            "**Pour l'administrateur**, sur le serveur, dans le dossier de l'application : "
+            "créer d'abord son propre compte d'administrateur (le mot de passe est demandé deux fois, "
+            "{n} caractères au moins) :",
+            n=MIN_LENGTH,
+        )
     )
     st.code("python -m courtcircuit.staff add-user prenom.nom@parc.fr --role admin", language="text")
-    st.markdown("puis un compte par personne, avec son rôle et, pour un éditeur, son territoire :")
+    st.markdown(_("puis un compte par personne, avec son rôle et, pour un éditeur, son territoire :"))
     st.code(
         "python -m courtcircuit.staff add-user agent@parc.fr --role editor --territory 63,42\n"
         'python -m courtcircuit.staff add-user charte@parc.fr --role editor --communes charte.csv --name "PNR"\n'
@@ -94,23 +104,25 @@ def no_account_yet() -> None:
         language="text",
     )
     st.caption(
-        "Rôles : administrateur (tout, dont les comptes), éditeur (modifie les fiches de son territoire), "
-        "modérateur (valide les besoins des acheteurs). La documentation (README, « Espace équipe : mise "
-        "en place pour un Parc ») donne le détail."
+        _(
+            "Rôles : administrateur (tout, dont les comptes), éditeur (modifie les fiches de son territoire), "
+            "modérateur (valide les besoins des acheteurs). La documentation (README, « Espace équipe : mise "
+            "en place pour un Parc ») donne le détail."
+        )
     )
 
 
 def _sign_in_form(store: Store) -> None:
     if notice := st.session_state.pop(_NOTICE, None):
-        st.info(notice)
+        st.info(_(notice))
     staff_identity.login_button()
     with st.form("staff_login"):
-        email = st.text_input("E-mail", max_chars=254, key="staff_login_email", autocomplete="username")
+        email = st.text_input(_("E-mail"), max_chars=254, key="staff_login_email", autocomplete="username")
         password = st.text_input(
-            "Mot de passe", type="password", max_chars=MAX_LENGTH, key="staff_login_password",
+            _("Mot de passe"), type="password", max_chars=MAX_LENGTH, key="staff_login_password",
             autocomplete="current-password",
         )  # fmt: skip
-        submitted = st.form_submit_button("Se connecter", type="primary")
+        submitted = st.form_submit_button(_("Se connecter"), type="primary")
     if submitted:
         # Throttled per client and per account before Argon2 runs (courtcircuit.staff.guarded_check).
         result = accounts.sign_in(store, email, password, throttle(), client_key())
@@ -118,7 +130,7 @@ def _sign_in_form(store: Store) -> None:
             t = now()
             st.session_state[SESSION] = StaffSession(result.member, t, t)
             st.rerun()
-        st.error(result.message)
+        st.error(message(result.message))
 
 
 def _refreshed(store: Store, session: StaffSession) -> StaffMember | None:
@@ -128,7 +140,8 @@ def _refreshed(store: Store, session: StaffSession) -> StaffMember | None:
     return None  # disabled or removed meanwhile
 
 
-def sign_out(store: Store, notice: str = "Vous êtes déconnecté.", event: str = "sign_out") -> None:
+def sign_out(store: Store, notice: str = SIGNED_OUT, event: str = "sign_out") -> None:
+    """End the session; ``notice`` (French, marked for the catalogue) is shown on the form."""
     session = st.session_state.pop(SESSION, None)
     if session is not None:
         accounts.log(store, session.member.email, event, client_key())
@@ -147,11 +160,11 @@ def current_member(store: Store) -> StaffMember | None:
         return member
     t = now()
     if t - session.signed_in_at > absolute_limit_s() or t - session.last_seen > idle_limit_s():
-        sign_out(store, "Votre session a expiré : reconnectez-vous.", "session_expired")
+        sign_out(store, EXPIRED, "session_expired")
         return None
     member = _refreshed(store, session)
     if member is None:
-        sign_out(store, "Ce compte n'est plus actif.", "sign_out")
+        sign_out(store, NOT_ACTIVE, "sign_out")
         return None
     session.member, session.last_seen = member, t
     return member
@@ -173,36 +186,53 @@ def require_member(store: Store) -> StaffMember:
 def who_bar(store: Store, member: StaffMember) -> None:
     """Who is signed in, and the sign-out button, at the top of every staff page."""
     text, button = st.columns([3, 1], vertical_alignment="center")
-    where = f" · territoire : {md(member.territory.describe())}" if member.territory.codes else ""
-    text.caption(f"Connecté : **{md(member.email)}** ({accounts.ROLES[member.role]}{where})")
-    if button.button("Se déconnecter", key="staff_sign_out", icon=":material/logout:"):
+    who, what = md(member.email), role(member.role)
+    if member.territory.codes:
+        where = md(member.territory.describe())
+        text.caption(
+            _(
+                "Connecté : **{email}** ({role} · territoire : {territory})",
+                email=who,
+                role=what,
+                territory=where,
+            )
+        )
+    else:
+        text.caption(_("Connecté : **{email}** ({role})", email=who, role=what))
+    if button.button(_("Se déconnecter"), key="staff_sign_out", icon=":material/logout:"):
         sign_out(store)
         st.rerun()
 
 
 def password_form(store: Store, member: StaffMember) -> None:
-    st.subheader("Changer mon mot de passe")
+    st.subheader(_("Changer mon mot de passe"))
     with st.form("staff_password", clear_on_submit=True):
-        old = st.text_input("Mot de passe actuel", type="password", max_chars=MAX_LENGTH, key="staff_pw_old")
+        old = st.text_input(
+            _("Mot de passe actuel"), type="password", max_chars=MAX_LENGTH, key="staff_pw_old"
+        )
         new = st.text_input(
-            f"Nouveau mot de passe ({MIN_LENGTH} caractères au moins)", type="password",
+            _("Nouveau mot de passe ({n} caractères au moins)", n=MIN_LENGTH), type="password",
             max_chars=MAX_LENGTH, key="staff_pw_new",
         )  # fmt: skip
-        again = st.text_input("Encore une fois", type="password", max_chars=MAX_LENGTH, key="staff_pw_again")
-        submitted = st.form_submit_button("Changer le mot de passe")
+        again = st.text_input(
+            _("Encore une fois"), type="password", max_chars=MAX_LENGTH, key="staff_pw_again"
+        )
+        submitted = st.form_submit_button(_("Changer le mot de passe"))
     if not submitted:
         return
     if new != again:
-        st.error("Les deux saisies du nouveau mot de passe diffèrent.")
+        st.error(_("Les deux saisies du nouveau mot de passe diffèrent."))
         return
     # The current password is checked behind the throttle like a sign-in (no free guessing here).
     check = accounts.sign_in(store, member.email, old, throttle(), client_key())
     if check.member is None:
-        st.error("Mot de passe actuel incorrect." if "incorrect" in check.message else check.message)
+        st.error(
+            _("Mot de passe actuel incorrect.") if "incorrect" in check.message else message(check.message)
+        )
         return
     try:
         accounts.change_password(store, member.email, old, new)
     except AccountError as exc:
-        st.error(md(str(exc)[:1].upper() + str(exc)[1:] + "."))
+        st.error(md(account_error(exc)))
     else:
-        st.success("Mot de passe changé.")
+        st.success(_("Mot de passe changé."))

@@ -21,29 +21,41 @@ from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.revisions import to_json
 from courtcircuit.workspace.store import Store
 from ui.chrome import communes, cursor
+from ui.i18n import N_, _, current
 from ui.pages import LISTING
+from ui.staff_words import moment
 from ui.text import md
 
 CARDS = 20  # the oldest in detail; the selection refuses hundreds at once
 SELECTED, DONE = "staff_sugg_selected", "staff_sugg_done"
-_PLACE_LABELS = {"name": "Nom", "kind": "Type", "street": "Adresse", "postcode": "Code postal", "city": "Commune",
-                 "products": "Produits", "description": "Précisions", "phone": "Téléphone", "website": "Site web"}  # fmt: skip
+_PLACE_LABELS = {"name": N_("Nom"), "kind": N_("Type"), "street": N_("Adresse"), "postcode": N_("Code postal"),
+                 "city": N_("Commune"), "products": N_("Produits"), "description": N_("Précisions"),
+                 "phone": N_("Téléphone"), "website": N_("Site web")}  # fmt: skip
 
 
 def shown(field: str, value: Any) -> str:
     """A value as people read it: labels for codes, « (vide) » for nothing."""
     if value in (None, "", []):
-        return "(vide)"
+        return _("(vide)")
+    lang = current()
     if field == "products":
         items = value if isinstance(value, list) else [value]
-        return ", ".join(PRODUCTS.label(p) if p in PRODUCTS else str(p) for p in items)
+        return ", ".join(PRODUCTS.label(p, lang) if p in PRODUCTS else str(p) for p in items)
     if field == "status":
-        return STATUS.label(value) if value in STATUS else str(value)
+        return STATUS.label(value, lang) if value in STATUS else str(value)
     if field == "phone" and str(value).startswith("+"):
         return readable_phone(str(value))
     if field == "kind":
-        return KINDS.label(value) if value in KINDS else str(value)
+        return KINDS.label(value, lang) if value in KINDS else str(value)
     return str(value)
+
+
+def what(item: sg.SuggestionView) -> str:
+    """What a suggestion is about (« Nouveau lieu », « Téléphone »…), in the reader's language: the
+    domain's French field labels (``courtcircuit.workspace.suggestions.FIELDS``) are translated."""
+    if item.is_new_place:
+        return _("Nouveau lieu")
+    return _(sg.FIELDS[item.field]) if item.field in sg.FIELDS else item.field
 
 
 def _local(at: datetime) -> datetime:
@@ -70,37 +82,65 @@ def _accept(store: Store, member: StaffMember, suggestion_id: int) -> None:
     except sg.InvalidSuggestion as exc:
         st.session_state[DONE] = (
             "error",
-            f"Suggestion n° {suggestion_id} non acceptée : {' ; '.join(exc.problems)}.",
+            _(
+                "Suggestion n° {id} non acceptée : {problems}.",
+                id=suggestion_id,
+                problems=" ; ".join(exc.problems),
+            ),
         )
         return
     found = sg.get(store, suggestion_id)
-    text = (
-        f"Fiche créée ({done.listing_id}) depuis la suggestion n° {suggestion_id}"
-        if found is not None and found.is_new_place
-        else f"Suggestion n° {suggestion_id} acceptée : révision n° {done.revision} de la fiche"
-    )
-    text += " ; publiée dans l'annuaire." if done.published else f" ; {done.message}."
+    values = {"id": suggestion_id, "listing": done.listing_id, "number": done.revision, "why": done.message}
+    if found is not None and found.is_new_place:
+        text = (
+            _("Fiche créée ({listing}) depuis la suggestion n° {id} ; publiée dans l'annuaire.", **values)
+            if done.published
+            else _("Fiche créée ({listing}) depuis la suggestion n° {id} ; {why}.", **values)
+        )
+    else:
+        text = (
+            _(
+                "Suggestion n° {id} acceptée : révision n° {number} de la fiche ; publiée dans l'annuaire.",
+                **values,
+            )
+            if done.published
+            else _("Suggestion n° {id} acceptée : révision n° {number} de la fiche ; {why}.", **values)
+        )
     st.session_state[DONE] = ("success" if done.published else "warning", text)
 
 
 def _refuse(store: Store, member: StaffMember, ids: list[int]) -> None:
     count = sg.refuse(store, ids, member.email)
     st.session_state[SELECTED] = []
-    st.session_state[DONE] = ("info", f"{count} suggestion(s) refusée(s).")
+    st.session_state[DONE] = (
+        "info", _("1 suggestion refusée.") if count == 1 else _("{n} suggestions refusées.", n=count)
+    )  # fmt: skip
 
 
 def _card(store: Store, member: StaffMember, item: sg.SuggestionView, current: dict[str, Any] | None) -> None:
     with st.container(border=True):
-        st.markdown(f"**n° {item.id} · {md(item.label)}** · reçue le {_local(item.at):%d/%m/%Y %H:%M}")
+        st.markdown(
+            _(
+                "**n° {id} · {label}** · reçue le {when}",
+                id=item.id,
+                label=md(what(item)),
+                when=moment(_local(item.at)),
+            )
+        )
         if item.is_new_place:
             place = item.place
             lines = [
-                f"{label} : {md(shown(n, place[n]))}" for n, label in _PLACE_LABELS.items() if n in place
+                _("{label} : {value}", label=_(label), value=md(shown(n, place[n])))
+                for n, label in _PLACE_LABELS.items()
+                if n in place
             ]
             st.markdown("  \n".join(lines))
         elif current is None:
             st.warning(
-                f"La fiche {md(item.listing_id)} n'existe plus dans l'annuaire : refusez la suggestion."
+                _(
+                    "La fiche {id} n'existe plus dans l'annuaire : refusez la suggestion.",
+                    id=md(item.listing_id),
+                )
             )
         else:
             st.page_link(LISTING, label=md(current.get("name") or item.listing_id),
@@ -108,13 +148,17 @@ def _card(store: Store, member: StaffMember, item: sg.SuggestionView, current: d
             field = item.field if item.field != "opening_hours_text" else "opening_hours"
             now_value = current.get(item.field) or current.get(field)
             before, after = st.columns(2)
-            before.markdown(f"Valeur actuelle  \n{md(shown(item.field, now_value))}")
-            after.markdown(f"**Proposée**  \n{md(shown(item.field, item.value))}")
-        st.caption(f"E-mail de la personne (équipe seulement) : {md(item.email) if item.email else 'aucun'}")
+            before.markdown(_("Valeur actuelle  \n{value}", value=md(shown(item.field, now_value))))
+            after.markdown(_("**Proposée**  \n{value}", value=md(shown(item.field, item.value))))
+        st.caption(
+            _("E-mail de la personne (équipe seulement) : {email}", email=md(item.email))
+            if item.email
+            else _("E-mail de la personne (équipe seulement) : aucun")
+        )
         accept, refuse = st.columns(2)
-        accept.button("Accepter et publier", key=f"staff_sugg_accept_{item.id}", type="primary",
+        accept.button(_("Accepter et publier"), key=f"staff_sugg_accept_{item.id}", type="primary",
                       on_click=_accept, args=(store, member, item.id))  # fmt: skip
-        refuse.button("Refuser", key=f"staff_sugg_refuse_{item.id}", on_click=_refuse,
+        refuse.button(_("Refuser"), key=f"staff_sugg_refuse_{item.id}", on_click=_refuse,
                       args=(store, member, [item.id]))  # fmt: skip
 
 
@@ -124,27 +168,33 @@ def suggestions_panel(store: Store, member: StaffMember) -> None:
         getattr(st, level)(md(text))
     sg.forget_contacts(store)  # e-mails of decided suggestions are not kept beyond a year
     queue = sg.pending(store)
-    st.subheader(f"Suggestions à traiter ({len(queue)})")
+    st.subheader(_("Suggestions à traiter ({n})", n=len(queue)))
     if not queue:
-        st.caption("Aucune suggestion du public en attente.")
+        st.caption(_("Aucune suggestion du public en attente."))
         return
     st.caption(
-        "Propositions du public, sans compte. Accepter vérifie la valeur comme une modification de l'équipe, "
-        "l'enregistre au nom de « suggestion publique » et la publie. L'e-mail de la personne n'est jamais publié."
+        _(
+            "Propositions du public, sans compte. Accepter vérifie la valeur comme une modification de "
+            "l'équipe, l'enregistre au nom de « suggestion publique » et la publie. L'e-mail de la personne "
+            "n'est jamais publié."
+        )
     )
-    titles = {s.id: f"n° {s.id} · {s.label} : {s.place.get('name', '') if s.is_new_place else s.value}"[:120]
-              for s in queue}  # fmt: skip
+    titles = {
+        s.id: _("n° {id} · {label} : {value}", id=s.id, label=what(s),
+                value=s.place.get("name", "") if s.is_new_place else s.value)[:120]
+        for s in queue
+    }  # fmt: skip
     st.session_state[SELECTED] = [i for i in st.session_state.get(SELECTED) or [] if i in titles]
     st.multiselect(
-        "Suggestions choisies", list(titles), key=SELECTED, format_func=titles.get, placeholder="Aucune"
+        _("Suggestions choisies"), list(titles), key=SELECTED, format_func=titles.get, placeholder=_("Aucune")
     )
     st.button(
-        "Refuser la sélection", key="staff_sugg_refuse_selected", disabled=not st.session_state[SELECTED],
+        _("Refuser la sélection"), key="staff_sugg_refuse_selected", disabled=not st.session_state[SELECTED],
         on_click=lambda: _refuse(store, member, list(st.session_state.get(SELECTED) or [])),
     )  # fmt: skip
     shown_now = queue[:CARDS]
     current = _current(store, sorted({str(s.listing_id) for s in shown_now if not s.is_new_place}))
     if len(queue) > CARDS:
-        st.caption(f"Les {CARDS} plus anciennes en détail ; les autres se refusent par la sélection.")
+        st.caption(_("Les {n} plus anciennes en détail ; les autres se refusent par la sélection.", n=CARDS))
     for item in shown_now:
         _card(store, member, item, current.get(str(item.listing_id)))

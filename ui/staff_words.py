@@ -1,0 +1,107 @@
+"""The staff space's words that come from the domain (``courtcircuit``), in the reader's
+language: role and revision-kind labels, the sign-in and account messages, and dates.
+
+The domain speaks French (its messages also go to the admins' log and the command line); the
+staff screen shows them through the translation layer. Each French text below is the domain's
+own, marked for the catalogue: ``tests/test_i18n_staff.py`` checks they still match what the
+domain says, so a reworded message cannot silently stay French in English.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from courtcircuit.hours import DAYS_EN, DAYS_FR
+from courtcircuit.workspace import accounts, revisions
+from ui.i18n import N_, _, current
+
+ROLES = {  # courtcircuit.workspace.accounts.ROLES
+    "admin": N_("Administrateur"),
+    "editor": N_("Éditeur"),
+    "moderator": N_("Modérateur"),
+}
+KINDS = {  # courtcircuit.workspace.revisions.KINDS
+    "edit": N_("Modification"),
+    "create": N_("Création"),
+    "close": N_("Fermeture"),
+    "verify": N_("Vérification"),
+    "revert": N_("Annulation"),
+    "suggestion": N_("Suggestion acceptée"),
+    "moved": N_("Reprise par une autre fiche"),
+}
+# Messages of the sign-in (courtcircuit.staff.guarded_check, courtcircuit.throttle.Verdict) and of
+# the accounts (courtcircuit.workspace.accounts.AccountError), exactly as the domain writes them.
+MESSAGES = (
+    N_("E-mail ou mot de passe incorrect."),
+    N_("Mot de passe incorrect."),
+    N_("Trop de connexions en cours : réessayez dans quelques secondes."),
+    N_("Vérification momentanément impossible sur le serveur : réessayez dans une minute."),
+    N_("Trop d'essais infructueux : accès bloqué pendant {wait}. Réessayez plus tard."),
+    N_("Trop d'essais rapprochés : réessayez dans {wait}."),
+    N_("le nouveau mot de passe doit avoir au moins {n} caractères"),
+    N_("mot de passe actuel incorrect"),
+    N_("mot de passe trop long ({n} caractères au plus)"),
+    N_("c'est le dernier administrateur actif : créez-en un autre d'abord"),
+    N_("aucun compte {email}"),
+    N_("L'espace équipe est indisponible : la base de travail ({url}) ne peut pas être ouverte ({error})."),
+)
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"{(\w+)}", template)  # text, name, text, name, …, text
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(f"^{regex}$")
+
+
+_PATTERNS = [(_pattern(m), m) for m in MESSAGES]
+
+
+def role(code: str) -> str:
+    """A role's label (« Éditeur », "Editor")."""
+    return _(ROLES[code]) if code in ROLES else accounts.ROLES.get(code, code)
+
+
+def kind(code: str) -> str:
+    """A revision kind's label (« Modification », "Edit")."""
+    return _(KINDS[code]) if code in KINDS else revisions.KINDS.get(code, code)
+
+
+def message(text: str) -> str:
+    """A sign-in or account message from the domain in the reader's language (as given when
+    the domain said something these lists do not know)."""
+    for pattern, template in _PATTERNS:
+        if found := pattern.match(text):
+            return _(template, **found.groupdict())
+    return text
+
+
+def account_error(exc: Exception) -> str:
+    """An ``AccountError`` as a sentence: capitalised, with its full stop."""
+    said = message(str(exc))
+    return said[:1].upper() + said[1:] + "."
+
+
+def day(value: date | datetime) -> str:
+    """A day as the reader writes it: 30/11/2026, or 30 Nov 2026 in English."""
+    if current() == "en":
+        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value:%d/%m/%Y}"
+
+
+def moment(value: datetime) -> str:
+    """A day and a time: 30/11/2026 14:05, or 30 Nov 2026, 14:05 in English."""
+    if current() == "en":
+        return f"{day(value)}, {value:%H:%M}"
+    return f"{value:%d/%m/%Y %H:%M}"
+
+
+def week_line(line: str) -> tuple[str, str]:
+    """A line of ``courtcircuit.hours.typical_week`` (« mardi : 17:00–19:00 »): the day and its
+    hours, in the reader's language."""
+    name, _sep, hours = line.partition(" : ")
+    if current() == "en":
+        name = DAYS_EN[DAYS_FR.index(name)] if name in DAYS_FR else name
+        hours = "closed" if hours == "fermé" else hours
+    return name, hours
