@@ -10,6 +10,11 @@ text as it is.
 The CSV files are for French spreadsheets: ``;`` between cells, a decimal comma (French Excel
 reads "45.55" as text or as a date), "oui"/"non" for yes/no, UTF-8 with a BOM. The Excel
 shortlist has readable French column titles; the CSV keeps short keys a script can rely on.
+
+Files for people take ``lang`` (the interface's language, French by default): in English the
+CSV has English keys (:data:`ENGLISH_KEYS`), ``,`` between cells, a decimal point and
+"yes"/"no", the Excel sheet English titles, and vocabulary labels and the attribution are
+English. The GeoJSON is a machine format and stays as it is.
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ def readable_phone(e164: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
-def _cell(value: Any, vocab: Vocabulary | None, column: str = "") -> Any:
+def _cell(value: Any, vocab: Vocabulary | None, column: str = "", lang: str = "fr") -> Any:
     if column == "phone" and isinstance(value, str):
         return readable_phone(value)
     if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
@@ -87,9 +92,9 @@ def _cell(value: Any, vocab: Vocabulary | None, column: str = "") -> Any:
     if hasattr(value, "tolist") and not isinstance(value, str):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
-        return " | ".join(vocab.label(v) if vocab and v in vocab else str(v) for v in value)
+        return " | ".join(vocab.label(v, lang) if vocab and v in vocab else str(v) for v in value)
     if vocab is not None and isinstance(value, str) and value in vocab:
-        return vocab.label(value)
+        return vocab.label(value, lang)
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, (date, datetime)):
@@ -120,40 +125,66 @@ def french_number(value: Any) -> Any:
     return value
 
 
-def _csv_cell(value: Any) -> Any:
-    """Text neutralised against formulas; numbers and yes/no in French."""
-    return neutralise(value) if isinstance(value, str) else french_number(value)
+def english_number(value: Any) -> Any:
+    """A number as an English spreadsheet reads it in a CSV: 45.55 -> "45.55", 12.0 -> "12",
+    True -> "yes"; text and empty cells unchanged."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return value
 
 
-def _french_csv(rows: list[dict[str, Any]], headers: list[str], sources: Sequence[str]) -> bytes:
-    """UTF-8 CSV with BOM (Excel reads the accents), ';' separated, attribution on the last line."""
-    cells = [{h: _csv_cell(row[h]) for h in headers} for row in rows]
+def _number(value: Any, lang: str) -> Any:
+    return english_number(value) if lang == "en" else french_number(value)
+
+
+def _csv_cell(value: Any, lang: str = "fr") -> Any:
+    """Text neutralised against formulas; numbers and yes/no in the reader's language."""
+    return neutralise(value) if isinstance(value, str) else _number(value, lang)
+
+
+def _french_csv(
+    rows: list[dict[str, Any]], headers: list[str], sources: Sequence[str], lang: str = "fr"
+) -> bytes:
+    """UTF-8 CSV with BOM (Excel reads the accents), attribution on the last line; ';' separated
+    for French spreadsheets, ',' with English keys for English ones."""
+    cells = [{_key(h, lang): _csv_cell(row[h], lang) for h in headers} for row in rows]
     buffer = io.StringIO()
-    pd.DataFrame(cells, columns=headers, dtype=object).to_csv(
-        buffer, sep=";", index=False, lineterminator="\r\n"
+    pd.DataFrame(cells, columns=[_key(h, lang) for h in headers], dtype=object).to_csv(
+        buffer, sep="," if lang == "en" else ";", index=False, lineterminator="\r\n"
     )
-    buffer.write(neutralise("# " + attribution_line(sources)) + "\r\n")
+    buffer.write(neutralise("# " + attribution_line(sources, lang)) + "\r\n")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def export_rows(listings: pd.DataFrame) -> list[dict[str, Any]]:
+def export_rows(listings: pd.DataFrame, lang: str = "fr") -> list[dict[str, Any]]:
     """Plain rows with French headers, codes turned into labels (not yet neutralised)."""
     present = [(c, h, v) for c, h, v in EXPORT_COLUMNS if c in listings.columns]
-    return [{h: _cell(rec[c], v, c) for c, h, v in present} for rec in listings.to_dict("records")]
+    return [{h: _cell(rec[c], v, c, lang) for c, h, v in present} for rec in listings.to_dict("records")]
 
 
-def attribution_line(sources: Iterable[str]) -> str:
+def attribution_line(sources: Iterable[str], lang: str = "fr") -> str:
     names = ", ".join(sources)
+    if lang == "en":
+        return (
+            f"Court-Circuit, directory of short food supply chains. Sources: {names}. "
+            "OpenStreetMap data © OpenStreetMap contributors, ODbL licence."
+        )
     return (
         f"Court-Circuit, annuaire des circuits courts. Sources : {names}. "
         "Données OpenStreetMap © les contributeurs d'OpenStreetMap, licence ODbL."
     )
 
 
-def to_csv(listings: pd.DataFrame, sources: Sequence[str]) -> bytes:
-    """The search results for a French spreadsheet (see the module's docstring)."""
+def to_csv(listings: pd.DataFrame, sources: Sequence[str], lang: str = "fr") -> bytes:
+    """The search results for a spreadsheet in ``lang`` (see the module's docstring)."""
     headers = [h for c, h, _ in EXPORT_COLUMNS if c in listings.columns]
-    return _french_csv(export_rows(listings), headers, sources)
+    return _french_csv(export_rows(listings, lang), headers, sources, lang)
 
 
 def to_geojson(listings: pd.DataFrame, sources: Sequence[str]) -> bytes:
@@ -222,6 +253,75 @@ SHORTLIST_TITLES: dict[str, str] = {
     "derniere_verification": "Dernière vérification",
     "identifiant": "Identifiant Court-Circuit",
 }
+# The Excel titles in English.
+SHORTLIST_TITLES_EN: dict[str, str] = {
+    "producteur": "Producer",
+    "distance_km": "Distance (km)",
+    "livraison": "Delivery",
+    "rayon_de_livraison_km": "Delivery radius (km)",
+    "telephone": "Phone",
+    "email": "Email",
+    "site_web": "Website",
+    "adresse": "Address",
+    "code_postal": "Postcode",
+    "commune": "Town",
+    "produits": "Products",
+    "labels": "Labels",
+    "etat_bio": "Organic status",
+    "volumes": "Volumes",
+    "frequence_de_livraison": "Delivery frequency",
+    "code_barres": "Barcode (GTIN)",
+    "agrement_sanitaire": "Health approval",
+    "siret": "SIRET",
+    "derniere_verification": "Last checked",
+    "identifiant": "Court-Circuit ID",
+}
+# The CSV keys of the English files (search results and shortlist), French key → English key.
+ENGLISH_KEYS: dict[str, str] = {
+    "identifiant": "id",
+    "nom": "name",
+    "type": "kind",
+    "distance_km": "distance_km",
+    "adresse": "address",
+    "code_postal": "postcode",
+    "commune": "town",
+    "code_insee": "insee_code",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "precision_position": "position_precision",
+    "telephone": "phone",
+    "email": "email",
+    "site_web": "website",
+    "horaires_osm": "opening_hours_osm",
+    "horaires": "opening_hours",
+    "modes_de_vente": "sales_channels",
+    "labels": "labels",
+    "produits": "products",
+    "description": "description",
+    "derniere_verification": "last_checked",
+    "donnee_de_demonstration": "demo_data",
+    "sources": "sources",
+    "producteur": "producer",
+    "livraison": "delivery",
+    "rayon_de_livraison_km": "delivery_radius_km",
+    "etat_bio": "organic_status",
+    "volumes": "volumes",
+    "frequence_de_livraison": "delivery_frequency",
+    "code_barres": "barcode",
+    "agrement_sanitaire": "health_approval",
+    "siret": "siret",
+}
+
+
+def _key(header: str, lang: str) -> str:
+    return ENGLISH_KEYS[header] if lang == "en" else header
+
+
+def shortlist_titles(lang: str = "fr") -> dict[str, str]:
+    """CSV key → the Excel sheet's column title, in ``lang``."""
+    return SHORTLIST_TITLES_EN if lang == "en" else SHORTLIST_TITLES
+
+
 # Excel number formats: Excel shows them with the reader's decimal sign (a comma in France).
 _XLSX_FORMATS = {"distance_km": "0.0", "rayon_de_livraison_km": "0"}
 
@@ -230,28 +330,31 @@ def _shortlist_headers(suppliers: pd.DataFrame) -> list[str]:
     return [h for c, h, _ in SHORTLIST_COLUMNS if c in suppliers.columns]
 
 
-def _shortlist_plain(suppliers: pd.DataFrame) -> list[dict[str, Any]]:
+def _shortlist_plain(suppliers: pd.DataFrame, lang: str = "fr") -> list[dict[str, Any]]:
     """The shortlist's cells, codes turned into labels, not yet made safe for a spreadsheet."""
     present = [(c, h, v) for c, h, v in SHORTLIST_COLUMNS if c in suppliers.columns]
-    return [{h: _cell(rec[c], v, c) for c, h, v in present} for rec in suppliers.to_dict("records")]
+    return [{h: _cell(rec[c], v, c, lang) for c, h, v in present} for rec in suppliers.to_dict("records")]
 
 
-def shortlist_rows(suppliers: pd.DataFrame) -> list[dict[str, Any]]:
+def shortlist_rows(suppliers: pd.DataFrame, lang: str = "fr") -> list[dict[str, Any]]:
     """The shortlist's cells with text neutralised (numbers stay numbers)."""
-    return [{h: neutralise(v) for h, v in row.items()} for row in _shortlist_plain(suppliers)]
+    return [{h: neutralise(v) for h, v in row.items()} for row in _shortlist_plain(suppliers, lang)]
 
 
-def shortlist_csv(suppliers: pd.DataFrame, sources: Sequence[str]) -> bytes:
-    return _french_csv(_shortlist_plain(suppliers), _shortlist_headers(suppliers), sources)
+def shortlist_csv(suppliers: pd.DataFrame, sources: Sequence[str], lang: str = "fr") -> bytes:
+    return _french_csv(_shortlist_plain(suppliers, lang), _shortlist_headers(suppliers), sources, lang)
 
 
-def _xlsx_value(value: Any) -> Any:
+def _xlsx_value(value: Any, lang: str = "fr") -> Any:
     # "oui"/"non" rather than TRUE/FALSE, which an English-set spreadsheet would show.
-    return french_number(value) if isinstance(value, bool) else value
+    return _number(value, lang) if isinstance(value, bool) else value
 
 
-def shortlist_xlsx(suppliers: pd.DataFrame, sources: Sequence[str], title: str = "Ma sélection") -> bytes:
-    """An Excel workbook: the shortlist on one sheet, the sources and licence on another.
+def shortlist_xlsx(
+    suppliers: pd.DataFrame, sources: Sequence[str], title: str | None = None, lang: str = "fr"
+) -> bytes:
+    """An Excel workbook: the shortlist on one sheet (``title``, else « Ma sélection » or « My
+    shortlist »), the sources and licence on another; titles and labels in ``lang``.
 
     openpyxl turns any string starting with "=" into a formula, so every text cell is
     neutralised and typed as a string.
@@ -261,16 +364,17 @@ def shortlist_xlsx(suppliers: pd.DataFrame, sources: Sequence[str], title: str =
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = (title or ("My shortlist" if lang == "en" else "Ma sélection"))[:31]
     headers = _shortlist_headers(suppliers)
-    sheet.append([SHORTLIST_TITLES[h] for h in headers])
+    titles = shortlist_titles(lang)
+    sheet.append([titles[h] for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in shortlist_rows(suppliers):
+    for row in shortlist_rows(suppliers, lang):
         sheet.append([None for _ in headers])
         for column, header in enumerate(headers, start=1):
             cell = sheet.cell(row=sheet.max_row, column=column)
-            cell.value = _xlsx_value(row[header])
+            cell.value = _xlsx_value(row[header], lang)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
             elif header in _XLSX_FORMATS and cell.value is not None:
@@ -280,8 +384,8 @@ def shortlist_xlsx(suppliers: pd.DataFrame, sources: Sequence[str], title: str =
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 50)
     about = workbook.create_sheet("Sources")
-    about.append(["Sources et licence"])
-    about.append([attribution_line(sources)])
+    about.append(["Sources and licence" if lang == "en" else "Sources et licence"])
+    about.append([attribution_line(sources, lang)])
     about["A2"].data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)

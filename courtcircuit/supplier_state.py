@@ -1,7 +1,7 @@
 """The buyer's store profile and filters as URL query parameters: a bookmark brings them back.
 
 Like :mod:`courtcircuit.search_state`, :func:`parse` never raises: an unreadable parameter
-falls back to its default with a French notice.
+falls back to its default with a notice, in French or, with ``lang="en"``, in English.
 """
 
 from __future__ import annotations
@@ -20,6 +20,24 @@ MAX_PLACE = 100  # the place box's max_chars; a longer mlieu is cut
 LISTS: dict[str, tuple[str, Vocabulary]] = {"produit": ("products", PRODUCTS), "label": ("labels", LABELS),
                                             "bio": ("ab_status", AB_STATUS)}  # fmt: skip
 FLAGS = {"gtin": "gtin", "agrement": "sanitary", "siret": "siret", "volumes": "volumes"}
+
+# What parse says of a parameter it could not read: French, and English for ``lang="en"``.
+NOTICES: dict[str, dict[str, str]] = {
+    "fr": {
+        "position": "Position de l'établissement illisible dans le lien : indiquez-la à nouveau.",
+        "kind": "Type d'établissement « {kind} » inconnu : supermarché retenu.",
+        "near": "Distance « {raw} » invalide (1 à {max} km) : {default} km retenus.",
+        "value": "Valeur inconnue ignorée pour « {name} » : {values}.",
+        "view": "Onglet « {view} » inconnu : « livrent mon établissement » ouvert.",
+    },
+    "en": {
+        "position": "The establishment's position in the link cannot be read: please give it again.",
+        "kind": "Unknown kind of establishment “{kind}”: supermarket used instead.",
+        "near": "Invalid distance “{raw}” (1 to {max} km): {default} km used instead.",
+        "value": "Unknown value ignored for “{name}”: {values}.",
+        "view": "Unknown tab “{view}”: “delivers to my establishment” opened.",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +61,10 @@ def _one(value: str | list[str] | None) -> str | None:
     return (value[-1] if value else None) if isinstance(value, list) else value
 
 
-def parse(params: Mapping[str, str | list[str]]) -> tuple[ProspectState, list[str]]:
+def parse(params: Mapping[str, str | list[str]], lang: str = "fr") -> tuple[ProspectState, list[str]]:
+    """The state a link describes, and what it could not read (notices in ``lang``)."""
     notices: list[str] = []
+    said = NOTICES.get(lang, NOTICES["fr"])
     get = {k: _one(v) for k, v in params.items()}
     lat = lon = None
     if get.get("mlat") is not None or get.get("mlon") is not None:
@@ -53,33 +73,31 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[ProspectState, list[st
             if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError
         except ValueError:
-            notices.append("Position de l'établissement illisible dans le lien : indiquez-la à nouveau.")
+            notices.append(said["position"])
             lat = lon = None
     kind = get.get("etab") or "supermarche"
     if kind not in STORE_KINDS:
-        notices.append(f"Type d'établissement « {kind[:20]} » inconnu : supermarché retenu.")
+        notices.append(said["kind"].format(kind=kind[:20]))
         kind = "supermarche"
     near = DEFAULT_NEAR_KM
     if raw := get.get("km"):
         if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_NEAR_KM:  # "²".isdigit(), int("²") fails
             near = int(raw)
         else:
-            notices.append(
-                f"Distance « {raw[:20]} » invalide (1 à {MAX_NEAR_KM} km) : {DEFAULT_NEAR_KM} km retenus."
-            )
+            notices.append(said["near"].format(raw=raw[:20], max=MAX_NEAR_KM, default=DEFAULT_NEAR_KM))
     lists: dict[str, tuple[str, ...]] = {}
     for name, (attr, vocab) in LISTS.items():
         if raw := get.get(name):
             codes = [c.strip() for c in raw.split(",") if c.strip()]
             if bad := [c for c in codes if c not in vocab]:
-                notices.append(f"Valeur inconnue ignorée pour « {name} » : {', '.join(b[:30] for b in bad)}.")
+                notices.append(said["value"].format(name=name, values=", ".join(b[:30] for b in bad)))
             lists[attr] = tuple(dict.fromkeys(c for c in codes if c in vocab))
     flags = {attr: get.get(name) == "1" for name, attr in FLAGS.items()}
     freqs = tuple(f for f in (get.get("freq") or "").split("|") if f.strip())[:10]
     filters = SupplierFilters(**lists, **flags, frequencies=freqs)
     view = get.get("vue") or VIEWS[0]
     if view not in VIEWS:
-        notices.append(f"Onglet « {view[:20]} » inconnu : « livrent mon établissement » ouvert.")
+        notices.append(said["view"].format(view=view[:20]))
         view = VIEWS[0]
     place = (get.get("mlieu") or "").strip()[:MAX_PLACE]
     return ProspectState(place, lat, lon, kind, near, filters, view), notices

@@ -15,11 +15,12 @@ from ui import prospect_form as form
 from ui import shortlist
 from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
 from ui.coverage_view import coverage_view
+from ui.i18n import _, current, term
 from ui.mapview import listings_map, show_map
 from ui.needs_view import need_form, public_needs, published_needs
 from ui.pages import routed
 from ui.place_picker import clicked_place, suggestions
-from ui.suppliers_view import supplier_table
+from ui.suppliers_view import supplier_table, with_delivery_labels
 from ui.text import md
 
 routed()
@@ -31,10 +32,12 @@ form.apply_pending()
 shortlist.take_ticks()  # before any table is drawn: a tick in one table shows in the other
 form.sync_organic_only()
 
-st.title("Trouver des fournisseurs locaux", anchor=False)
+st.title(_("Trouver des fournisseurs locaux"), anchor=False)
 st.caption(
-    "Pour les magasins, épiceries, restaurants et cantines : les producteurs qui peuvent vous livrer, "
-    "ce qu'ils proposent, et où l'offre locale manque."
+    _(
+        "Pour les magasins, épiceries, restaurants et cantines : les producteurs qui peuvent vous livrer, "
+        "ce qu'ils proposent, et où l'offre locale manque."
+    )
 )
 demo_banner(summary)
 for notice in notices:
@@ -43,76 +46,76 @@ for notice in notices:
 where, kind_box = st.columns([3, 2])
 with where:
     typed = st.text_input(
-        "Adresse, commune ou code postal de l'établissement", key=form.PLACE_BOX, max_chars=MAX_PLACE
+        _("Adresse, commune ou code postal de l'établissement"), key=form.PLACE_BOX, max_chars=MAX_PLACE
     )
     store_pos = st.session_state.get(form.STORE)
     suggestions(
         typed, store_pos["label"] if store_pos else None, communes(), key_prefix="cp", on_choose=form.choose_store,
-        take_exact=True, not_found_hint="Essayez le nom de la commune ou son code postal.",
+        take_exact=True, not_found_hint=_("Essayez le nom de la commune ou son code postal."),
     )  # fmt: skip
 with kind_box:
     st.selectbox(
-        "Type d'établissement",
+        _("Type d'établissement"),
         STORE_KINDS.codes(),
         key=form.STORE_KIND,
-        format_func=STORE_KINDS.label,
-        placeholder="Choisissez un type",
+        format_func=lambda code: term(STORE_KINDS, code),
+        placeholder=_("Choisissez un type"),
     )
 
 with st.sidebar:
-    st.header("Filtres", anchor=False)
+    st.header(_("Filtres"), anchor=False)
     # select_all=False: Streamlit's « Select all » is English, and all families is no filter.
     st.multiselect(
-        "Produits",
+        _("Produits"),
         PRODUCTS.codes(),
         key="cp_produit",
-        format_func=PRODUCTS.label,
-        placeholder="Tous",
+        format_func=lambda code: term(PRODUCTS, code),
+        placeholder=_("Tous"),
         select_all=False,
     )
     st.multiselect(
-        "Labels",
+        _("Labels"),
         LABELS.codes(),
         key="cp_label",
-        format_func=LABELS.label,
-        placeholder="Tous",
+        format_func=lambda code: term(LABELS, code),
+        placeholder=_("Tous"),
         select_all=False,
     )
     # Supermarkets cannot sell a farm in conversion as organic: one tick keeps certified farms only.
     st.checkbox(
-        "Bio certifié seulement (sans les fermes en conversion)",
+        _("Bio certifié seulement (sans les fermes en conversion)"),
         key=form.ORGANIC_ONLY,
         on_change=form.set_organic_only,
     )
-    with st.expander("Bio : choisir les états de certification"):
+    with st.expander(_("Bio : choisir les états de certification")):
         st.multiselect(
-            "Bio : état de certification",
+            _("Bio : état de certification"),
             AB_STATUS.codes(),
             key="cp_bio",
-            format_func=AB_STATUS.label,
-            placeholder="Tous",
+            format_func=lambda code: term(AB_STATUS, code),
+            placeholder=_("Tous"),
             select_all=False,
         )
-    st.subheader("Prêts à livrer la distribution", anchor=False)
-    st.checkbox("Code-barres (GTIN/EAN) disponible", key="cp_gtin")
-    st.checkbox("Agrément sanitaire (CE) indiqué", key="cp_agrement")
-    st.checkbox("SIRET connu", key="cp_siret")
-    st.checkbox("Volumes indiqués", key="cp_volumes")
+    st.subheader(_("Prêts à livrer la distribution"), anchor=False)
+    st.checkbox(_("Code-barres (GTIN/EAN) disponible"), key="cp_gtin")
+    st.checkbox(_("Agrément sanitaire (CE) indiqué"), key="cp_agrement")
+    st.checkbox(_("SIRET connu"), key="cp_siret")
+    st.checkbox(_("Volumes indiqués"), key="cp_volumes")
     st.multiselect(
-        "Fréquence de livraison",
-        frequencies(con),
+        _("Fréquence de livraison"),
+        frequencies(con),  # the producers' own words: data, not translated
         key=form.FREQUENCIES,
-        placeholder="Toutes",
+        placeholder=_("Toutes"),
         select_all=False,
     )
 
 state = form.form_state()
 store = state.store
 if store is None:
-    st.info("Indiquez où se trouve votre établissement pour voir les producteurs qui peuvent vous livrer.")
-    st.subheader("Besoins publiés par les acheteurs", anchor=False)
+    st.info(_("Indiquez où se trouve votre établissement pour voir les producteurs qui peuvent vous livrer."))
+    st.subheader(_("Besoins publiés par les acheteurs"), anchor=False)
     public_needs(needs_store(), None)
-    with st.expander("Publier un besoin"):
+    with st.expander(_("Publier un besoin")):
         need_form(needs_store(), None, state.store_kind)
     form.write_url(state)
     credits(summary)
@@ -120,21 +123,38 @@ if store is None:
 try:
     check_in_france(store, communes())
 except StoreOutsideFrance as exc:
-    st.error(md(exc))
+    # The domain's sentence is French (courtcircuit/suppliers.py): said again here in the reader's language.
+    st.error(
+        _(
+            "La position {lat}, {lon} n'est dans aucune commune française : l'annuaire ne couvre que la France.",
+            lat=format(store.lat, ".4f"),
+            lon=format(store.lon, ".4f"),
+        )
+        if current() != "fr"
+        else md(exc)
+    )
     form.write_url(state)
     st.stop()
 
 result = prospect(con, store, state.filters, state.near_km)  # the one query of this page
+deliverers, nearby = with_delivery_labels(result.deliverers), with_delivery_labels(result.nearby)
 
-st.subheader(f"Établissement : {md(state.place)} · {STORE_KINDS.label(state.store_kind)}", anchor=False)
+st.subheader(
+    _(
+        "Établissement : {place} · {kind}",
+        place=md(state.place),
+        kind=md(term(STORE_KINDS, state.store_kind)),
+    ),
+    anchor=False,
+)
 tab_labels = dict(
     zip(
         VIEWS,
         [
-            f"Livrent mon établissement ({len(result.deliverers)})",
-            f"Producteurs à moins de {state.near_km} km ({len(result.nearby)})",
-            "Où l'offre manque",
-            "Besoins des acheteurs",
+            _("Livrent mon établissement ({n})", n=len(deliverers)),
+            _("Producteurs à moins de {km} km ({n})", km=state.near_km, n=len(nearby)),
+            _("Où l'offre manque"),
+            _("Besoins des acheteurs"),
         ],
         strict=True,
     )
@@ -150,31 +170,40 @@ deliver_tab, near_tab, coverage_tab, needs_tab = st.tabs(
 )
 with deliver_tab:
     st.caption(
-        "Producteurs qui livrent et dont le rayon de livraison déclaré couvre votre établissement. "
-        "Ceux qui n'ont pas indiqué de rayon n'y figurent pas : voyez l'onglet suivant."
+        _(
+            "Producteurs qui livrent et dont le rayon de livraison déclaré couvre votre établissement. "
+            "Ceux qui n'ont pas indiqué de rayon n'y figurent pas : voyez l'onglet suivant."
+        )
     )
-    supplier_table(result.deliverers, "cp_table_livrent")
+    supplier_table(deliverers, "cp_table_livrent")
 with near_tab:
-    st.slider("Distance (km)", 1, 300, key=form.NEAR_KM)
+    st.slider(_("Distance (km)"), 1, 300, key=form.NEAR_KM)
     presets = st.columns(len(NEAR_PRESETS_KM))
     for col, km in zip(presets, NEAR_PRESETS_KM, strict=True):
         col.button(f"{km} km", key=f"cp_preset_{km}", on_click=form.set_near, args=(km,), width="stretch")
-    unknown = int((result.nearby["delivery"] == "rayon_inconnu").sum())
-    if unknown:
+    unknown = int((nearby["delivery"] == "rayon_inconnu").sum())
+    if unknown == 1:
         st.caption(
-            f"{unknown} producteur(s) livrent sans avoir indiqué jusqu'où : « rayon de livraison non renseigné »."
+            _("1 producteur livre sans avoir indiqué jusqu'où : « rayon de livraison non renseigné ».")
         )
-    supplier_table(result.nearby, "cp_table_proches")
+    elif unknown:
+        st.caption(
+            _(
+                "{n} producteurs livrent sans avoir indiqué jusqu'où : « rayon de livraison non renseigné ».",
+                n=unknown,
+            )
+        )
+    supplier_table(nearby, "cp_table_proches")
 with coverage_tab:
     coverage_view(result.coverage)
 with needs_tab:
     public_needs(needs_store(), store)
-    with st.expander("Publier un besoin de mon établissement"):
+    with st.expander(_("Publier un besoin de mon établissement")):
         need_form(needs_store(), state, state.store_kind)
 
 # ------------------------------------------------------------------ map and shortlist
-shown = result.nearby if len(result.nearby) >= len(result.deliverers) else result.deliverers
-pool = pd.concat([result.deliverers, result.nearby]).drop_duplicates("id")
+shown = nearby if len(nearby) >= len(deliverers) else deliverers
+pool = pd.concat([deliverers, nearby]).drop_duplicates("id")
 needs_points = pd.DataFrame(
     [
         {"id": f"besoin-{n.id}", "name": n.title, "kind": "besoin", "lat": n.lat, "lon": n.lon}
@@ -197,17 +226,22 @@ with left:
         returned_objects=["last_clicked"],
         key="cp_map",
     )
-    st.caption("Un clic sur la carte y déplace votre établissement.")
+    st.caption(_("Un clic sur la carte y déplace votre établissement."))
     if chosen_place := clicked_place((out or {}).get("last_clicked"), "cp_last_click", communes()):
         form.choose_store(chosen_place)
         st.rerun()
 with right:
-    st.subheader("Ma sélection", anchor=False)
+    st.subheader(_("Ma sélection"), anchor=False)
     chosen = shortlist.keep_only(pool["id"])
     if chosen:
         picked = pool.set_index("id").loc[chosen].reset_index()
+        count = (
+            _("1 producteur à contacter")
+            if len(picked) == 1
+            else _("{n} producteurs à contacter", n=len(picked))
+        )
         st.markdown(
-            f"**{len(picked)} producteur{'s' if len(picked) > 1 else ''} à contacter**\n\n"
+            f"**{count}**\n\n"
             + "\n".join(
                 f"- {md(r.name)} ({md(r.city or '?')}, {r.distance_km:.0f} km)" for r in picked.itertuples()
             )
@@ -215,24 +249,26 @@ with right:
         sources = [s.label for s in summary.sources]
         a, b = st.columns(2)
         a.download_button(
-            "Télécharger (Excel)",
-            shortlist_xlsx(picked, sources),
+            _("Télécharger (Excel)"),
+            shortlist_xlsx(picked, sources, title=_("Ma sélection"), lang=current()),
             "fournisseurs-locaux.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="cp_xlsx",
         )
         b.download_button(
-            "Télécharger (CSV)",
-            shortlist_csv(picked, sources),
+            _("Télécharger (CSV)"),
+            shortlist_csv(picked, sources, lang=current()),
             "fournisseurs-locaux.csv",
             "text/csv",
             key="cp_csv",
         )
-        st.button("Vider la sélection", key="cp_clear", on_click=shortlist.clear)
+        st.button(_("Vider la sélection"), key="cp_clear", on_click=shortlist.clear)
     else:
         st.caption(
-            "Choisissez des producteurs en cochant leur ligne dans les tableaux (case à gauche) "
-            "pour télécharger leurs coordonnées."
+            _(
+                "Choisissez des producteurs en cochant leur ligne dans les tableaux (case à gauche) "
+                "pour télécharger leurs coordonnées."
+            )
         )
 
 form.write_url(state)

@@ -19,9 +19,10 @@ from courtcircuit.search_state import LIST_PARAMS
 from courtcircuit.workspace.accounts import AccountError, Territory
 from ui import search_form as form
 from ui.chrome import communes
+from ui.i18n import N_, _
 
 _EMBED = "cc_embed"
-DEFAULT_TITLE = "Où acheter local ?"
+DEFAULT_TITLE = N_("Où acheter local ?")  # translated when shown: the partner gave no title
 # Constant rules, no text from anyone: the menu, the sidebar, the toolbar and our own page
 # title go; the partner's title (escaped, below) takes its place.
 _CSS = """<style>
@@ -35,7 +36,7 @@ h1.cc-embed-title {font-size: 1.6rem; margin: 0 0 .4rem; padding: 0}
 
 @dataclass(frozen=True)
 class Embed:
-    title: str
+    title: str  # the partner's title; empty for ours (DEFAULT_TITLE, in the reader's language)
     # The filters the address fixes (search parameter → codes): put back in their widgets on
     # every run, so a visitor of the partner's site cannot leave the partner's selection.
     fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -43,7 +44,7 @@ class Embed:
 
 def _fixed_filters() -> tuple[tuple[str, tuple[str, ...]], ...]:
     fixed = []
-    for name, (_, vocab) in LIST_PARAMS.items():
+    for name, (_attr, vocab) in LIST_PARAMS.items():
         codes = tuple(c for c in (st.query_params.get(name) or "").split(",") if c in vocab)
         if codes and name in form.WIDGET:
             fixed.append((name, codes))
@@ -83,7 +84,7 @@ def _asked() -> bool:
 def embed_mode() -> Embed | None:
     """The embed of this session, if its address asked for one (`embed=1`)."""
     if _EMBED not in st.session_state and _asked():
-        title = " ".join((st.query_params.get("titre") or "").split())[:MAX_TITLE] or DEFAULT_TITLE
+        title = " ".join((st.query_params.get("titre") or "").split())[:MAX_TITLE]
         if territory := st.query_params.get("territoire"):
             _start_on_territory(territory[:200])
         st.session_state[_EMBED] = Embed(title, _fixed_filters())
@@ -96,4 +97,4 @@ def embed_mode() -> Embed | None:
 def embed_chrome(embed: Embed) -> None:
     """The embed's look and its title (the partner's text, escaped)."""
     st.html(_CSS)
-    st.html(f'<h1 class="cc-embed-title">{html.escape(embed.title)}</h1>')
+    st.html(f'<h1 class="cc-embed-title">{html.escape(embed.title or _(DEFAULT_TITLE))}</h1>')

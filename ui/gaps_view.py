@@ -59,9 +59,16 @@ def _db_key() -> str:
 
 def french_csv(frame: pd.DataFrame) -> bytes:
     """CSV for French Excel; text cells neutralised against formulas."""
+    return spreadsheet_csv(frame, "fr")
+
+
+def spreadsheet_csv(frame: pd.DataFrame, lang: str) -> bytes:
+    """CSV for a spreadsheet in ``lang``: French Excel (``;``, decimal comma) or English (``,``,
+    decimal point); text cells neutralised against formulas."""
     shown = frame.apply(lambda col: col if pd.api.types.is_numeric_dtype(col) else col.map(neutralise))
     buffer = io.StringIO()
-    shown.to_csv(buffer, sep=";", decimal=",", index=False, float_format="%.1f")
+    sep, decimal = (",", ".") if lang == "en" else (";", ",")
+    shown.to_csv(buffer, sep=sep, decimal=decimal, index=False, float_format="%.1f")
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -168,7 +175,7 @@ def gaps_dashboard(territory: list[Commune], name: str, key: str) -> None:
                       _("Lieu le plus proche"): [km_text(v) for v in deprived["km_nearest"]]}),
         hide_index=True, width="stretch",
     )  # fmt: skip
-    st.subheader(_("Familles de produits sans producteur à moins de {km} km", km=f"{PRODUCT_KM:g}"))
+    st.subheader(_("Familles de produits sans producteur à moins de {km} km", km=format(PRODUCT_KM, "g")))
     products = report.products[report.products["population_beyond"] > 0]
     st.dataframe(
         pd.DataFrame({_("Produits"): [term(PRODUCTS, p) for p in products["product"]],
@@ -182,10 +189,11 @@ def gaps_dashboard(territory: list[Commune], name: str, key: str) -> None:
     for a, kind in ACCESS.items():
         by_commune[f"{kind.label(current())} (km)"] = report.communes[f"km_{a}"].round(1)
     one, two, three = st.columns(3)
-    one.download_button(_("Distances par commune (CSV)"), french_csv(by_commune), f"{key}-communes.csv",
+    lang = current()
+    one.download_button(_("Distances par commune (CSV)"), spreadsheet_csv(by_commune, lang), f"{key}-communes.csv",
                         "text/csv", key=f"{key}_csv")  # fmt: skip
-    two.download_button(_("Parts de la population (CSV)"), french_csv(table), f"{key}-parts.csv", "text/csv",
-                        key=f"{key}_shares_csv")  # fmt: skip
+    two.download_button(_("Parts de la population (CSV)"), spreadsheet_csv(table, lang), f"{key}-parts.csv",
+                        "text/csv", key=f"{key}_shares_csv")  # fmt: skip
     if three.button(_("Préparer les graphiques en PNG"), key=f"{key}_png"):
         st.download_button(_("Graphique des parts (PNG)"), _png(chart), f"{key}-parts.png", "image/png",
                            key=f"{key}_png_shares")  # fmt: skip

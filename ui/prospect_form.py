@@ -7,6 +7,7 @@ import streamlit as st
 from courtcircuit.places import Place
 from courtcircuit.supplier_state import FLAGS, LISTS, VIEWS, ProspectState, parse, to_params
 from courtcircuit.suppliers import SupplierFilters
+from ui.i18n import PARAM, _, current
 
 STORE = "cp_store"  # dict(label, lat, lon) or None
 WRITTEN = "cp_written"
@@ -28,26 +29,26 @@ DEFAULTS = ProspectState()  # the defaults of an empty page: one place for them
 
 def sync_from_url() -> list[str]:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
-    current = {k: v[-1] for k, v in params.items() if v}
-    if st.session_state.get(WRITTEN) == current:
+    in_url = {k: v[-1] for k, v in params.items() if v}
+    if st.session_state.get(WRITTEN) == in_url:
         return st.session_state.get(NOTICES, [])
-    state, notices = parse(params)
+    state, notices = parse(params, current())
     ss = st.session_state
     ss[STORE] = (
-        {"label": state.place or "Mon établissement", "lat": state.lat, "lon": state.lon}
+        {"label": state.place or _("Mon établissement"), "lat": state.lat, "lon": state.lon}
         if state.lat is not None and state.lon is not None
         else None
     )
     ss[PLACE_BOX] = state.place
     ss[STORE_KIND] = state.store_kind
     ss[NEAR_KM] = state.near_km
-    for name, (attr, _) in LISTS.items():
+    for name, (attr, _vocab) in LISTS.items():
         ss[WIDGET[name]] = list(getattr(state.filters, attr))
     for name, attr in FLAGS.items():
         ss[FLAG_WIDGET[name]] = getattr(state.filters, attr)
     ss[FREQUENCIES] = list(state.filters.frequencies)
     ss[VIEW] = state.view
-    ss[WRITTEN] = current
+    ss[WRITTEN] = in_url
     # Kept until write_url: a link naming a place reruns the page at once (the place is looked
     # up), and that rerun must still say what in the link was ignored.
     ss[NOTICES] = notices
@@ -90,7 +91,7 @@ def set_organic_only() -> None:
 def form_state() -> ProspectState:
     ss = st.session_state
     store = ss.get(STORE)
-    lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _) in LISTS.items()}
+    lists = {attr: tuple(ss.get(WIDGET[name]) or ()) for name, (attr, _vocab) in LISTS.items()}
     flags = {attr: bool(ss.get(FLAG_WIDGET[name])) for name, attr in FLAGS.items()}
     filters = SupplierFilters(**lists, **flags, frequencies=tuple(ss.get(FREQUENCIES) or ()))
     return ProspectState(
@@ -106,6 +107,8 @@ def form_state() -> ProspectState:
 
 def write_url(state: ProspectState) -> None:
     params = to_params(state)
+    if (lang := st.query_params.get(PARAM)) and lang != "fr":
+        params[PARAM] = lang  # the language stays in the link (ui/i18n.py)
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state[WRITTEN] = params

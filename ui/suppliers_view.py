@@ -10,19 +10,42 @@ import streamlit as st
 
 from courtcircuit.export import readable_phone
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, Vocabulary
+from ui.i18n import N_, _, term
 from ui.shortlist import selectable_table
+
+# courtcircuit.suppliers.DELIVERY's labels, marked here for the catalogue (the domain module has
+# no translation layer); tests/test_i18n_buyers.py checks the two stay the same.
+DELIVERY_LABELS = {
+    "livre": N_("Livre votre établissement"),
+    "trop_loin": N_("Livre, mais pas jusqu'ici"),
+    "rayon_inconnu": N_("Rayon de livraison non renseigné"),
+    "ne_livre_pas": N_("Ne livre pas"),
+    "non_renseigne": N_("Livraison non renseignée"),
+}
+
+
+def delivery_label(code: Any) -> Any:
+    """A DELIVERY code's label in the current language (other values unchanged)."""
+    return _(DELIVERY_LABELS[code]) if isinstance(code, str) and code in DELIVERY_LABELS else code
+
+
+def with_delivery_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``delivery_label`` in the current language (the query writes French)."""
+    if "delivery" not in frame.columns:
+        return frame
+    return frame.assign(delivery_label=[delivery_label(c) for c in frame["delivery"]])
 
 
 def _labels(codes: Iterable[str] | None, vocab: Vocabulary) -> str:
-    return ", ".join(vocab.label(c) if c in vocab else str(c) for c in (codes if codes is not None else []))
+    return ", ".join(term(vocab, c) if c in vocab else str(c) for c in (codes if codes is not None else []))
 
 
 def organic_state(labels: Iterable[str] | None, status: Any) -> str:
     """What a buyer must know before selling as organic: farms in conversion cannot be."""
     if isinstance(status, str) and status in AB_STATUS:
-        return AB_STATUS.label(status)
+        return term(AB_STATUS, status)
     if labels is not None and "ab" in list(labels):
-        return "AB, état non renseigné"
+        return _("AB, état non renseigné")
     return "—"
 
 
@@ -30,35 +53,57 @@ def readiness(row: Any) -> str:
     """Short badges a buyer scans: what the producer has ready for retail."""
     marks = []
     if row.gtin_available is True:
-        marks.append("code-barres")
+        marks.append(_("code-barres"))
     if isinstance(row.sanitary_approval, str) and row.sanitary_approval.strip():
-        marks.append("agrément CE")
+        marks.append(_("agrément CE"))
     if isinstance(row.siret, str) and row.siret:
         marks.append("SIRET")
     if isinstance(row.volumes, str) and row.volumes.strip():
-        marks.append("volumes")
+        marks.append(_("volumes"))
     return " · ".join(marks) or "—"
 
 
+def _columns() -> dict[str, str]:
+    """The table's column titles in the current language (the keys name them in the code)."""
+    return {
+        "name": _("Producteur"),
+        "distance": _("Distance (km)"),
+        "delivery": _("Livraison"),
+        "radius": _("Rayon (km)"),
+        "products": _("Produits"),
+        "labels": _("Labels"),
+        "organic": _("Bio (AB)"),
+        "ready": _("Prêt pour la distribution"),
+        "volumes": _("Volumes"),
+        "frequency": _("Fréquence"),
+        "phone": _("Téléphone"),
+        "email": _("E-mail"),
+        "city": _("Commune"),
+    }
+
+
 def supplier_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The producers as the buyer reads them: French titles, labels instead of codes."""
+    """The producers as the buyer reads them: titles in the reader's language, labels instead of codes."""
+    title = _columns()
     return pd.DataFrame(
         {
-            "Producteur": frame["name"],
-            "Distance (km)": frame["distance_km"].round(1),
-            "Livraison": frame["delivery_label"],
-            "Rayon (km)": frame["delivery_radius_km"],
-            "Produits": [_labels(p, PRODUCTS) for p in frame["products"]],
-            "Labels": [_labels(p, LABELS) for p in frame["labels"]],
-            "Bio (AB)": [
+            title["name"]: frame["name"],
+            title["distance"]: frame["distance_km"].round(1),
+            title["delivery"]: [delivery_label(c) for c in frame["delivery"]]
+            if "delivery" in frame.columns
+            else frame["delivery_label"],
+            title["radius"]: frame["delivery_radius_km"],
+            title["products"]: [_labels(p, PRODUCTS) for p in frame["products"]],
+            title["labels"]: [_labels(p, LABELS) for p in frame["labels"]],
+            title["organic"]: [
                 organic_state(lb, s) for lb, s in zip(frame["labels"], frame["ab_status"], strict=True)
             ],
-            "Prêt pour la distribution": [readiness(r) for r in frame.itertuples()],
-            "Volumes": frame["volumes"],
-            "Fréquence": frame["delivery_frequency"],
-            "Téléphone": [readable_phone(p) if isinstance(p, str) else None for p in frame["phone"]],
-            "E-mail": frame["email"],
-            "Commune": frame["city"],
+            title["ready"]: [readiness(r) for r in frame.itertuples()],
+            title["volumes"]: frame["volumes"],
+            title["frequency"]: frame["delivery_frequency"],
+            title["phone"]: [readable_phone(p) if isinstance(p, str) else None for p in frame["phone"]],
+            title["email"]: frame["email"],
+            title["city"]: frame["city"],
         }
     )
 
@@ -66,12 +111,15 @@ def supplier_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def supplier_table(frame: pd.DataFrame, key: str) -> None:
     """The producers of one tab; a tick on a row puts the producer in « Ma sélection »."""
     if frame.empty:
-        st.info("Aucun producteur ne correspond. Retirez un filtre ou élargissez la distance.")
+        st.info(_("Aucun producteur ne correspond. Retirez un filtre ou élargissez la distance."))
         return
     st.caption(
-        "Cochez la case d'une ligne pour ajouter le producteur à « Ma sélection », plus bas, "
-        "qui se télécharge en Excel ou en CSV."
+        _(
+            "Cochez la case d'une ligne pour ajouter le producteur à « Ma sélection », plus bas, "
+            "qui se télécharge en Excel ou en CSV."
+        )
     )
+    title = _columns()
     # st.dataframe shows cell text as text (no HTML, no Markdown): partner data stays data.
     selectable_table(
         key,
@@ -82,7 +130,7 @@ def supplier_table(frame: pd.DataFrame, key: str) -> None:
         placeholder="—",
         column_config={
             # "localized": the reader's decimal sign, a comma in a French browser
-            "Distance (km)": st.column_config.NumberColumn(format="localized"),
-            "Rayon (km)": st.column_config.NumberColumn(format="%d"),
+            title["distance"]: st.column_config.NumberColumn(format="localized"),
+            title["radius"]: st.column_config.NumberColumn(format="%d"),
         },
     )
