@@ -77,7 +77,7 @@ with info:
         )
         styled = table.style.apply(
             lambda r: [
-                "font-weight: bold; background-color: #e8f5e9" if week[r.name].is_today else "" for _ in r
+                "font-weight: bold; background-color: #e8f5e9" if week[r.name].is_today else "" for _cell in r
             ],
             axis=1,
         )

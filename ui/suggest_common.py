@@ -65,7 +65,7 @@ def send(
     """Store the suggestion; its number, or None after showing why not (what was typed stays)."""
     try:
         if not trap.strip():
-            stored, _ = sg.clean_submission(listing_id, field, value, email)
+            stored, _kept = sg.clean_submission(listing_id, field, value, email)
             new_place = json.loads(stored) | {"status": "active"} if listing_id is None else None
             changes = new_place or {field: stored}
             result = check(current, changes)
