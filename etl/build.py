@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import REPO_ROOT
-from courtcircuit.normalise import Step, build_steps, normalise
+from courtcircuit.normalise import Step, build_steps, normalise_many
 from courtcircuit.record import Record, RejectRecord
 from courtcircuit.workspace.decisions import pair_decisions
 from courtcircuit.workspace.store import Store
@@ -97,6 +97,11 @@ def _raw_json(row: RawRow) -> str:
         return "(valeur illisible)"
 
 
+# Rows normalised together: step by step over a batch (courtcircuit.normalise.normalise_many),
+# so the commune lookup is one query per batch and the stage clock is read once per batch.
+NORMALISE_BATCH = 4096
+
+
 def read_source(
     source: SourceConfig, steps: list[Step], rejected: list[Rejection], progress: bool = True
 ) -> SourceReading:
@@ -113,39 +118,32 @@ def read_source(
     read = 0
     first_seen: dict[str, str] = {}
     failure: str | None = None
+    pending: list[tuple[RawRow, Record | Exception]] = []  # rows read, awaiting normalisation
     try:
         enrich = enrichment(source)  # saved geocoding and company-directory answers, if any
         rows = adapter.rows(source)
-        for row in tqdm(rows, desc=source.name, unit=" fiches", disable=not progress, leave=True):
+        if progress:
+            rows = tqdm(rows, desc=source.name, unit=" fiches", leave=True)
+        for row in rows:
             read += 1
-            where = row.where or row.ref
-            rejected += [Rejection.of_file(source.name, value, reason) for value, reason in row.file_notes]
             try:
                 if row.problem:
-                    raise RejectRecord(f"{where} : {row.problem}")
+                    raise RejectRecord(f"{row.where or row.ref} : {row.problem}")
                 if row.ref in first_seen:
                     # One listing per reference: a second row under the same ref would fail the
                     # data checks and stop the whole build, so only that row goes.
                     raise RejectRecord(
                         f"référence « {row.ref} » en double dans la source « {source.name} » : "
-                        f"{where} écartée, la première ({first_seen[row.ref]}) est gardée",
+                        f"{row.where or row.ref} écartée, la première ({first_seen[row.ref]}) est gardée",
                         "ref",
                     )
-                first_seen[row.ref] = where
-                rec = enrich(adapter.to_record(row, source))
-                with stage("normalise"):
-                    rec = normalise(rec, steps)
-            except RejectRecord as err:
-                rejected.append(
-                    Rejection(source.name, row.ref, "record", err.field, _raw_json(row), err.reason)
-                )
-            except Exception as err:  # a value no rule foresaw: that row is reported, the build goes on
-                reason = f"{where} : valeur inattendue, fiche écartée ({type(err).__name__} : {err})"
-                rejected.append(Rejection(source.name, row.ref, "record", None, _raw_json(row), reason[:500]))
-            else:
-                for field_name, value, reason in row.notes:
-                    rec.note(field_name, value, reason)
-                records.append(rec)
+                first_seen[row.ref] = row.where or row.ref
+                pending.append((row, enrich(adapter.to_record(row, source))))
+            except Exception as err:  # reported with its row by _normalise_batch
+                pending.append((row, err))
+            if len(pending) >= NORMALISE_BATCH:
+                _normalise_batch(pending, steps, source.name, records, rejected)
+                pending = []
             if time.monotonic() > deadline:
                 seconds = f"{lim.max_seconds:g}".replace(".", ",")
                 raise SourceFileError(
@@ -154,6 +152,7 @@ def read_source(
                 )
     except SourceFileError as err:
         failure = str(err)
+    _normalise_batch(pending, steps, source.name, records, rejected)  # the rows read before a stop too
     if failure is None and read == 0:
         failure = f"aucune fiche lue dans {source.path.name}"
     elif failure is None and not records:
@@ -168,6 +167,35 @@ def read_source(
     for rec in records:
         rejected += [Rejection(source.name, rec.ref, "field", i.field, i.value, i.reason) for i in rec.issues]
     return SourceReading(records, read)
+
+
+def _normalise_batch(
+    pending: list[tuple[RawRow, Record | Exception]],
+    steps: list[Step],
+    source: str,
+    records: list[Record],
+    rejected: list[Rejection],
+) -> None:
+    """Normalise the records of rows read; each row's file notes, then its record or rejection,
+    appended in the order the rows were read."""
+    with stage("normalise"):
+        outcomes = iter(normalise_many([rec for _, rec in pending if isinstance(rec, Record)], steps))
+    for row, read in pending:
+        rejected += [Rejection.of_file(source, value, reason) for value, reason in row.file_notes]
+        outcome = next(outcomes) if isinstance(read, Record) else read
+        if isinstance(outcome, RejectRecord):
+            rejected.append(
+                Rejection(source, row.ref, "record", outcome.field, _raw_json(row), outcome.reason)
+            )
+        elif isinstance(
+            outcome, Exception
+        ):  # a value no rule foresaw: that row is reported, the build goes on
+            why = f"{row.where or row.ref} : valeur inattendue, fiche écartée ({type(outcome).__name__} : {outcome})"
+            rejected.append(Rejection(source, row.ref, "record", None, _raw_json(row), why[:500]))
+        else:
+            for field_name, value, reason in row.notes:
+                outcome.note(field_name, value, reason)
+            records.append(outcome)
 
 
 def remove_stale_temporaries(db: Path) -> list[Path]:

@@ -26,8 +26,11 @@ from courtcircuit.vocab_match import match_value
 Step = Callable[[Record], None]
 
 
+_KIND_CODES = frozenset(KINDS.codes())  # `in KINDS` walks the terms: a set answers 10^6 records
+
+
 def require_kind(rec: Record) -> None:
-    if rec.kind in KINDS:
+    if isinstance(rec.kind, str) and rec.kind in _KIND_CODES:
         return
     # Say what the value might mean, so the person fixing it (or the import wizard) can choose.
     found = match_value(rec.kind or "", KINDS, one_term=True)
@@ -60,3 +63,29 @@ def normalise(rec: Record, steps: Sequence[Step]) -> Record:
     for step in steps:
         step(rec)
     return rec
+
+
+def normalise_many(records: Sequence[Record], steps: Sequence[Step]) -> list[Record | Exception]:
+    """Each record through the steps, as `normalise` would take it: the record, or the exception
+    (`RejectRecord` or unforeseen) that stopped it, in the order given.
+
+    Step by step over the batch rather than record by record, so that a step with a `prepare`
+    hook (the commune lookup) answers the whole batch in one query before its per-record work.
+    A record stopped by a step goes through no later step, as with `normalise`.
+    """
+    outcomes: list[Record | Exception] = list(records)
+    alive = list(range(len(records)))
+    for step in steps:
+        prepare = getattr(step, "prepare", None)
+        if prepare is not None:
+            prepare([records[i] for i in alive])
+        still = []
+        for i in alive:
+            try:
+                step(records[i])
+            except Exception as err:  # handed back to the caller, who reports it
+                outcomes[i] = err
+            else:
+                still.append(i)
+        alive = still
+    return outcomes

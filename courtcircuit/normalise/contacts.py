@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -14,6 +15,31 @@ _HOST = re.compile(r"^(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
+# The usual French writings ("04 65 71 36 45", "04.65.71.36.45", "0465713645", "+33 4 65 71 36
+# 45"): their national number is read directly, as phonenumbers.parse (the costliest part of
+# normalising a 10^6-row build) would read it; any other writing goes through parse.
+_PLAIN_FR = re.compile(r"(?:0|\+33 ?)([1-9])[ .-]?(\d\d)[ .-]?(\d\d)[ .-]?(\d\d)[ .-]?(\d\d)")
+
+
+def _parse_fr(text: str) -> phonenumbers.PhoneNumber:
+    plain = _PLAIN_FR.fullmatch(text)
+    if plain is not None:
+        return phonenumbers.PhoneNumber(country_code=33, national_number=int("".join(plain.groups())))
+    return phonenumbers.parse(text, "FR")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def e164(text: str) -> str | None:
+    """The number in E.164 ("+33465713645"), or None when it is not a valid number."""
+    try:
+        number = _parse_fr(text)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def normalise_phone(rec: Record) -> None:
     if not rec.phone:
         rec.phone = None
@@ -21,15 +47,12 @@ def normalise_phone(rec: Record) -> None:
     raw = rec.phone
     # Sources often hold two numbers in one cell; the first is the one people call.
     first = re.split(r"[;/,]| ou ", raw)[0].strip()
-    try:
-        number = phonenumbers.parse(first, "FR")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    phone = e164(first)
+    if phone is None:
         rec.phone = None
         rec.note("phone", raw, f"numéro de téléphone invalide : « {raw} »")
         return
-    rec.phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    rec.phone = phone
 
 
 def normalise_email(rec: Record) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import opening_hours
@@ -34,6 +35,25 @@ def repair_osm_hours(expr: str) -> str | None:
     return fixed if fixed != expr and is_valid_osm_hours(fixed) else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def read_hours(raw: str) -> tuple[str | None, str | None]:
+    """(the OSM expression of an opening-hours text or None, what to note about it or None).
+
+    Cached: a national build has 10^6 hours cells but few distinct texts ("samedi 9h-12h30")."""
+    if is_valid_osm_hours(raw):
+        return raw, None
+    repaired = repair_osm_hours(raw)
+    if repaired is not None:
+        return repaired, f"horaires OSM corrigés : « {repaired} »"
+    try:
+        parsed = parse_french_hours(raw)
+    except UnparsedHours as err:
+        return None, f"horaires non compris, gardés en texte : {err}"
+    if parsed.assumed_times:
+        return parsed.osm, f"horaires sans heure : « {parsed.osm} » supposé"
+    return parsed.osm, None
+
+
 def normalise_opening_hours(rec: Record) -> None:
     """Keep a valid OSM expression; translate French text; keep the original text always."""
     raw = rec.opening_hours or rec.opening_hours_text
@@ -41,20 +61,6 @@ def normalise_opening_hours(rec: Record) -> None:
         rec.opening_hours = None
         return
     rec.opening_hours_text = rec.opening_hours_text or raw
-    if is_valid_osm_hours(raw):
-        rec.opening_hours = raw
-        return
-    repaired = repair_osm_hours(raw)
-    if repaired is not None:
-        rec.opening_hours = repaired
-        rec.note("opening_hours", raw, f"horaires OSM corrigés : « {repaired} »")
-        return
-    try:
-        parsed = parse_french_hours(raw)
-    except UnparsedHours as err:
-        rec.opening_hours = None
-        rec.note("opening_hours", raw, f"horaires non compris, gardés en texte : {err}")
-        return
-    rec.opening_hours = parsed.osm
-    if parsed.assumed_times:
-        rec.note("opening_hours", raw, f"horaires sans heure : « {parsed.osm} » supposé")
+    rec.opening_hours, why = read_hours(raw) if isinstance(raw, str) else read_hours.__wrapped__(raw)
+    if why is not None:
+        rec.note("opening_hours", raw, why)

@@ -8,7 +8,7 @@ it is rejected: never guessed, never put at 0,0.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from courtcircuit.communes import AmbiguousCommune, Commune, CommuneIndex, CommuneNotFound
 from courtcircuit.record import Record, RejectRecord
@@ -29,11 +29,36 @@ def _address_commune(rec: Record, communes: CommuneIndex) -> tuple[Commune | Non
         return None, str(err)
 
 
-def locate_commune(communes: CommuneIndex) -> Callable[[Record], None]:
-    def step(rec: Record) -> None:
-        address_commune, why_not = _address_commune(rec, communes)
+class _LocateCommune:
+    """The step placing a record in its commune; `prepare` finds the communes of a whole batch
+    of points in one query (`normalise_many`), as one lookup per record was most of its cost."""
+
+    __name__ = "locate_commune"
+
+    def __init__(self, communes: CommuneIndex) -> None:
+        self.communes = communes
+        self._found: dict[tuple[float, float], str | None] = {}  # (lat, lon) → INSEE code
+
+    def prepare(self, records: Sequence[Record]) -> None:
+        points = list(
+            dict.fromkeys((r.lat, r.lon) for r in records if r.lat is not None and r.lon is not None)
+        )
+        codes = (
+            self.communes.containing_many([p[0] for p in points], [p[1] for p in points]) if points else []
+        )
+        self._found = dict(zip(points, codes, strict=True))
+
+    def _containing(self, lat: float, lon: float) -> Commune | None:
+        point = (lat, lon)
+        if point not in self._found:
+            return self.communes.containing(lat, lon)
+        code = self._found[point]
+        return None if code is None else self.communes.get(code)
+
+    def __call__(self, rec: Record) -> None:
+        address_commune, why_not = _address_commune(rec, self.communes)
         if rec.lat is not None and rec.lon is not None:
-            found = communes.containing(rec.lat, rec.lon)
+            found = self._containing(rec.lat, rec.lon)
             if found is None:
                 rec.note(
                     "coordinates",
@@ -63,5 +88,7 @@ def locate_commune(communes: CommuneIndex) -> Callable[[Record], None]:
         rec.lat, rec.lon = point
         rec.geo_precision = "commune"
 
-    step.__name__ = "locate_commune"
-    return step
+
+def locate_commune(communes: CommuneIndex) -> Callable[[Record], None]:
+    """The step: coordinates → their commune; else the address's commune and its town hall."""
+    return _LocateCommune(communes)

@@ -23,6 +23,23 @@ NEIGHBOUR = {"labels": "products", "products": "labels"}
 TITLES = {"products": "Produits", "labels": "Signes de qualité", "channels": "Circuits de vente"}
 
 
+# (id of the vocabulary, cell text) → (the vocabulary, what the cell names): a national file has
+# 10^6 cells but few distinct texts ("Vente à la ferme"). The vocabulary is kept so its id stays its own.
+_MATCHES: dict[tuple[int, str], tuple[Vocabulary, tuple[Match, ...]]] = {}
+_MATCHES_MAX = 1 << 16
+
+
+def _cell_matches(text: str, vocabulary: Vocabulary) -> tuple[Match, ...]:
+    """`match_cell`, remembered by text (its matches are frozen, so they can be shared)."""
+    key = (id(vocabulary), text)
+    known = _MATCHES.get(key)
+    if known is None or known[0] is not vocabulary:
+        if len(_MATCHES) >= _MATCHES_MAX:
+            _MATCHES.clear()
+        known = _MATCHES[key] = (vocabulary, tuple(match_cell(text, vocabulary)))
+    return known[1]
+
+
 def _add(rec: Record, field_name: str, codes: tuple[str, ...] | list[str]) -> None:
     current: list[str] = getattr(rec, field_name)
     current += [c for c in codes if c not in current]
@@ -74,7 +91,7 @@ def match_codes(rec: Record, field_name: str, text: str | None, vocabulary: Voca
     For sources without a mapping (AMAP and market lists); `read_terms` does more for mapped ones.
     """
     codes: list[str] = []
-    for found in match_cell(text, vocabulary):
+    for found in _cell_matches(text, vocabulary):
         if not found.known:
             _unknown(rec, field_name, found, vocabulary)
             continue
@@ -100,7 +117,7 @@ def read_terms(rec: Record, field_name: str, text: str | None, choices: ValueMap
         _add(rec, field_name, whole)
         return
     kept: list[str] = []
-    for found in match_cell(text, vocabulary):
+    for found in _cell_matches(text, vocabulary):
         chosen = choices.chosen(field_name, found.value)
         if chosen is not None:
             _add(rec, field_name, chosen)

@@ -3,6 +3,7 @@ of linked places. A value that cannot be read becomes a note on the record, neve
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
@@ -25,6 +26,11 @@ def parse_bool(rec: Record, field_name: str, value: str | None) -> bool | None:
 def parse_float(rec: Record, field_name: str, value: str | None) -> float | None:
     if not value:
         return None
+    if isinstance(value, str):
+        try:
+            return float(value)  # the usual cell, "43.094376", needs none of the clean-up below
+        except ValueError:
+            pass
     text = re.sub(r"\s|km|kilom[eè]tres?", "", value, flags=re.IGNORECASE).replace(",", ".")
     try:
         return float(text)
@@ -36,12 +42,22 @@ def parse_float(rec: Record, field_name: str, value: str | None) -> float | None
 def parse_date(rec: Record, field_name: str, value: str | None) -> date | None:
     if not value:
         return None
+    found = read_date(value)
+    if found is None:
+        rec.note(field_name, value, f"date non comprise : « {value} » (attendu JJ/MM/AAAA)")
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def read_date(value: str) -> date | None:
+    """The date a cell gives (2024-01-27, 27/01/2024, 27/01/24, 27-01-2024, 27.01.2024), or None.
+
+    Cached: strptime is slow and a file repeats its dates."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.strptime(value.strip()[:10], fmt).date()
         except ValueError:
             continue
-    rec.note(field_name, value, f"date non comprise : « {value} » (attendu JJ/MM/AAAA)")
     return None
 
 

@@ -90,9 +90,9 @@ def load_mapping(path: Path | None) -> Mapping:
 
 
 def rows(source: SourceConfig) -> Iterator[RawRow]:
-    mapping = load_mapping_cached(source)
+    mapping = load_mapping_cached(source, check=True)
     for i, row in enumerate(read_table(source.path, mapping.sheet)):
-        present = header_lookup(list(row.data))
+        present = _headers(row)
         if i == 0:  # said once, on the first row: it is the file that lacks it
             name_header = mapping.columns["name"]
             if fold(name_header) not in present:
@@ -114,7 +114,7 @@ def rows(source: SourceConfig) -> Iterator[RawRow]:
 
 def to_record(row: RawRow, source: SourceConfig) -> Record:
     mapping = load_mapping_cached(source)
-    present = header_lookup(list(row.data))
+    present = _headers(row)
 
     def cell(name: str) -> str | None:
         header = mapping.columns.get(name)
@@ -168,14 +168,36 @@ def _by_header(row: RawRow, present: dict[str, str], header: str) -> str | None:
 
 
 _MAPPINGS: dict[tuple[Path, int, int], Mapping] = {}
+# The version `rows` last found of each mapping file: its rows' `to_record` calls then skip the
+# file's stat (one per row was a visible cost of a 10^6-row build).
+_CURRENT: dict[Path, Mapping] = {}
 
 
-def load_mapping_cached(source: SourceConfig) -> Mapping:
-    """The mapping, read once per build rather than once per row (keyed by its file's version)."""
+def load_mapping_cached(source: SourceConfig, check: bool = False) -> Mapping:
+    """The mapping, read once per build rather than once per row (keyed by its file's version).
+
+    `check`: look at the file's version again (`rows` does, once per reading of the source);
+    otherwise the version last checked is used, if any."""
+    if not check and source.mapping in _CURRENT:
+        return _CURRENT[source.mapping]
     if source.mapping is None or not source.mapping.is_file():
         return load_mapping(source.mapping)
     info = source.mapping.stat()
     key = (source.mapping, info.st_mtime_ns, info.st_size)
     if key not in _MAPPINGS:
         _MAPPINGS[key] = load_mapping(source.mapping)
+    _CURRENT[source.mapping] = _MAPPINGS[key]
     return _MAPPINGS[key]
+
+
+_HEADERS: dict[tuple[str, ...], dict[str, str]] = {}
+
+
+def _headers(row: RawRow) -> dict[str, str]:
+    """`header_lookup` of the row's headers, computed once per file layout, not once per row."""
+    names = tuple(row.data)
+    if names not in _HEADERS:
+        if len(_HEADERS) > 64:
+            _HEADERS.clear()
+        _HEADERS[names] = header_lookup(list(names))
+    return _HEADERS[names]
