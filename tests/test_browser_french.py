@@ -159,18 +159,18 @@ def test_no_english_on_any_public_page(app, listing_id, tmp_path):
 MAP_MARKERS = "() => document.querySelectorAll('.leaflet-control-zoom a').length > 0"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Leaflet's zoom buttons (« Zoom in », « Zoom out ») and its attribution link title are "
-    "English: static/map/ and ui/map_*.py, owned by the maps work. Remove this mark once they are French.",
-)
 def test_no_english_in_the_maps(app, listing_id, tmp_path):
+    """Leaflet's controls (zoom buttons, attribution link), the legend and the cluster bubbles'
+    names are French: ui/mapview.py and static/map/listings.js give Leaflet their titles."""
     found = {}
     with chromium_browser(tmp_path) as browser:
         for name in ("accueil", "fiche"):
             page = open_page(browser, f"{app}{public_paths(listing_id)[name]}")
-            (frame,) = [f for f in page.frames if f != page.main_frame and "component" in f.url][:1]
+            iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+            iframe.wait_for()
+            frame = iframe.element_handle().content_frame()
             frame.wait_for_function(MAP_MARKERS)
+            assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoomer"
             if english := english_in(page, frames=True):
                 found[name] = english
             page.close()

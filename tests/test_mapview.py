@@ -119,7 +119,7 @@ def test_referenced_vendor_files_exist() -> None:
     css = (REPO / "static/vendor/leaflet/leaflet.css").read_text()
     for img in re.findall(r"url\((images/[^)]+)\)", css):
         assert (REPO / "static/vendor/leaflet" / img).is_file(), img
-    assert f'CourtCircuitMap.setup({_map_name(page)}, "{STATIC_ROOT}/vendor/leaflet/images/")' in page
+    assert f'CourtCircuitMap.setup({_map_name(page)}, "{STATIC_ROOT}/vendor/leaflet/images/", {{' in page
     assert (REPO / "static/vendor/leaflet/images/marker-icon.png").is_file()
 
 
@@ -233,3 +233,37 @@ def test_twenty_thousand_points_build_small() -> None:
     # Markers are made in the browser, from rows, by static/map/listings.js.
     assert "circleMarker" not in page and page.count("CourtCircuitMap.addListings(") == 1
     assert len(_rows(page)) == 20_000
+
+
+def _setup_texts(page: str) -> dict[str, str]:
+    match = re.search(r"CourtCircuitMap\.setup\(\w+, \"[^\"]*\", (\{.*?\})\);", page, re.S)
+    assert match, "no setup call"
+    return json.loads(match.group(1))
+
+
+def test_the_maps_words_follow_the_language() -> None:
+    """Leaflet's own controls are English (« Zoom in »): the map is made without its zoom control
+    and setup() adds one titled in the page's language, with the legend, the popups' reference
+    and the clusters' names (issue 13)."""
+    fr = mapview.map_html(mapview.listings_map(_points(30), lang="fr"))
+    en = mapview.map_html(mapview.listings_map(_points(30), lang="en"))
+    assert '"zoomControl": false' in fr and "L.control.zoom" not in fr
+    assert _setup_texts(fr) == {
+        "zoomIn": "Zoomer",
+        "zoomOut": "Dézoomer",
+        "leaflet": "Leaflet, une bibliothèque JavaScript de cartes interactives",
+        "cluster": "{n} lieux regroupés : touchez pour zoomer",
+    }
+    texts = _setup_texts(en)
+    assert (texts["zoomIn"], texts["zoomOut"]) == ("Zoom in", "Zoom out")
+    assert texts["cluster"] == "{n} places grouped together: tap to zoom in"
+    assert "JavaScript library" in texts["leaflet"]
+    assert _legend(en)[0] == "Kinds of place" and _legend(fr)[0] == "Types de lieu"
+    assert re.search(r'\]\],\s*\[\{.*?\}\],\s*"Ref\. ",', en, re.S)
+    assert "OpenStreetMap contributors" in en and "les contributeurs d" in fr
+    assert mapview.clicked_listing_id("Farm\nRef. 12") == "12" == mapview.clicked_listing_id("Ferme\nRéf. 12")
+    # The browser side: the zoom control takes these titles, the clusters their name.
+    code = (REPO / "static/map/listings.js").read_text()
+    assert "zoomInTitle = texts.zoomIn" in code and 'setAttribute("aria-label"' in code
+    with pytest.raises(ValueError):
+        mapview.listings_map(_points(2), lang="de")

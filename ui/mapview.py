@@ -33,6 +33,7 @@ neither trigger a rerun nor change the value.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ import streamlit_folium
 
 from courtcircuit.geo import Area
 from courtcircuit.vocab import KINDS
+from ui.i18n import N_, catalogue, current
 from ui.map_elements import CommuneLayer, FillWhenTilesFail, ListingCluster, MapScript, Outlines
 from ui.map_safety import UnsafeMapText, check_map
 
@@ -75,9 +77,9 @@ OTHER_STYLE = KindStyle("#8a8a8a", "?")
 _OTHER_LABEL = {"fr": "Autre", "en": "Other"}
 
 OSM_FR_TILES = "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
-OSM_FR_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>'
-)
+# An attribution is HTML (Leaflet shows it as is): the link's words are translated, then escaped.
+OSM_FR_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">{words}</a>'
+OSM_CONTRIBUTORS = N_("les contributeurs d'OpenStreetMap")
 IGN_PLAN_TILES = (
     "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
     "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
@@ -98,7 +100,7 @@ class Basemap:
 BASEMAPS: dict[str, Basemap] = {
     "osmfr": Basemap("OpenStreetMap France", OSM_FR_TILES, OSM_FR_ATTRIBUTION, 20),
     "ign": Basemap("Plan IGN", IGN_PLAN_TILES, IGN_ATTRIBUTION, 19),
-    "aucun": Basemap("Sans fond (hors ligne)", None),
+    "aucun": Basemap(N_("Sans fond (hors ligne)"), None),
 }
 # markercluster needs the map's own maxZoom (a map without tiles has none); 19 is
 # street level, enough to tell neighbours apart before spiderfying identical positions.
@@ -131,11 +133,29 @@ CLUSTER_CSS: tuple[tuple[str, str], ...] = (
 ASSETS: tuple[str, ...] = tuple(path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS))
 STATIC_ROOT = "/app/static"  # where Streamlit serves static/ ([server] enableStaticServing)
 
-_TEXT = {
-    "fr": {"legend": "Types de lieu", "ref": "Réf. "},
-    "en": {"legend": "Kinds of place", "ref": "Ref. "},
+LANGS = ("fr", "en")
+# The map's own words (its data come from the listings). Leaflet's controls are English by
+# default: the zoom buttons and the attribution's « Leaflet » link get these titles instead.
+LEGEND_TITLE = N_("Types de lieu")
+REF_PREFIX = N_("Réf.")  # a popup's last line, « Réf. <id> »: read back by clicked_listing_id
+CONTROL_TEXTS: dict[str, str] = {
+    "zoomIn": N_("Zoomer"),
+    "zoomOut": N_("Dézoomer"),
+    "leaflet": N_("Leaflet, une bibliothèque JavaScript de cartes interactives"),
+    # A cluster bubble's accessible name and hover title; {n} is filled in the browser.
+    "cluster": N_("{n} lieux regroupés : touchez pour zoomer"),
 }
-_REF_PREFIXES = tuple(t["ref"].strip() for t in _TEXT.values())
+UNSAFE_MAP = N_("La carte ne peut pas être affichée : un texte des données n'a pas été protégé.")
+
+
+def translated(text: str, lang: str) -> str:
+    """``text`` (a msgid marked with ``N_``) in ``lang``: a map is built for one language,
+    given or the run's (:func:`ui.i18n.current`)."""
+    return text if lang == "fr" else catalogue(lang).get(text, text)
+
+
+def _ref_prefixes() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(translated(REF_PREFIX, lang) for lang in LANGS))
 
 
 def asset_urls(static_root: str = STATIC_ROOT) -> list[str]:
@@ -165,7 +185,7 @@ def clicked_listing_id(popup_text: str | None) -> str | None:
     if not popup_text or not popup_text.strip():
         return None
     last = popup_text.strip().splitlines()[-1].strip()
-    for prefix in _REF_PREFIXES:
+    for prefix in _ref_prefixes():
         if last.startswith(prefix):
             return last[len(prefix) :].strip() or None
     return None
@@ -206,7 +226,7 @@ def listings_map(
     communes: dict | None = None,
     online_tiles: bool = True,
     basemap: str = "osmfr",
-    lang: str = "fr",
+    lang: str | None = None,
     static_root: str = STATIC_ROOT,
 ) -> folium.Map:
     """A map of ``points`` (columns id, name, kind, lat, lon), clustered, with a legend.
@@ -222,14 +242,17 @@ def listings_map(
     - ``online_tiles``/``basemap``: tiles fetched by the visitor's browser, from
       :data:`BASEMAPS` (``"aucun"`` or ``online_tiles=False``: none). When tiles fail to
       load (offline), the outlines get a land fill, so the map never is a blank grey box.
+    - ``lang``: the language of the map's own words (legend, controls, popups); the run's
+      (``?lang=en``) when not given.
     - ``static_root``: URL where ``static/`` is served.
 
     Rows without a valid position are skipped. See the module docstring for how a
     clicked marker's id comes back through ``st_folium``. Every text from the data goes
     through ``ui.map_elements`` (see ``ui/map_safety.py``).
     """
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be one of {sorted(_TEXT)}, not {lang!r}")
+    lang = lang or current()
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     if radius_km is not None and center is None:
         raise ValueError("radius_km needs a center")
     if basemap not in BASEMAPS:
@@ -249,18 +272,21 @@ def listings_map(
         tiles=None,
         prefer_canvas=True,  # thousands of circle markers: one canvas, not thousands of SVG nodes
         control_scale=False,  # ours, metric only: see setup in static/map/listings.js
+        zoom_control=False,  # ours, with titles in the page's language: setup again
     )
     # Per instance, not on the class: other maps in the process keep folium's defaults.
     # Bootstrap, Font Awesome and awesome-markers are dropped: nothing here uses them.
     m.default_js = _links(static_root, MAP_JS)
     m.default_css = _links(static_root, MAP_CSS)
     m.options["max_zoom"] = MAP_MAX_ZOOM
-    m.add_child(MapScript("setup", f"{static_root.rstrip('/')}/vendor/leaflet/images/"))
+    controls = {key: translated(text, lang) for key, text in CONTROL_TEXTS.items()}
+    m.add_child(MapScript("setup", f"{static_root.rstrip('/')}/vendor/leaflet/images/", controls))
 
     base = BASEMAPS[basemap] if online_tiles else BASEMAPS["aucun"]
     tiles = None
     if base.url is not None:
-        tiles = folium.TileLayer(base.url, attr=base.attribution, name=base.label, max_zoom=base.max_zoom)
+        attribution = base.attribution.format(words=html.escape(translated(OSM_CONTRIBUTORS, lang)))
+        tiles = folium.TileLayer(base.url, attr=attribution, name=base.label, max_zoom=base.max_zoom)
         tiles.add_to(m)
     if outlines is not None:
         shapes = Outlines(outlines, fill=tiles is None)
@@ -301,13 +327,13 @@ def listings_map(
             ListingCluster(
                 rows,
                 kinds,
-                _TEXT[lang]["ref"],
+                translated(REF_PREFIX, lang) + " ",
                 options,
                 js=_links(static_root, CLUSTER_JS),
                 css=_links(static_root, CLUSTER_CSS),
             )
         )
-        m.add_child(MapScript("addLegend", _TEXT[lang]["legend"], kinds))
+        m.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), kinds))
     return m
 
 
@@ -327,7 +353,7 @@ def show_map(m: folium.Map, *, key: str, height: int, returned_objects: list[str
     try:
         check_map(m.get_root())
     except UnsafeMapText:
-        st.error("La carte ne peut pas être affichée : un texte des données n'a pas été protégé.")
+        st.error(translated(UNSAFE_MAP, current()))
         return {}
     # Looked up at call time, so tests can stand in for the component (AppTest cannot click it).
     return streamlit_folium.st_folium(

@@ -81,10 +81,36 @@
         };
     }
 
+    // A cluster bubble: markercluster's look (its CSS classes), plus an accessible name and a
+    // hover title in the page's language (« 12 lieux regroupés… »), set by setup().
+    var LabelledIcon = L.DivIcon.extend({
+        createIcon: function (old) {
+            var div = L.DivIcon.prototype.createIcon.call(this, old);
+            if (this.options.label) {
+                div.setAttribute("aria-label", this.options.label);
+                div.title = this.options.label;
+            }
+            return div;
+        }
+    });
+
+    function clusterIcon(map) {
+        return function (cluster) {
+            var n = cluster.getChildCount(), size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+            var inner = el("div");
+            inner.appendChild(el("span", "", String(n)));
+            var label = (map._ccTexts && map._ccTexts.cluster || "").replace("{n}", String(n));
+            return new LabelledIcon({
+                html: inner, className: "marker-cluster marker-cluster-" + size,
+                iconSize: new L.Point(40, 40), label: label
+            });
+        };
+    }
+
     // rows: see markerFactory; options: markercluster's options.
     function addListings(map, rows, kinds, refPrefix, options) {
         var make = markerFactory(kinds, refPrefix);
-        var cluster = L.markerClusterGroup(options);
+        var cluster = L.markerClusterGroup(L.extend({iconCreateFunction: clusterIcon(map)}, options));
         var markers = new Array(rows.length);
         for (var i = 0; i < rows.length; i++) markers[i] = make(rows[i]);
         cluster.addLayers(markers);  // one batch: chunkedLoading slices it without freezing the page
@@ -195,10 +221,27 @@
     }
 
     // Once per map: where L.Marker's default icon lives (it guesses the folder from
-    // leaflet.css's URL, which fails when the CSS is injected as st_folium does), and focus.
-    function setup(map, imagePath) {
+    // leaflet.css's URL, which fails when the CSS is injected as st_folium does), focus, and
+    // the controls in the page's language. texts: {zoomIn, zoomOut, leaflet, cluster}.
+    function setup(map, imagePath, texts) {
+        texts = texts || {};
+        map._ccTexts = texts;
         L.Icon.Default.imagePath = imagePath;
         focusWithoutScroll(map);
+        // Leaflet's own zoom buttons are titled « Zoom in » / « Zoom out »: the map is made
+        // without them (zoom_control=False) and gets these.
+        var zoom = {position: "topleft"};
+        if (texts.zoomIn) zoom.zoomInTitle = texts.zoomIn;
+        if (texts.zoomOut) zoom.zoomOutTitle = texts.zoomOut;
+        L.control.zoom(zoom).addTo(map);
+        // The attribution's « Leaflet » link, titled in the page's language; built as a DOM node
+        // so that its title is text, then handed to Leaflet as the HTML it expects.
+        if (map.attributionControl && texts.leaflet) {
+            var link = el("a", "", "Leaflet");
+            link.href = "https://leafletjs.com";
+            link.title = texts.leaflet;
+            map.attributionControl.setPrefix(link.outerHTML);
+        }
         // Metric only: folium's own scale bar also shows miles.
         L.control.scale({imperial: false, maxWidth: 120}).addTo(map);
     }
