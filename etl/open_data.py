@@ -8,11 +8,13 @@ next swap, under the build lock. Fields, licence rule and locations: courtcircui
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -46,17 +48,18 @@ def source_rights(con: duckdb.DuckDBPyConnection) -> list[SourceRights]:
     return rights
 
 
-def open_listings(con: duckdb.DuckDBPyConnection, allowed: list[str]) -> pd.DataFrame:
-    """Active listings whose every source is in `allowed`, with the open-data field names.
+def open_listings_sql(allowed: list[str]) -> str:
+    """The query of the active listings whose every source is in `allowed`, with the open-data
+    field names, by id: a SELECT with the allowed sources written in (COPY takes no parameter).
 
     A listing merged from an open source and a closed one carries values of the closed one
     (its phone, its hours): it stays out whole rather than be published half-redistributable."""
     columns = ", ".join(f"{column} AS {name}" for column, name, _ in OPEN_DATA_FIELDS)
-    return con.execute(
-        f"SELECT {columns} FROM listings WHERE status = 'active' AND list_has_all(?, sources) "  # noqa: S608
-        "AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
-        [allowed],
-    ).df()
+    quoted = ", ".join("'" + name.replace("'", "''") + "'" for name in allowed)  # quotes doubled
+    return (
+        f"SELECT {columns} FROM listings WHERE status = 'active' "  # noqa: S608 - our identifiers
+        f"AND list_has_all([{quoted}]::VARCHAR[], sources) AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id"
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -72,25 +75,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def geojson_bytes(frame: pd.DataFrame, licence: str, attribution: str) -> bytes:
-    features = [
-        {
-            "type": "Feature",
-            "id": row["identifiant"],
-            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-            "properties": {k: _plain(v) for k, v in row.items()},
-        }
-        for row in frame.to_dict("records")
-    ]
-    collection = {
-        "type": "FeatureCollection",
-        "licence": licence,
-        "attribution": attribution,
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False).encode("utf-8")
-
-
 def _csv_cell(field: str, value: Any) -> Any:
     value = _plain(value)
     if field == "telephone" and isinstance(value, str):
@@ -100,10 +84,57 @@ def _csv_cell(field: str, value: Any) -> Any:
     return neutralise(value)  # the spreadsheet formula guard of the app's own downloads
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8, comma-separated (the data.gouv.fr convention); text cells safe in a spreadsheet."""
-    rows = [{k: _csv_cell(k, v) for k, v in row.items()} for row in frame.to_dict("records")]
-    return pd.DataFrame(rows, columns=list(frame.columns)).to_csv(index=False, lineterminator="\r\n").encode()
+# Rows fetched and written at a time: the files are streamed to disk, never held whole (the
+# GeoJSON of 10^6 listings, built in memory with its frame, was most of a build's memory peak).
+EXPORT_BATCH = 20_000
+
+
+def _batches_of(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple]]:
+    result = con.execute(sql)
+    while rows := result.fetchmany(EXPORT_BATCH):
+        yield rows
+
+
+def write_geojson(path: Path, rows: Iterable[list[tuple]], licence: str, attribution: str) -> int:
+    """The FeatureCollection, written a batch of features at a time; the number of features.
+
+    The bytes are those of one `json.dumps` of the whole collection (same keys, same spacing)."""
+    names = [name for _, name, _ in OPEN_DATA_FIELDS]
+    head = {"type": "FeatureCollection", "licence": licence, "attribution": attribution}
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [')
+        for batch in rows:
+            for row in batch:
+                properties = {k: _plain(v) for k, v in zip(names, row, strict=True)}
+                feature = {
+                    "type": "Feature",
+                    "id": properties["identifiant"],
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [properties["longitude"], properties["latitude"]],
+                    },
+                    "properties": properties,
+                }
+                out.write((", " if count else "") + json.dumps(feature, ensure_ascii=False))
+                count += 1
+        out.write("]}")
+    return count
+
+
+def write_csv(path: Path, rows: Iterable[list[tuple]]) -> None:
+    """UTF-8, comma-separated (the data.gouv.fr convention); text cells safe in a spreadsheet.
+
+    Written as pandas' `to_csv` wrote it before (the same csv writer, missing values empty)."""
+    names = [name for _, name, _ in OPEN_DATA_FIELDS]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(names)
+        for batch in rows:
+            writer.writerows(
+                ["" if (cell := _csv_cell(k, v)) is None else cell for k, v in zip(names, row, strict=True)]
+                for row in batch
+            )
 
 
 def write_open_data(new: Path, db: Path) -> Path:
@@ -118,24 +149,24 @@ def write_open_data(new: Path, db: Path) -> Path:
     try:
         rights = source_rights(con)
         allowed = [r.name for r in rights if r.included] + [PUBLISHER_SOURCE]
-        frame = open_listings(con, allowed)
+        sql = open_listings_sql(allowed)
         licence = dataset_licence(rights)
         attribution = "Court-Circuit, annuaire des circuits courts. Sources : " + " ; ".join(
             f"{r.attribution} ({r.licence})" for r in rights if r.included
         )
-        (folder / FILES["geojson"]).write_bytes(geojson_bytes(frame, licence, attribution))
-        (folder / FILES["csv"]).write_bytes(csv_bytes(frame))
-        # GeoParquet: the spatial extension writes the geometry with its metadata (CRS84).
-        con.register("open_listings", frame)
+        listings = write_geojson(folder / FILES["geojson"], _batches_of(con, sql), licence, attribution)
+        write_csv(folder / FILES["csv"], _batches_of(con, sql))
+        # GeoParquet: the spatial extension writes the geometry with its metadata (CRS84); the
+        # columns keep the listing table's types (a date is a DATE, an empty column still text).
         target = str(folder / FILES["parquet"]).replace("'", "''")  # our own path, quotes doubled
-        copy = f"COPY (SELECT *, ST_Point(longitude, latitude) AS geometry FROM open_listings) TO '{target}'"  # noqa: S608
+        copy = f"COPY (SELECT *, ST_Point(longitude, latitude) AS geometry FROM ({sql})) TO '{target}'"  # noqa: S608
         con.execute(copy + " (FORMAT parquet)")
         (built_at,) = con.execute("SELECT max(built_at) FROM build_info").fetchone() or (None,)
     finally:
         con.close()
     about = {
         "built_at": built_at.isoformat(timespec="seconds") if built_at else "",
-        "listings": len(frame),
+        "listings": listings,
         "licence": licence,
         "attribution": attribution,
         "sources": [r.__dict__ for r in rights],
