@@ -17,7 +17,7 @@ import streamlit as st
 
 from courtcircuit.selling_places import SELLS_AT, Outlet
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
-from ui.i18n import N_, _, current
+from ui.i18n import N_, _, term
 from ui.staff_words import week_line
 from ui.text import md
 
@@ -148,9 +148,7 @@ def _choice(name: str, disabled: bool) -> None:
 
 
 def _labeller(vocab: Vocabulary) -> Callable[[Any], str]:
-    return lambda code: (
-        _(NOT_SET) if not code else (vocab.label(code, current()) if code in vocab else str(code))
-    )
+    return lambda code: _(NOT_SET) if not code else term(vocab, str(code))
 
 
 def _multi(name: str, disabled: bool) -> None:

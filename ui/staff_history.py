@@ -14,7 +14,7 @@ from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
 from ui import staff_edit, staff_form
 from ui.chrome import cursor
-from ui.i18n import N_, _, current
+from ui.i18n import N_, _, term
 from ui.staff_backend import publish
 from ui.staff_words import kind, moment
 from ui.text import md
@@ -52,11 +52,11 @@ def readable(name: str, value: Any) -> str:
     if name == SELLS_AT and isinstance(value, list):
         names = outlet_names(cursor(), value)
         return ", ".join(names.get(i) or _("{id} (hors de l'annuaire)", id=i) for i in value)
-    vocab, lang = VOCABS.get(name), current()
+    vocab = VOCABS.get(name)
     if isinstance(value, list):
-        return ", ".join(vocab.label(v, lang) if vocab and v in vocab else str(v) for v in value)
-    if vocab is not None and value in vocab:
-        return vocab.label(value, lang)
+        return ", ".join(term(vocab, v) if vocab and isinstance(v, str) else str(v) for v in value)
+    if vocab is not None and isinstance(value, str):
+        return term(vocab, value)
     return str(value)
 
 

@@ -21,7 +21,7 @@ from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.revisions import to_json
 from courtcircuit.workspace.store import Store
 from ui.chrome import communes, cursor
-from ui.i18n import N_, _, current
+from ui.i18n import N_, _, term
 from ui.pages import LISTING
 from ui.staff_words import moment
 from ui.text import md
@@ -37,16 +37,15 @@ def shown(field: str, value: Any) -> str:
     """A value as people read it: labels for codes, « (vide) » for nothing."""
     if value in (None, "", []):
         return _("(vide)")
-    lang = current()
     if field == "products":
         items = value if isinstance(value, list) else [value]
-        return ", ".join(PRODUCTS.label(p, lang) if p in PRODUCTS else str(p) for p in items)
+        return ", ".join(term(PRODUCTS, p) if isinstance(p, str) else str(p) for p in items)
     if field == "status":
-        return STATUS.label(value, lang) if value in STATUS else str(value)
+        return term(STATUS, value) if isinstance(value, str) else str(value)
     if field == "phone" and str(value).startswith("+"):
         return readable_phone(str(value))
     if field == "kind":
-        return KINDS.label(value, lang) if value in KINDS else str(value)
+        return term(KINDS, value) if isinstance(value, str) else str(value)
     return str(value)
 
 
