@@ -40,11 +40,13 @@ def _options(result: SearchResult, facet: str, vocab: Vocabulary, key: str, labe
         st.session_state[key] = chosen
     # Options with no result here are hidden, unless already chosen (so they can be removed).
     codes = [c for c in vocab.codes() if counts.get(c) or c in chosen]
+    # Labels read now, in this run's language: Streamlit may call format_func after the run.
+    shown = {c: f"{vocab.label(c, current())} ({counts.get(c, 0)})" for c in codes}
     st.multiselect(
         label,
         codes,
         key=key,
-        format_func=lambda c: f"{vocab.label(c, current())} ({counts.get(c, 0)})",
+        format_func=lambda c: shown.get(c, c),
         placeholder=_("Tous"),
     )
 
@@ -63,20 +65,24 @@ def filters_panel(result: SearchResult, filters: Filters) -> None:
             max_chars=MAX_TEXT,
         )
         st.toggle(_("Ouvert maintenant ({n})", n=result.open_now_count), key=form.OPEN_NOW)
-        days = DAYS_EN if current() == "en" else DAYS_FR
+        days = {None: _("N'importe quel jour")} | {
+            d: name.capitalize() for d, name in enumerate(DAYS_EN if current() == "en" else DAYS_FR)
+        }
         st.selectbox(
             _("Ouvert le"),
             [None, *range(7)],
             key=form.DAY,
-            format_func=lambda d: _("N'importe quel jour") if d is None else days[d].capitalize(),
+            format_func=lambda d: days.get(d, d),
             placeholder=_("N'importe quel jour"),
         )
         st.time_input(_("À l'heure"), value=None, key=form.HOUR, step=900)
+        # ui/mapview.py's French labels, translated by this area's catalogue
+        basemaps = {b: _(m.label) for b, m in BASEMAPS.items()}
         st.selectbox(
             _("Fond de carte"),
             list(BASEMAPS),
             key=form.BASEMAP,
-            format_func=lambda b: _(BASEMAPS[b].label),  # ui/mapview.py's French labels, in this catalogue
+            format_func=lambda b: basemaps.get(b, b),
         )
     if not filters.is_empty:
         st.button(

@@ -18,6 +18,7 @@ from courtcircuit.elision import de
 from courtcircuit.places import Place, find_places
 from courtcircuit.search import Filters
 from courtcircuit.search_state import LIST_PARAMS, MAX_TEXT, SearchState, parse, to_params
+from ui.i18n import PARAM as LANG_PARAM
 from ui.i18n import _, current
 
 PLACE = "cc_place"  # dict(label, lat, lon, kind) or None: the chosen centre
@@ -203,6 +204,8 @@ def write_url(state: SearchState) -> None:
     if place.get("shared") and state.place == place["label"]:
         state = replace(state, place=place["shared"])  # never « Ma position » in a shared link
     params = to_params(state)
+    if (lang := current()) != "fr":  # the language stays in the URL (and in shared links)
+        params[LANG_PARAM] = lang
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state[WRITTEN] = params

@@ -37,8 +37,11 @@ def report_change(listing: ListingDetail) -> None:
                 "la vérifie avant qu'elle n'apparaisse. Aucun compte n'est nécessaire."
             )
         )
-        field = st.selectbox(  # the domain's French field labels, translated by this area's catalogue
-            _("Ce qui est à corriger"), list(sg.FIELDS), format_func=lambda f: _(sg.FIELDS[f]), key=FIELD
+        fields = {
+            f: _(label) for f, label in sg.FIELDS.items()
+        }  # the domain's French labels, in this catalogue
+        field = st.selectbox(
+            _("Ce qui est à corriger"), list(fields), format_func=lambda f: fields.get(f, f), key=FIELD
         )
         value = st.text_input(
             _("Nouvelle valeur"), key=VALUE, max_chars=sg.LIMITS["description"],

@@ -32,9 +32,12 @@ def propose_place() -> None:
                     "territoire vérifie avant de l'ajouter. Aucun compte n'est nécessaire."
                 )
             )
+            # Labels read now, in this run's language: Streamlit may call format_func after the run.
+            kinds = {c: term(KINDS, c) for c in KINDS.codes()}
+            products = {c: term(PRODUCTS, c) for c in PRODUCTS.codes()}
             name = st.text_input(_("Nom du lieu"), key=key("name"), max_chars=sg.LIMITS["name"])
             kind = st.selectbox(
-                _("Type de lieu"), KINDS.codes(), format_func=lambda c: term(KINDS, c), key=key("kind")
+                _("Type de lieu"), KINDS.codes(), format_func=lambda c: kinds.get(c, c), key=key("kind")
             )
             street = st.text_input(_("Adresse (facultatif)"), key=key("street"), max_chars=sg.MAX_VALUE)
             postcode, city = st.columns([1, 2])
@@ -43,7 +46,7 @@ def propose_place() -> None:
                 "postcode": postcode.text_input(_("Code postal"), key=key("postcode"), max_chars=10),
                 "city": city.text_input(_("Commune"), key=key("city"), max_chars=sg.MAX_VALUE),
                 "products": st.multiselect(
-                    _("Ce qu'on y trouve"), PRODUCTS.codes(), format_func=lambda c: term(PRODUCTS, c),
+                    _("Ce qu'on y trouve"), PRODUCTS.codes(), format_func=lambda c: products.get(c, c),
                     key=key("products"), placeholder=_("Choisissez"),
                 ),
                 "description": st.text_area(
