@@ -26,7 +26,7 @@ build: $(VENV)/.installed
 	$(PY) -m etl build --db $(DB)
 
 run: $(VENV)/.installed print-deps $(DB)
-	COURT_CIRCUIT_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	COURT_CIRCUIT_DB=$(DB) $(PY) -m ui.serve --server.port $(PORT)
 
 # Debian's chromium drives the browser tests (no browser download: only registries are reachable).
 browser-deps:

@@ -74,14 +74,15 @@ def streamlit_app(db: Path, tmp_home: Path) -> Iterator[str]:
 def streamlit_process(
     db: Path, tmp_home: Path, *, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run app.py` on a free loopback port; yields its URL once healthy and the
+    """The app (``python -m ui.serve``: ``streamlit run app.py`` after loading the interface, as
+    ``make run`` starts it) on a free loopback port; yields its URL once healthy and the
     process (its pid for /proc, in the benchmarks). ``env`` adds variables; ``log`` takes the
     server's output (a long run would otherwise fill an unread pipe)."""
     port = free_port()
     env = {**os.environ, "COURT_CIRCUIT_DB": str(db), "HOME": str(tmp_home), **(env or {})}
     out = log.open("ab") if log is not None else subprocess.PIPE
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -15,7 +15,6 @@ import shutil
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +24,7 @@ from courtcircuit.elision import de
 from courtcircuit.search import PARIS, search
 from courtcircuit.search_state import parse
 from etl.publish import swap_in
-from tests.browser import IDLE, chromium_browser, streamlit_app
+from tests.browser import IDLE, chromium_browser, streamlit_process
 
 pytestmark = pytest.mark.browser
 
@@ -65,20 +64,6 @@ def _smaller_copy(source: Path, target: Path) -> None:
         con.close()
 
 
-def _server_pid(url: str) -> int:
-    port = str(urlsplit(url).port)
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"streamlit" in b" ".join(argv) and port.encode() in argv:
-            return int(entry)
-    raise AssertionError(f"no streamlit process on port {port}")
-
-
 def _holds_replaced_file(pid: int, db: Path) -> bool:
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
@@ -106,8 +91,11 @@ def test_a_rebuilt_directory_reaches_open_and_new_sessions(small_build, tmp_path
     assert before > after == KEPT and near_before != near_after  # else the test could not fail
 
     query = "&".join(f"{k}={v}" for k, v in {**AMBERT, "rayon": "30"}.items()).replace(" ", "+")
-    with streamlit_app(db, tmp_path) as url, chromium_browser(tmp_path) as browser:
-        pid = _server_pid(url)
+    with (
+        streamlit_process(db, tmp_path, log=tmp_path / "streamlit.log") as (url, server),
+        chromium_browser(tmp_path) as browser,
+    ):
+        pid = server.pid
         open_session = browser.new_context().new_page()
         open_session.set_default_timeout(T)
         open_session.goto(f"{url}/?{query}", wait_until="domcontentloaded")
