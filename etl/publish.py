@@ -5,6 +5,7 @@ The lock and the swap live in courtcircuit/db_swap.py: staff edits are published
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from courtcircuit.db import connect
 from courtcircuit.db_swap import BuildLocked, build_lock
@@ -61,28 +63,57 @@ def previous_ids(db: Path) -> dict[tuple[str, str], str]:
     return {(s, r): i for s, r, i in rows}
 
 
-def _listing_rows(listings: list[GoldenListing]) -> pd.DataFrame:
+_FIELDS_OF = operator.attrgetter(*RECORD_FIELDS)
+
+
+def _listing_rows(listings: list[GoldenListing]) -> dict[str, list[object]]:
     # Column by column: a dict per row made pandas the slowest part of publishing 10^6 listings.
-    fields = [listing.fields for listing in listings]
-    columns: dict[str, list[object]] = {name: [getattr(f, name) for f in fields] for name in RECORD_FIELDS}
+    values = zip(*(_FIELDS_OF(listing.fields) for listing in listings), strict=True)
+    columns: dict[str, list[object]] = dict(zip(RECORD_FIELDS, map(list, values), strict=False))
+    columns |= {name: [] for name in RECORD_FIELDS if name not in columns}  # no listing at all
     columns["id"] = [listing.id for listing in listings]
     columns["is_demo"] = [all(m.is_demo for m in listing.members) for listing in listings]
     columns["sources"] = [sorted({m.source for m in listing.members}) for listing in listings]
     columns["field_provenance"] = [provenance_json(listing) for listing in listings]
-    return pd.DataFrame(columns, columns=list(LISTINGS.names()))
+    return {name: columns[name] for name in LISTINGS.names()}
+
+
+# DuckDB reads an Arrow table column by column in C; a pandas frame of Python objects it reads
+# value by value (with pandas' own conversions before): the first is several times faster.
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(), "JSON": pa.string(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(), "INTEGER": pa.int32(), "TIMESTAMP": pa.timestamp("us"), "VARCHAR[]": pa.list_(pa.string()),
+}  # fmt: skip
+
+
+def _frame(table: Table, rows: pd.DataFrame | list[tuple] | dict[str, list]) -> pd.DataFrame | pa.Table:
+    """What DuckDB reads a batch from: an Arrow table typed as the schema says when the values
+    fit those types, else (a number in a text column…) a frame of objects, cast by DuckDB."""
+    if isinstance(rows, pd.DataFrame):
+        return rows.astype(object)
+    names = list(table.names())
+    columns = (
+        rows if isinstance(rows, dict) else dict(zip(names, map(list, zip(*rows, strict=True)), strict=False))
+    )
+    try:
+        return pa.table(
+            {name: pa.array(columns.get(name, []), type=_ARROW_TYPES[sql]) for name, sql in table.columns}
+        )
+    except (KeyError, pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeError):
+        frame = pd.DataFrame(columns if isinstance(rows, dict) else rows, columns=names)
+        return frame.astype(object)
 
 
 def _create(
     con: duckdb.DuckDBPyConnection,
     table: Table,
-    rows: pd.DataFrame | list[tuple],
+    rows: pd.DataFrame | list[tuple] | dict[str, list],
     order_by: str | None = None,
     extra: str = "",
 ) -> None:
-    """CREATE TABLE … AS SELECT with the schema's types, so an empty frame still has the right
+    """CREATE TABLE … AS SELECT with the schema's types, so an empty batch still has the right
     columns."""
-    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=list(table.names()))
-    frame = frame.astype(object)
+    frame = _frame(table, rows)  # noqa: F841 - read by DuckDB by its name
     casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in table.columns)
     order = f" ORDER BY {order_by}" if order_by else ""
     extra = f", {extra}" if extra else ""
@@ -99,7 +130,7 @@ DUCKDB_MEMORY = "1GB"
 def _create_in_chunks(
     con: duckdb.DuckDBPyConnection,
     table: Table,
-    chunks: Iterable[pd.DataFrame | list[tuple]],
+    chunks: Iterable[pd.DataFrame | list[tuple] | dict[str, list]],
     order_by: str | None = None,
     extra: str = "",
 ) -> None:
@@ -108,8 +139,7 @@ def _create_in_chunks(
     staging = f"{table.name}_staging"
     created = False
     for rows in chunks:
-        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=list(table.names()))
-        frame = frame.astype(object)
+        frame = _frame(table, rows)  # noqa: F841 - read by DuckDB by its name
         casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in table.columns)
         into = "INSERT INTO" if created else "CREATE TEMP TABLE"
         con.execute(f"{into} {staging} {'' if created else 'AS '}SELECT {casts} FROM frame")  # noqa: S608 - our identifiers
