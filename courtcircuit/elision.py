@@ -11,11 +11,12 @@ from __future__ import annotations
 import unicodedata
 
 _VOWELS = frozenset("aeiouy")
+_LIGATURES = {"œ": "o", "æ": "a"}  # NFKD keeps them whole: d'Œting, d'Œuilly
 
 
 def _first_letter(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lstrip()[:1])
-    return decomposed[:1].lower()
+    return _LIGATURES.get(decomposed[:1].lower(), decomposed[:1].lower())
 
 
 def de(text: str) -> str:

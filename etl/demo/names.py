@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import unicodedata
 
+from courtcircuit.elision import de
 from courtcircuit.vocab import fold
 
 # Communes within ~25 km of Ambert (Puy-de-Dôme 63, a few in Haute-Loire 43).
@@ -46,11 +47,26 @@ SURNAMES = (
     "Teyssier Vialatte Barrier Chanal Duchamp Fargeix Granet Jarrige Lhéritier Mazel Néron Orcel Plasse "
     "Soulier Tournadre Vigouroux Bouchardon Crozet Dégeorges Escot Farge Gardette Hugon Juillard"
 ).split()
-FIRST_NAMES = (
-    "Martine Jean-Luc Sophie Pierre Nathalie Éric Isabelle Céline Thierry Aurélie Julien Sandrine Camille "
-    "Baptiste Émilie Nicolas Claire Olivier Hélène Romain Lucie Antoine Marion Yannick Delphine Florian "
-    "Anne Benoît Agnès Gilles Élodie Damien"
-).split()
+
+
+class FirstName(str):
+    """A first name a name pattern can put after « de », elided: ``"{prenom:de}"`` gives « d'Éric »,
+    « de Martine » (courtcircuit.elision; "de {prenom}" wrote « de Éric », issue 13)."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return de(str(self)) if spec == "de" else super().__format__(spec)
+
+
+FIRST_NAMES = [
+    FirstName(n)
+    for n in (
+        "Martine Jean-Luc Sophie Pierre Nathalie Éric Isabelle Céline Thierry Aurélie Julien Sandrine Camille "
+        "Baptiste Émilie Nicolas Claire Olivier Hélène Romain Lucie Antoine Marion Yannick Delphine Florian "
+        "Anne Benoît Agnès Gilles Élodie Damien"
+    ).split()
+]
 
 # profile: (weight, name patterns, products as written, OSM produce=*, sanitary approval needed)
 PROFILES: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], str, bool]] = {
@@ -62,7 +78,7 @@ PROFILES: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], str, bool]] = {
         "cheese;milk",
         True,
     ),
-    "chevre": (8, ("Chèvrerie {lieu}", "La Chèvrerie de {prenom} {nom}"), ("Fromages", "Yaourts"), "cheese", True),
+    "chevre": (8, ("Chèvrerie {lieu}", "La Chèvrerie {prenom:de} {nom}"), ("Fromages", "Yaourts"), "cheese", True),
     "maraicher": (
         18,
         ("Les Jardins {lieu}", "Le Potager {lieu}", "EARL {nom}"),
@@ -75,7 +91,7 @@ PROFILES: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], str, bool]] = {
     "agneau": (5, ("Bergerie {lieu}",), ("Agneau",), "lamb", True),
     "miel": (8, ("Les Ruchers {lieu}", "Miellerie {lieu}"), ("Miel",), "honey", False),
     "fruits": (7, ("Vergers {lieu}",), ("Fruits", "Jus", "Confitures"), "fruit;apples;juice", False),
-    "pain": (4, ("Le Fournil {lieu}", "Le Fournil de {prenom} {nom}"), ("Pain", "Farines", "Lentilles"), "bread;flour", False),
+    "pain": (4, ("Le Fournil {lieu}", "Le Fournil {prenom:de} {nom}"), ("Pain", "Farines", "Lentilles"), "bread;flour", False),
     "plantes": (3, ("Les Simples {lieu}",), ("Plantes", "Tisanes", "Aromates"), "herbs", False),
     "poisson": (2, ("Pisciculture {lieu}",), ("Truite",), "trout", True),
     "boissons": (2, ("Brasserie {lieu}", "Cidrerie {lieu}"), ("Bière", "Cidre"), "beer;cider", False),
@@ -229,14 +245,13 @@ REAL_INITIATIVES: tuple[tuple[str, ...], ...] = (
 
 
 def of(place: str) -> str:
-    """'de' + a name with French elision and contraction: d'Ambert, du Monestier, de la Chaise-Dieu."""
-    if place.startswith("Le "):
-        return "du " + place[3:]
-    if place.startswith("Les "):
-        return "des " + place[4:]
+    """'de' + a name with French elision and contraction: d'Ambert, du Monestier, de la Chaise-Dieu
+    (courtcircuit.elision, except that the demo lowers « La » and elides before h: d'Hauterive)."""
     if place.startswith("La "):
         return "de la " + place[3:]
-    return ("d'" if fold(place)[:1] in "aeiouyh" else "de ") + place
+    if fold(place)[:1] == "h":
+        return "d'" + place
+    return de(place)
 
 
 def slug(name: str) -> str:
