@@ -17,10 +17,9 @@ token set, as `name_score` does; those are rare and scored one by one.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -118,9 +117,9 @@ class LinkIndex:
         if block is None:
             block = self.blocks[(kinds, centre)] = _Block(self._cells(kinds, centre))
         for _, lists in block.levels(wanted):
-            for other in _by_decreasing_id(lists):
-                if other.id != listing.id and _km(listing, other) <= MAX_KM:
-                    return other
+            found = _first_within(listing, lists)
+            if found is not None:
+                return found
         return None
 
     def _best_by_token_set(
@@ -138,10 +137,21 @@ class LinkIndex:
         return best[2] if best is not None and best[0] >= MIN_SCORE else None
 
 
-def _by_decreasing_id(lists: list[list[GoldenListing]]) -> Iterator[GoldenListing]:
-    if len(lists) == 1:
-        return iter(lists[0])
-    return heapq.merge(*lists, key=lambda x: x.id, reverse=True)
+def _first_within(listing: GoldenListing, lists: list[list[GoldenListing]]) -> GoldenListing | None:
+    """The listing of greatest id among `lists` (each in decreasing id order) that is not
+    `listing` and lies within MAX_KM of it, or None.
+
+    Each list is read from its head only while its ids exceed the best found so far, so no
+    listing is looked at that a merge of the lists in decreasing id order would not reach."""
+    best: GoldenListing | None = None
+    for entries in sorted(lists, key=lambda entries: entries[0].id, reverse=True):
+        for other in entries:
+            if best is not None and other.id <= best.id:
+                break
+            if other.id != listing.id and _km(listing, other) <= MAX_KM:
+                best = other
+                break
+    return best
 
 
 def _km(a: GoldenListing, b: GoldenListing) -> float:

@@ -14,10 +14,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 import pandas as pd
@@ -89,25 +88,25 @@ def _csv_cell(field: str, value: Any) -> Any:
 EXPORT_BATCH = 20_000
 
 
-def _batches_of(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple]]:
-    result = con.execute(sql)
-    while rows := result.fetchmany(EXPORT_BATCH):
-        yield rows
+_NAMES = [name for _, name, _ in OPEN_DATA_FIELDS]
 
 
-def write_geojson(path: Path, rows: Iterable[list[tuple]], licence: str, attribution: str) -> int:
-    """The FeatureCollection, written a batch of features at a time; the number of features.
+class _GeoJSONFile:
+    """The FeatureCollection, written a batch of features at a time.
 
     The bytes are those of one `json.dumps` of the whole collection (same keys, same spacing)."""
-    names = [name for _, name, _ in OPEN_DATA_FIELDS]
-    head = {"type": "FeatureCollection", "licence": licence, "attribution": attribution}
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as out:
+
+    def __init__(self, out: TextIO, licence: str, attribution: str) -> None:
+        self.out, self.count = out, 0
+        head = {"type": "FeatureCollection", "licence": licence, "attribution": attribution}
         out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [')
-        for batch in rows:
-            for row in batch:
-                properties = {k: _plain(v) for k, v in zip(names, row, strict=True)}
-                feature = {
+
+    def add(self, rows: list[tuple]) -> None:
+        features = []
+        for row in rows:
+            properties = {k: _plain(v) for k, v in zip(_NAMES, row, strict=True)}
+            features.append(
+                {
                     "type": "Feature",
                     "id": properties["identifiant"],
                     "geometry": {
@@ -116,25 +115,46 @@ def write_geojson(path: Path, rows: Iterable[list[tuple]], licence: str, attribu
                     },
                     "properties": properties,
                 }
-                out.write((", " if count else "") + json.dumps(feature, ensure_ascii=False))
-                count += 1
-        out.write("]}")
-    return count
+            )
+        if features:
+            self.out.write((", " if self.count else "") + json.dumps(features, ensure_ascii=False)[1:-1])
+            self.count += len(features)
+
+    def close(self) -> None:
+        self.out.write("]}")
 
 
-def write_csv(path: Path, rows: Iterable[list[tuple]]) -> None:
+class _CSVFile:
     """UTF-8, comma-separated (the data.gouv.fr convention); text cells safe in a spreadsheet.
 
     Written as pandas' `to_csv` wrote it before (the same csv writer, missing values empty)."""
-    names = [name for _, name, _ in OPEN_DATA_FIELDS]
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(names)
-        for batch in rows:
-            writer.writerows(
-                ["" if (cell := _csv_cell(k, v)) is None else cell for k, v in zip(names, row, strict=True)]
-                for row in batch
-            )
+
+    def __init__(self, out: TextIO) -> None:
+        self.writer = csv.writer(out, lineterminator="\r\n")
+        self.writer.writerow(_NAMES)
+
+    def add(self, rows: list[tuple]) -> None:
+        self.writer.writerows(
+            ["" if (cell := _csv_cell(k, v)) is None else cell for k, v in zip(_NAMES, row, strict=True)]
+            for row in rows
+        )
+
+
+def write_geojson_and_csv(
+    folder: Path, con: duckdb.DuckDBPyConnection, sql: str, licence: str, attribution: str
+) -> int:
+    """Both files from one reading of the query, a batch at a time; the number of listings."""
+    result = con.execute(sql)
+    with (
+        (folder / FILES["geojson"]).open("w", encoding="utf-8", newline="") as geojson_out,
+        (folder / FILES["csv"]).open("w", encoding="utf-8", newline="") as csv_out,
+    ):
+        geojson, table = _GeoJSONFile(geojson_out, licence, attribution), _CSVFile(csv_out)
+        while rows := result.fetchmany(EXPORT_BATCH):
+            geojson.add(rows)
+            table.add(rows)
+        geojson.close()
+    return geojson.count
 
 
 def write_open_data(new: Path, db: Path) -> Path:
@@ -154,8 +174,7 @@ def write_open_data(new: Path, db: Path) -> Path:
         attribution = "Court-Circuit, annuaire des circuits courts. Sources : " + " ; ".join(
             f"{r.attribution} ({r.licence})" for r in rights if r.included
         )
-        listings = write_geojson(folder / FILES["geojson"], _batches_of(con, sql), licence, attribution)
-        write_csv(folder / FILES["csv"], _batches_of(con, sql))
+        listings = write_geojson_and_csv(folder, con, sql, licence, attribution)
         # GeoParquet: the spatial extension writes the geometry with its metadata (CRS84); the
         # columns keep the listing table's types (a date is a DATE, an empty column still text).
         target = str(folder / FILES["parquet"]).replace("'", "''")  # our own path, quotes doubled

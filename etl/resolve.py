@@ -17,6 +17,7 @@ import csv
 import hashlib
 import json
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -256,15 +257,18 @@ def golden(members: list[Record], listing_id: str) -> GoldenListing:
     return GoldenListing(listing_id, members, ListingFields(**values), provenance)
 
 
+_VALUES_OF = operator.attrgetter(*LISTING_FIELDS)
+_IS_LIST = tuple(name in LIST_FIELDS for name in LISTING_FIELDS)
+
+
 def _golden_of_one(rec: Record, listing_id: str, origin: dict[str, str]) -> GoldenListing:
     """`golden([rec])`, without the sorting: same values, same provenance in the same order."""
     values: dict[str, Any] = {}
     provenance: dict[str, dict[str, str]] = {}
-    for name in LISTING_FIELDS:
-        value = getattr(rec, name)
-        if name in LIST_FIELDS:
+    for name, value, is_list in zip(LISTING_FIELDS, _VALUES_OF(rec), _IS_LIST, strict=True):
+        if is_list:
             values[name] = list(dict.fromkeys(value))
-        elif value not in (None, ""):
+        elif value is not None and value != "":
             values[name] = value
             provenance[name] = origin
         else:
@@ -332,7 +336,7 @@ def resolve(
     groups: dict[int, list[Record]] = defaultdict(list)
     for i, rec in enumerate(records):
         groups[clusters.find(i)].append(rec)
-    ordered = sorted(groups.values(), key=lambda m: min(_order(r) for r in m))
+    ordered = sorted(groups.values(), key=lambda m: _order(m[0]) if len(m) == 1 else min(map(_order, m)))
     wanted = [_listing_id(members, previous_ids) for members in ordered]
     # A listing split since the last build: its id stays with the part holding the record it
     # was named after, else with the part of best precedence; the other parts get their own.
