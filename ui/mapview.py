@@ -41,6 +41,7 @@ import folium
 import pandas as pd
 import streamlit as st
 import streamlit_folium
+from streamlit.runtime import Runtime
 
 from courtcircuit.geo import Area
 from courtcircuit.vocab import KINDS
@@ -345,6 +346,20 @@ def map_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+def _register_component() -> None:
+    """Register st_folium's component with the running server if its import did not.
+
+    Streamlit registers a component declared during a script run only: ui/serve.py imports this
+    module (and streamlit_folium) before the server starts, so the component was never
+    registered, its frame's files answered 404 and every map stayed blank."""
+    if not Runtime.exists():
+        return
+    component = getattr(streamlit_folium, "_component_func", None)
+    registry = Runtime.instance().component_registry
+    if component is not None and registry.get_component_path(component.name) is None:
+        registry.register_component(component)
+
+
 def show_map(m: folium.Map, *, key: str, height: int, returned_objects: list[str]) -> dict[str, Any]:
     """The only way a page shows a map: checked (``ui/map_safety.py``), then ``st_folium``.
 
@@ -355,6 +370,7 @@ def show_map(m: folium.Map, *, key: str, height: int, returned_objects: list[str
     except UnsafeMapText:
         st.error(translated(UNSAFE_MAP, current()))
         return {}
+    _register_component()
     # Looked up at call time, so tests can stand in for the component (AppTest cannot click it).
     return streamlit_folium.st_folium(
         m, height=height, use_container_width=True, returned_objects=returned_objects, key=key
