@@ -126,8 +126,12 @@ def route() -> None:
 
 def _translated(page: StreamlitPage) -> StreamlitPage:
     """This run's copy of a page, its menu title in the current language."""
+    # Read first: an AppPage first used in this run completes itself on that read, and a copy
+    # taken before would complete itself later, putting back its French title (the menu of a
+    # fresh server's first visit stayed French).
+    title = _(page.title)
     mine = copy.copy(page)
-    mine._title = _(page.title)  # Page has no setter; the copy is this run's alone
+    mine._title = title  # Page has no setter; the copy is this run's alone
     return mine
 
 
