@@ -66,7 +66,9 @@ st.caption(
 with st.container(key="cc_banner"):
     demo_banner(summary)
 for notice in notices:
-    st.warning(md(notice), icon=":material/link:")  # echoes URL text: shown as text
+    # courtcircuit.search_state's French notices (the constant ones are in the catalogue); they
+    # echo URL text: shown as text
+    st.warning(md(_(notice)), icon=":material/link:")
 if state.area is None:
     first_visit(SEARCH)
 

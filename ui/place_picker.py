@@ -39,7 +39,8 @@ def suggestions(
         on_choose(found.exact)
         st.rerun()
     if found.notice:
-        st.info(md(found.notice), icon=":material/info:")
+        # courtcircuit.places' French notice; its constant one is in this area's catalogue
+        st.info(md(_(found.notice)), icon=":material/info:")
     if not found.places:
         st.error(_("Lieu introuvable : « {typed} ». {hint}", typed=md(text), hint=_(not_found_hint)))
         return
