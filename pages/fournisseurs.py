@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -26,6 +28,8 @@ from ui.text import md
 routed()
 
 con = cursor()
+# Options are labelled in this run's language, bound now: AppTest calls format_func outside the run.
+lang = current()
 summary = directory_summary(con)
 notices = form.sync_from_url()
 form.apply_pending()
@@ -58,7 +62,7 @@ with kind_box:
         _("Type d'établissement"),
         STORE_KINDS.codes(),
         key=form.STORE_KIND,
-        format_func=lambda code: term(STORE_KINDS, code),
+        format_func=partial(STORE_KINDS.label, lang=lang),
         placeholder=_("Choisissez un type"),
     )
 
@@ -69,7 +73,7 @@ with st.sidebar:
         _("Produits"),
         PRODUCTS.codes(),
         key="cp_produit",
-        format_func=lambda code: term(PRODUCTS, code),
+        format_func=partial(PRODUCTS.label, lang=lang),
         placeholder=_("Tous"),
         select_all=False,
     )
@@ -77,7 +81,7 @@ with st.sidebar:
         _("Labels"),
         LABELS.codes(),
         key="cp_label",
-        format_func=lambda code: term(LABELS, code),
+        format_func=partial(LABELS.label, lang=lang),
         placeholder=_("Tous"),
         select_all=False,
     )
@@ -92,7 +96,7 @@ with st.sidebar:
             _("Bio : état de certification"),
             AB_STATUS.codes(),
             key="cp_bio",
-            format_func=lambda code: term(AB_STATUS, code),
+            format_func=partial(AB_STATUS.label, lang=lang),
             placeholder=_("Tous"),
             select_all=False,
         )
@@ -130,7 +134,7 @@ except StoreOutsideFrance as exc:
             lat=format(store.lat, ".4f"),
             lon=format(store.lon, ".4f"),
         )
-        if current() != "fr"
+        if lang != "fr"
         else md(exc)
     )
     form.write_url(state)
@@ -250,14 +254,14 @@ with right:
         a, b = st.columns(2)
         a.download_button(
             _("Télécharger (Excel)"),
-            shortlist_xlsx(picked, sources, title=_("Ma sélection"), lang=current()),
+            shortlist_xlsx(picked, sources, title=_("Ma sélection"), lang=lang),
             "fournisseurs-locaux.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="cp_xlsx",
         )
         b.download_button(
             _("Télécharger (CSV)"),
-            shortlist_csv(picked, sources, lang=current()),
+            shortlist_csv(picked, sources, lang=lang),
             "fournisseurs-locaux.csv",
             "text/csv",
             key="cp_csv",

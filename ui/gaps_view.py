@@ -155,7 +155,8 @@ def gaps_dashboard(territory: list[Commune], name: str, key: str) -> None:
     left, right = st.columns(2)
     threshold = left.segmented_control(_("Distance"), THRESHOLDS_KM, default=10, key=f"{key}_threshold",
                                        format_func=lambda v: f"{v} km") or 10  # fmt: skip
-    access = right.selectbox(_("Sur la carte"), list(ACCESS), format_func=lambda a: ACCESS[a].label(current()),
+    lang = current()  # bound now: AppTest calls format_func outside the run
+    access = right.selectbox(_("Sur la carte"), list(ACCESS), format_func=lambda a: ACCESS[a].label(lang),
                              key=f"{key}_access", placeholder=_("Choisissez un type de lieu"))  # fmt: skip
     chart, table = _share_chart(report, threshold)
     st.altair_chart(chart, width="stretch")
@@ -189,7 +190,6 @@ def gaps_dashboard(territory: list[Commune], name: str, key: str) -> None:
     for a, kind in ACCESS.items():
         by_commune[f"{kind.label(current())} (km)"] = report.communes[f"km_{a}"].round(1)
     one, two, three = st.columns(3)
-    lang = current()
     one.download_button(_("Distances par commune (CSV)"), spreadsheet_csv(by_commune, lang), f"{key}-communes.csv",
                         "text/csv", key=f"{key}_csv")  # fmt: skip
     two.download_button(_("Parts de la population (CSV)"), spreadsheet_csv(table, lang), f"{key}-parts.csv",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from courtcircuit.geo import haversine_km
@@ -11,7 +13,7 @@ from courtcircuit.suppliers import Store
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 from courtcircuit.workspace.needs import NeedStore
 from ui.client import client_key, throttle
-from ui.i18n import _, term
+from ui.i18n import _, current, term
 from ui.pages import PRIVACY
 from ui.text import md
 
@@ -88,7 +90,7 @@ def need_form(needs: NeedStore, state: ProspectState | None, store_kind: str) ->
         product = st.selectbox(
             _("Famille de produits"),
             PRODUCTS.codes(),
-            format_func=lambda code: term(PRODUCTS, code),
+            format_func=partial(PRODUCTS.label, lang=current()),
             key="cp_need_product",
         )
         volume = st.text_input(
