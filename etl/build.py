@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,6 +200,23 @@ def _normalise_batch(
             records.append(outcome)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the build, run once at the end.
+
+    A build holds millions of records, listings and dicts that live until it ends and make no
+    cycles; each collection walked them all again (a seventh of a 200,000-row build's time).
+    Memory is still freed as soon as nothing refers to it; only cycles wait for the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
 def remove_stale_temporaries(db: Path) -> list[Path]:
     """Delete `<db>.tmp-<pid>` files left by a build that was killed while writing.
 
@@ -245,7 +264,7 @@ def build(
     """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    with build_lock(db):
+    with build_lock(db), _collector_paused():
         messages = [f"fichier temporaire abandonné supprimé : {p.name}" for p in remove_stale_temporaries(db)]
         steps = build_steps(communes or CommuneIndex.load())
         rejections: list[Rejection] = []
