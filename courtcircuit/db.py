@@ -46,8 +46,27 @@ def _config() -> dict[str, str | bool]:
     return {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = True, spatial: bool = True):
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+WRITE_CATALOG = "annuaire_ecrit"  # the file attached by connect(..., row_group_size=…)
+
+
+def connect(
+    path: Path | str | None = None,
+    *,
+    read_only: bool = True,
+    spatial: bool = True,
+    row_group_size: int | None = None,
+):
     """A connection to the directory; read-only unless building.
+
+    ``row_group_size`` (writing only; courtcircuit.schema.DIRECTORY_ROW_GROUP_SIZE for the
+    published file): tables written through this connection are cut into row groups of that
+    many rows. DuckDB takes it only when attaching a file, so the file is attached in an
+    in-memory instance and made the connection's default catalog (``USE``): tables are named
+    as usual on this connection, but not on its cursors, which start in the in-memory catalog.
 
     Raises DatabaseMissing with the command to run when the file is absent, rather than
     letting DuckDB create an empty database.
@@ -55,10 +74,38 @@ def connect(path: Path | str | None = None, *, read_only: bool = True, spatial: 
     db = Path(path) if path is not None else default_db_path()
     if str(db) != ":memory:" and read_only and not db.exists():
         raise DatabaseMissing(f"Base introuvable : {db}. Lancez « python -m etl build --db {db} ».")
-    con = duckdb.connect(str(db), read_only=read_only, config=_config())
+    if row_group_size is not None and not read_only and str(db) != ":memory:":
+        con = duckdb.connect(":memory:", config=_config())
+        try:
+            # Spill where a file database would (next to it), not in the working directory.
+            con.execute(f"SET temp_directory = {_quoted(db.with_name(db.name + '.tmp'))}")
+            con.execute(f"ATTACH {_quoted(db)} AS {WRITE_CATALOG} (ROW_GROUP_SIZE {int(row_group_size)})")
+            con.execute(f"USE {WRITE_CATALOG}")
+        except BaseException:
+            con.close()
+            raise
+    else:
+        con = duckdb.connect(str(db), read_only=read_only, config=_config())
     if spatial:
         load_spatial(con)
     return con
+
+
+def copy_database(source: Path, target: Path, *, row_group_size: int) -> None:
+    """Copy every table and view of ``source`` into a new file ``target``, rows in the same
+    order, cut into row groups of ``row_group_size`` rows: an existing directory file gets the
+    layout of courtcircuit.schema.DIRECTORY_ROW_GROUP_SIZE without a rebuild."""
+    if target.exists():
+        raise FileExistsError(target)
+    con = connect(target, read_only=False, row_group_size=row_group_size)
+    try:
+        con.execute(f"ATTACH {_quoted(source)} AS copied_from (READ_ONLY)")
+        con.execute("SET preserve_insertion_order = true")  # the Hilbert order is the point
+        con.execute(f"COPY FROM DATABASE copied_from TO {WRITE_CATALOG}")
+        con.execute("DETACH copied_from")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 # ------------------------------------------------------------------ serving a file that is rebuilt

@@ -20,6 +20,12 @@ from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary
 # 5: listings.kind_bits, channel_bits, label_bits, product_bits (the search's facet counts).
 SCHEMA_VERSION = 5
 REBUILD_COMMAND = "python -m etl build"
+# Rows per row group of the published file (DuckDB's default is 122,880). The listings are in
+# Hilbert order and the search's bounding box skips row groups by their min/max of lat and lon:
+# groups of 4,096 rows let a 10 km circle read a few dozen of them instead of one ninth of a
+# national file (bench/search.py; the file grows by about a third). Written by
+# courtcircuit.db.connect(..., row_group_size=DIRECTORY_ROW_GROUP_SIZE).
+DIRECTORY_ROW_GROUP_SIZE = 4096
 
 
 @dataclass(frozen=True)

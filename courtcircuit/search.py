@@ -82,15 +82,12 @@ def _rows(
     columns: Sequence[str],
     limit: int,
     offset: int,
-    *,
-    bounded: bool = False,
 ) -> pd.DataFrame:
     """The matches ranked ``offset`` to ``offset + limit``: nearest first, then by name and id.
 
-    ``bounded``: the circle holds few more matches than ``offset + limit`` (search() shrank it),
-    so every match is fetched and the slice taken here. A SQL LIMIT of 50 rows or fewer makes
-    DuckDB fetch the other columns by a row-id join that reads the whole table (its "late
-    materialisation": 18 ms at 10^6 listings, for 20 rows)."""
+    With a SQL LIMIT of 50 rows or fewer, DuckDB would fetch the other columns by a row-id join
+    that reads the whole table (its "late materialisation": 18 ms at 10^6 listings, for 20
+    rows); it is turned off on this cursor, and the top rows are taken inside the circle."""
     # The filters read columns the caller may not want back (the facet bits, the description…).
     area_sql, area_params = _area_sql(area, list(dict.fromkeys([*columns, *_FILTER_COLUMNS])))
     kept = list(conditions.values())
@@ -99,12 +96,10 @@ def _rows(
     where, params = both(*kept)
     sql = (
         f"SELECT {', '.join(columns)}, distance_km FROM ({area_sql}) WHERE {where} "
-        "ORDER BY distance_km NULLS LAST, name, id"
+        "ORDER BY distance_km NULLS LAST, name, id LIMIT ? OFFSET ?"
     )
-    if bounded:
-        frame = cur.execute(sql, [*area_params, *params]).df()
-        return frame.iloc[offset : offset + limit].reset_index(drop=True)
-    return cur.execute(sql + " LIMIT ? OFFSET ?", [*area_params, *params, limit, offset]).df()
+    cur.execute("SET late_materialization_max_rows = 0")
+    return cur.execute(sql, [*area_params, *params, limit, offset]).df()
 
 
 def search(
@@ -130,12 +125,11 @@ def search(
     cur = con.cursor()
     try:
         counts = count_circle(cur, area, conditions, open_now=filters.open_now, when=local, nearest=nearest)
-        rows_area, bounded = area, False
+        rows_area = area
         if area is not None and counts.farthest is not None:
             # The wanted rows all lie within the wanted-th smallest distance (ties included); a
             # radius a little larger only adds rows that sort after them.
-            radius = min(area.radius_km, max(counts.farthest, 1e-6))
-            rows_area, bounded = Area(area.lat, area.lon, radius), True
+            rows_area = Area(area.lat, area.lon, min(area.radius_km, max(counts.farthest, 1e-6)))
         listings = _rows(
             cur,
             rows_area,
@@ -144,7 +138,6 @@ def search(
             RESULT_COLUMNS,
             limit,
             offset,
-            bounded=bounded,
         )
     finally:
         cur.close()

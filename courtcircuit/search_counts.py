@@ -86,9 +86,17 @@ class Counts:
 
 
 def bit_counts(bits: np.ndarray, width: int) -> np.ndarray:
-    """How many of ``bits`` (non-negative int32) have each of their ``width`` low bits set."""
-    as_bytes = bits.astype("<u4").view(np.uint8).reshape(-1, 4)
-    return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width].sum(axis=0)
+    """How many of ``bits`` (non-negative integers below 2**width) have each of their ``width``
+    low bits set."""
+    # A listing's bits take few distinct values: count each value once (np.bincount), then
+    # spread the counts of the values that occur over their bits.
+    per_value = np.bincount(np.asarray(bits, dtype=np.int64), minlength=1)
+    values = np.flatnonzero(per_value)
+    if len(values) > 4096:  # many distinct values (not a directory's): one bit row per listing
+        as_bytes = np.asarray(bits).astype("<u4").view(np.uint8).reshape(-1, 4)
+        return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width].sum(axis=0)
+    has = (values[:, None] >> np.arange(width)) & 1
+    return per_value[values] @ has
 
 
 def _flag(table: pa.Table, name: str) -> np.ndarray:
@@ -125,7 +133,8 @@ def count_circle(
     hours = pc.dictionary_encode(table.column("opening_hours")).combine_chunks()
     expressions = hours.dictionary.to_pylist()
     open_hours = open_expressions(expressions, when)
-    is_open = np.array([e in set(open_hours) for e in expressions] + [False])  # last: no hours
+    opened = set(open_hours)
+    is_open = np.array([e in opened for e in expressions] + [False])  # last: no hours
     codes = pc.fill_null(hours.indices, len(expressions)).to_numpy(zero_copy_only=False)
     open_rows = is_open[codes]
 
