@@ -5,7 +5,9 @@ then the issue 12 target (page call vs baseline), then one JSON line with its fi
 
 Stores are drawn where people live (like the listings). Timed, per store: the reverse-radius
 query ("deliver to me": the producer's own radius covers the store), the nearby query at
-30/80/150 km, and the whole page's call (both, plus coverage). The baseline, in the same run,
+30/80/150 km, and the whole page's call: ``prospect_page`` (both lists' totals and order, one
+page of rows each, the map's points, coverage), beside the former unpaged ``prospect`` (every
+row of both lists with every column). The baseline, in the same run,
 is the reverse-radius rule as a full scan: every delivering producer's haversine distance
 compared with its radius, no bounding box. Both must find the same producers.
 """
@@ -20,10 +22,12 @@ import time
 
 import numpy as np
 
-from bench.search import default_db
+from bench.search import default_db, with_row_groups
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import connect
 from courtcircuit.geo import haversine_sql
+from courtcircuit.schema import DIRECTORY_ROW_GROUP_SIZE
+from courtcircuit.supplier_pages import prospect_page
 from courtcircuit.suppliers import RADIUS_TOLERANCE_KM, Store, SupplierFilters, prospect, suppliers
 
 FULL_SCAN = (
@@ -57,9 +61,17 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--centres", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--row-group-size",
+        type=int,
+        default=DIRECTORY_ROW_GROUP_SIZE,
+        help="rows per row group of the file queried (default as published; 0: the generated file)",
+    )
     args = parser.parse_args()
     db = default_db(args.n, args.seed)
     make_directory(db, args.n, args.seed)
+    if args.row_group_size:
+        db = with_row_groups(db, args.row_group_size)
     con = connect(db, read_only=True)
     (producers, deliverers, max_radius) = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE delivers), max(delivery_radius_km) FROM listings "
@@ -99,15 +111,28 @@ def main() -> None:
     eggs = SupplierFilters(products=("oeufs",), labels=("ab",))
     filt_ms, _ = timed(lambda s: suppliers(con, s, eggs), stores)
     print(row("deliver to me, eggs + AB", filt_ms, base))
-    page_ms, _ = timed(lambda s: prospect(con, s, SupplierFilters(), 30), stores)
-    print(row("whole page call: prospect(…, 30 km)", page_ms, base))
+    whole_ms, wholes = timed(lambda s: prospect(con, s, SupplierFilters(), 30), stores)
+    print(row("unpaged: prospect(…, 30 km), every row", whole_ms, base))
+    page_ms, pages = timed(lambda s: prospect_page(con, s, SupplierFilters(), 30), stores)
+    print(row("whole page call: prospect_page(…, 30 km)", page_ms, base))
     print(row("baseline: full-scan reverse radius (ids)", base_ms))
     wrong = sum(set(f["id"]) != b for f, b in zip(found, base_ids, strict=True))
+    # The paged lists: the same producers as the full scan, in the order of the unpaged ones.
+    wrong_pages = sum(set(p.deliverers.ids) != b for p, b in zip(pages, base_ids, strict=True))
+    wrong_order = sum(
+        p.deliverers.ids != tuple(w.deliverers["id"]) or p.nearby.ids != tuple(w.nearby["id"])
+        or list(p.deliverers.rows["id"]) != list(w.deliverers["id"][: len(p.deliverers.rows)])
+        for p, w in zip(pages, wholes, strict=True)
+    )  # fmt: skip
     sizes = [len(f) for f in found]
     print()
     print(
         f"correctness: deliver-to-me ids differ from the full scan at {wrong}/{len(stores)} stores; "
         f"producers who can deliver per store: median {statistics.median(sizes):,.0f}, max {max(sizes):,}"
+    )
+    print(
+        f"             prospect_page's deliverers differ from the full scan at {wrong_pages}/{len(stores)} stores; "
+        f"its lists or first page differ from prospect's at {wrong_order}/{len(stores)}"
     )
     page_med, page_p95 = statistics.median(page_ms), float(np.percentile(page_ms, 95))
     base_p95 = float(np.percentile(base_ms, 95))
@@ -119,7 +144,8 @@ def main() -> None:
     load_end = os.getloadavg()[0]
     print(f"load average at the end {load_end:.1f}")
     summary = {"bench": "suppliers", "n": args.n, "stores": len(stores), "load_start": load_start}
-    summary |= {"load_end": load_end, "ms": FIGURES, "wrong_ids": wrong, "target_met": met}
+    summary |= {"load_end": load_end, "ms": FIGURES, "wrong_ids": wrong, "wrong_page_ids": wrong_pages}
+    summary |= {"wrong_page_order": wrong_order, "target_met": met}
     print(json.dumps(summary))
 
 
