@@ -23,7 +23,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
+from courtcircuit.same_place import Nearby
+from courtcircuit.selling_places import Outlet
 from courtcircuit.staff import MIN_LENGTH, guarded_check
+from courtcircuit.staff_queries import FoundListing
 from courtcircuit.throttle import Throttle, Verdict
 from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace import suggestions as sg
@@ -162,8 +165,8 @@ def texts(elements) -> list[str]:
 
 
 def in_english(monkeypatch) -> None:
-    monkeypatch.setattr("ui.i18n.current", lambda: "en")
-    monkeypatch.setattr("ui.staff_words.current", lambda: "en")
+    monkeypatch.setattr("ui.i18n.current", lambda: "en")  # _() and term()
+    monkeypatch.setattr("ui.staff_words.current", lambda: "en")  # dates, distances
 
 
 def test_the_domain_s_sign_in_and_account_messages_are_the_ones_translated(people, tmp_path, monkeypatch):
@@ -222,6 +225,21 @@ def test_dates_are_french_by_default_and_english_in_english(monkeypatch):
         "3 Nov 2026, 14:05",
     )
     assert staff_words.week_line("dimanche : fermé") == ("Sunday", "closed")
+
+
+def test_the_labels_of_listings_found_nearby_or_selling_are_the_domain_s_in_french(monkeypatch):
+    found = [FoundListing("a", "Ferme", "producteur", None, None, s) for s in ("active", "closed")]
+    near = Nearby("b", "Épicerie", "Ambert", "63003", 2.04)
+    outlet = Outlet("c", "Marché", "marche", "Ambert", 3.4)
+    assert [staff_words.found_label(f) for f in found] == [f.label() for f in found]
+    assert (staff_words.nearby_label(near), staff_words.outlet_label(outlet)) == (
+        near.label(),
+        outlet.label(),
+    )
+    in_english(monkeypatch)
+    assert staff_words.found_label(found[1]) == "Ferme · unknown commune (closed)"
+    assert staff_words.nearby_label(near) == "Épicerie · Ambert · 2.0 km"
+    assert staff_words.outlet_label(outlet) == "Marché (Market, Ambert) · 3 km"
 
 
 def test_every_suggestion_field_the_staff_screen_names_has_english():

@@ -29,7 +29,7 @@ from ui.chrome import cursor, outlines
 from ui.i18n import N_, _
 from ui.mapview import listings_map, show_map
 from ui.staff_backend import check, new_listing_id, publish
-from ui.staff_words import day
+from ui.staff_words import day, found_label
 from ui.text import md
 
 EDIT = "staff_edit"  # the open form: listing id, base revision, current values, widget values
@@ -104,7 +104,7 @@ def finder(member: StaffMember) -> str | None:
             _("Aucune fiche trouvée.") if everywhere else _("Aucune fiche trouvée dans votre territoire.")
         )
         return st.session_state.get(EDIT, {}).get("id")
-    labels = {f.id: f.label() for f in found}
+    labels = {f.id: found_label(f) for f in found}
     held = st.session_state.get(EDIT, {}).get("id")
     index = list(labels).index(held) if held in labels else None
     title = (

@@ -18,7 +18,7 @@ import streamlit as st
 from courtcircuit.selling_places import SELLS_AT, Outlet
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
 from ui.i18n import N_, _, term
-from ui.staff_words import week_line
+from ui.staff_words import outlet_label, week_line
 from ui.text import md
 
 PREFIX = "staff_f_"
@@ -160,7 +160,7 @@ def _multi(name: str, disabled: bool) -> None:
 
 def _outlets(outlets: list[Outlet], disabled: bool) -> None:
     """The producer's selling places: outlets nearby, nearest first, and those already linked."""
-    labels = {o.id: o.label() for o in outlets}
+    labels = {o.id: outlet_label(o) for o in outlets}
     held = [i for i in st.session_state.get(key(SELLS_AT)) or [] if i not in labels]
     st.multiselect(
         _(SELLS_AT_LABEL), [*labels, *held], key=key(SELLS_AT), disabled=disabled, placeholder=_("Aucun"),

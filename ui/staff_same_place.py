@@ -16,7 +16,7 @@ from courtcircuit.workspace.store import Store
 from ui.chrome import cursor
 from ui.i18n import N_, _
 from ui.staff_moves import show_done, twins_panel
-from ui.staff_words import day
+from ui.staff_words import day, nearby_label
 from ui.text import md
 
 FIND, PICK, KIND, NOTE = "staff_same_find", "staff_same_pick", "staff_same_kind", "staff_same_note"
@@ -134,7 +134,7 @@ def same_place_panel(store: Store, member: StaffMember, listing_id: str) -> None
         )
         found = nearby(con, listing_id, st.session_state.get(FIND) or "")
         choices = {f.id: (f.name, f.commune_insee) for f in found}
-        labels = {f.id: f.label() for f in found}
+        labels = {f.id: nearby_label(f) for f in found}
         st.selectbox(_("Autre fiche"), list(labels), index=None, format_func=labels.get, key=PICK,
                      placeholder=_("Choisissez une fiche proche"))  # fmt: skip
         st.radio(_("Décision"), [SAME, NOT_SAME], horizontal=True, key=KIND, format_func=_)

@@ -1,5 +1,6 @@
 """The staff space's words that come from the domain (``courtcircuit``), in the reader's
-language: role and revision-kind labels, the sign-in and account messages, and dates.
+language: role and revision-kind labels, the sign-in and account messages, dates, and the labels
+of listings found, nearby or selling places.
 
 The domain speaks French (its messages also go to the admins' log and the command line); the
 staff screen shows them through the translation layer. Each French text below is the domain's
@@ -13,8 +14,12 @@ import re
 from datetime import date, datetime
 
 from courtcircuit.hours import DAYS_EN, DAYS_FR
+from courtcircuit.same_place import Nearby
+from courtcircuit.selling_places import Outlet
+from courtcircuit.staff_queries import FoundListing
+from courtcircuit.vocab import KINDS as KIND_VOCAB
 from courtcircuit.workspace import accounts, revisions
-from ui.i18n import N_, _, current
+from ui.i18n import N_, _, current, term
 
 ROLES = {  # courtcircuit.workspace.accounts.ROLES
     "admin": N_("Administrateur"),
@@ -105,3 +110,24 @@ def week_line(line: str) -> tuple[str, str]:
         name = DAYS_EN[DAYS_FR.index(name)] if name in DAYS_FR else name
         hours = "closed" if hours == "fermé" else hours
     return name, hours
+
+
+def found_label(found: FoundListing) -> str:
+    """A listing found by the staff search (``FoundListing.label``, in the reader's language)."""
+    city = found.city or _("commune inconnue")
+    if found.status == "closed":
+        return _("{name} · {city} (fermée)", name=found.name, city=city)
+    return f"{found.name} · {city}"
+
+
+def nearby_label(near: Nearby) -> str:
+    """A listing near this one (``Nearby.label``): its name, commune and distance."""
+    km = f"{near.km:.1f}"
+    return f"{near.name} · {near.city or _('commune inconnue')} · {km if current() == 'en' else km.replace('.', ',')} km"
+
+
+def outlet_label(outlet: Outlet) -> str:
+    """A selling place a producer may be linked to (``Outlet.label``), its kind translated."""
+    where = f", {outlet.city}" if outlet.city else ""
+    far = f" · {outlet.km:.0f} km" if outlet.km is not None else ""
+    return f"{outlet.name} ({term(KIND_VOCAB, outlet.kind)}{where}){far}"
