@@ -57,3 +57,19 @@ def test_bit_counts_counts_each_bit(distinct):
     expected = [int(((values >> bit) & 1).sum()) for bit in range(17)]
     assert bit_counts(values, 17).tolist() == expected
     assert bit_counts(values[:0], 17).tolist() == [0] * 17
+
+
+@pytest.mark.parametrize("keeps", [True, False])
+def test_only_a_writer_with_the_size_keeps_the_row_groups_through_an_edit(tmp_path, keeps):
+    # Staff edits update the published file (etl.publish.apply_workspace_edits, courtcircuit.edits):
+    # DuckDB's checkpoint after an UPDATE rewrites the table in the writer's row-group size.
+    db = tmp_path / "edited.duckdb"
+    with connect(db, read_only=False, spatial=False, row_group_size=4096) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i, range::VARCHAR AS s FROM range(?)", [ROWS])
+        con.execute("CHECKPOINT")
+    size = 4096 if keeps else None
+    with connect(db, read_only=False, spatial=False, row_group_size=size) as con:
+        con.execute("UPDATE t SET s = 'modifié' WHERE i % 500 = 0")
+        con.execute("CHECKPOINT")
+    with connect(db, spatial=False) as con:
+        assert (row_groups(con, "t") == -(-ROWS // 4096)) == keeps
