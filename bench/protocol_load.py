@@ -180,7 +180,7 @@ def drive(base: str, sessions: int, seconds: float, page: str = SEARCH_PAGE) -> 
 def profiler(pid: int, seconds: float, out: Path) -> subprocess.Popen:
     """py-spy recording a server for the timed part (raw collapsed stacks, by function)."""
     return subprocess.Popen(
-        [str(PY_SPY), "record", "-p", str(pid), "-f", "raw", "-F", "-r", "50", "--nonblocking",
+        [str(PY_SPY), "record", "-p", str(pid), "-f", "raw", "-F", "-g", "-r", "50", "--nonblocking",
          "-d", str(round(seconds)), "-o", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -243,6 +243,8 @@ def run(
         "error_samples": tally.errors[:3],
         # What 2 free cores could serve is about 2 / server CPU per search.
         "server_cpu_per_search_s": round(server_cpu / done, 3) if done else None,
+        # CPU the servers got (cores): on a shared machine, searches/s ≈ this / CPU per search.
+        "server_cores": round(server_cpu / elapsed, 2),
         "driver_cpu_per_search_s": round(driver_cpu / done, 3) if done else None,
         "peak_rss_mb": round(memory.peak_kb / 1024),
         "sum_hwm_mb": round(memory.hwm_kb / 1024),
@@ -284,8 +286,8 @@ def main() -> None:
               f"{r['peak_rss_mb']:>11} | {r['load_before']:.0f}→{r['load_after']:.0f}")  # fmt: skip
         for sample in r["error_samples"]:
             print(f"      error: {sample[:200]}")
-        print(f"      connections per server: {r['connections_per_server']}; "
-              f"driver CPU s per search: {r['driver_cpu_per_search_s']}")  # fmt: skip
+        print(f"      connections per server: {r['connections_per_server']}; servers used "
+              f"{r['server_cores']} cores; driver CPU s per search: {r['driver_cpu_per_search_s']}")  # fmt: skip
         if "profile" in r:
             print(f"      py-spy, {r['profile']['samples']} samples; our code by inclusive samples:")
             for k, frame in r["profile"]["ours_inclusive"]:
