@@ -6,6 +6,7 @@ them undoes the files, and the published directory stays as it was."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -20,9 +21,29 @@ from courtcircuit.value_mapping import VALUE_FIELDS, ValueMappingError
 from courtcircuit.workspace import decisions
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store, StoreUnavailable
-from ui.i18n import _, term
+from ui.i18n import N_, _, term
 from ui.staff_import import Wizard, forget_files, go
 from ui.text import md
+
+# The build's progress lines (courtcircuit.import_runner.run_build), exactly as it writes them.
+PROGRESS = (
+    N_("Lecture des sources…"),
+    N_("Lecture de la source « {name} »"),
+    N_("Fusion des doublons et écriture de la base…"),
+    N_("Base publiée"),
+)
+_PROGRESS = [
+    (re.compile("^" + re.escape(line).replace(re.escape("{name}"), "(?P<name>.+)") + "$"), line)
+    for line in PROGRESS
+]
+
+
+def progress_text(text: str) -> str:
+    """A progress line of the build in the reader's language (as given when unknown)."""
+    for pattern, line in _PROGRESS:
+        if found := pattern.match(text):
+            return _(line, **found.groupdict())
+    return text
 
 
 def mapping_text(w: Wizard) -> str:
@@ -242,7 +263,10 @@ def publish_step(w: Wizard, _store: Store, _member: StaffMember) -> None:
             done = publish_files(where, w.name, w.label, w.suffix, w.content, mapping_text(w))
             names = source_names(where)  # the build reads them in the file's order
             outcome = run_build(
-                where, default_db_path(), names, lambda share, text: bar.progress(share, text=text)
+                where,
+                default_db_path(),
+                names,
+                lambda share, text: bar.progress(share, text=progress_text(text)),
             )
             if not outcome.ok:
                 done.undo()

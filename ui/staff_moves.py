@@ -14,6 +14,7 @@ from ui.chrome import cursor
 from ui.i18n import _
 from ui.staff_backend import publish
 from ui.staff_history import label, readable
+from ui.staff_words import found_label, nearby_label
 from ui.text import md
 
 _DONE = "staff_move_done"
@@ -77,7 +78,7 @@ def twins_panel(store: Store, member: StaffMember, listing_id: str) -> None:
     )
     for n, twin in enumerate(twins):
         text, button = st.columns([4, 2], vertical_alignment="center")
-        text.markdown(md(twin.label()))
+        text.markdown(md(nearby_label(twin)))
         button.button(_("Reprendre dans cette fiche"), key=f"staff_twin_{n}", on_click=_move,
                       args=(store, member, listing_id, twin.id, True))  # fmt: skip
 
@@ -115,7 +116,7 @@ def waiting_panel(store: Store, member: StaffMember) -> None:
                 if text
                 else []
             )
-            labels = {f.id: f.label() for f in found}
+            labels = {f.id: found_label(f) for f in found}
             target = st.selectbox(_("Fiche"), list(labels), index=None, format_func=labels.get,
                                   key=f"staff_wait_pick_{n}", placeholder=_("Choisissez une fiche"))  # fmt: skip
             st.button(_("Reporter les modifications"), key=f"staff_wait_move_{n}", on_click=_move,

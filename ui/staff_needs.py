@@ -29,6 +29,16 @@ def received(created_at: str) -> str:
     return f"{(at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(ZoneInfo('Europe/Paris')):%d/%m/%Y}"
 
 
+def need_title(need: Need) -> str:
+    """What is asked, in the reader's language (``Need.title`` is the French one)."""
+    return _(
+        "{product} : {volume}, {frequency}",
+        product=term(PRODUCTS, need.product),
+        volume=need.volume,
+        frequency=need.frequency,
+    )
+
+
 def private_contact(need: Need) -> str:
     return " · ".join(x for x in (need.contact_name, need.contact_email, need.contact_phone) if x)
 
@@ -38,7 +48,7 @@ def table(rows: list[Need]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             _("N°"): [n.id for n in rows],
-            _("Besoin"): [n.title for n in rows],
+            _("Besoin"): [need_title(n) for n in rows],
             _("Contraintes"): [n.constraints for n in rows],
             _("Établissement"): [
                 _("{kind}, {place}", kind=term(STORE_KINDS, n.store_kind), place=n.place_label) for n in rows
@@ -101,7 +111,7 @@ def _review(needs: NeedStore) -> None:
         st.caption(_("Aucun besoin en attente."))
     else:
         st.dataframe(table(pending), hide_index=True, width="stretch", key="staff_pending_table")
-        titles = {n.id: _("n° {id} · {title}", id=n.id, title=n.title) for n in pending}
+        titles = {n.id: _("n° {id} · {title}", id=n.id, title=need_title(n)) for n in pending}
         # Drop choices decided meanwhile (by a colleague, or by a card below) before drawing the box.
         st.session_state[SELECTED] = [i for i in st.session_state.get(SELECTED) or [] if i in titles]
         st.multiselect(
@@ -171,7 +181,7 @@ def _review(needs: NeedStore) -> None:
             st.caption(
                 _("Les besoins refusés sont effacés {days} jours après la décision.", days=REJECTED_KEPT_DAYS)
             )
-            titles_done = {n.id: _("n° {id} · {title}", id=n.id, title=n.title) for n in done}
+            titles_done = {n.id: _("n° {id} · {title}", id=n.id, title=need_title(n)) for n in done}
             st.session_state[TO_ERASE] = [i for i in st.session_state.get(TO_ERASE) or [] if i in titles_done]
             st.multiselect(
                 _("Effacer à la demande de l'acheteur"),
