@@ -17,6 +17,7 @@ from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines
 from ui.filters_panel import filters_panel
 from ui.first_visit import first_visit
+from ui.geolocation import LABEL as MY_POSITION
 from ui.geolocation import locate_button
 from ui.i18n import _
 from ui.list_top import list_top
@@ -111,7 +112,7 @@ if position is not None:
     near = communes().containing(position.lat, position.lon)
     # « Ma position » means nothing to whoever receives the link: the URL names the commune.
     shared = f"Point choisi ({near.name})" if near else "Point choisi"
-    form.choose_place(Place("Ma position", position.lat, position.lon, "position"), shared=shared)
+    form.choose_place(Place(_(MY_POSITION), position.lat, position.lon, "position"), shared=shared)
     st.rerun()
 if geo_error:
     st.warning(_(geo_error))  # one of ui.geolocation.ERRORS

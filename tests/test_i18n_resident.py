@@ -239,3 +239,20 @@ def test_french_stays_the_default(demo_db, monkeypatch, listing_id) -> None:
     overview = open_page(demo_db, monkeypatch, "pages/annuaire.py", {})
     assert overview.title[0].value == "L'annuaire en chiffres"
     assert "Marché" in labels(overview.metric)
+
+
+def test_my_position_and_a_refusal_in_english(demo_db, monkeypatch, leaks_of) -> None:
+    from ui.geolocation import ERRORS, BrowserPosition
+
+    answers = iter([(BrowserPosition(45.55, 3.74, 30.0), None)])  # a trigger value: one run only
+    monkeypatch.setattr("ui.geolocation.locate_button", lambda key: next(answers, (None, None)))
+    at = open_page(demo_db, monkeypatch, "pages/recherche.py", {"lang": "en"})
+    assert re.fullmatch(r"\d+ places within \d+ km of your position", at.subheader[0].value)
+    assert at.text_input(key="cc_lieu").value == "My position"
+    assert at.query_params["lieu"] in ("Point choisi (Ambert)", ["Point choisi (Ambert)"])  # URL values stay
+    assert leaks_of(at) == []
+
+    refusals = iter([(None, ERRORS["1"])])
+    monkeypatch.setattr("ui.geolocation.locate_button", lambda key: next(refusals, (None, None)))
+    at = open_page(demo_db, monkeypatch, "pages/recherche.py", {"lang": "en"})
+    assert [w.value for w in at.warning] == ["You refused geolocation: type a commune or a postcode instead."]

@@ -18,8 +18,9 @@ from courtcircuit.elision import de
 from courtcircuit.places import Place, find_places
 from courtcircuit.search import Filters
 from courtcircuit.search_state import LIST_PARAMS, MAX_TEXT, SearchState, parse, to_params
+from ui.geolocation import LABEL as MY_POSITION
+from ui.i18n import LANGS, _, catalogue, current
 from ui.i18n import PARAM as LANG_PARAM
-from ui.i18n import _, current
 
 PLACE = "cc_place"  # dict(label, lat, lon, kind) or None: the chosen centre
 WRITTEN = "cc_written"  # the params this session last wrote to the URL
@@ -141,8 +142,8 @@ def search_tapped() -> None:
 
 def place_phrase(label: str) -> str:
     """The centre as a sentence names it, in the current language: « votre position », « le point
-    choisi (Job) ». The labels « Ma position » and « Point choisi … » stay French: the URL keeps them."""
-    if label == "Ma position":
+    choisi (Job) ». « Point choisi … » labels stay French: the URL keeps them."""
+    if label in my_position_labels():
         return _("votre position")
     if label == "Point choisi sur la carte":
         return _("le point choisi sur la carte")
@@ -151,6 +152,11 @@ def place_phrase(label: str) -> str:
     if label == "Point choisi":
         return _("le point choisi")
     return label
+
+
+def my_position_labels() -> set[str]:
+    """The browser's position as the place box names it, in every language (« Ma position »)."""
+    return {MY_POSITION} | {catalogue(lang).get(MY_POSITION, MY_POSITION) for lang in LANGS}
 
 
 def of_place(label: str) -> str:
