@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from courtcircuit.db import connect
+from courtcircuit.map_grid import Box, MapView
 from tests.jinja_data import EVALUATED, SENTINEL_VAR, JinjaDirectory, jinja_directory, payloads
 from ui import map_elements, mapview
 from ui.map_safety import (
@@ -40,7 +41,8 @@ AMBERT = (45.549014, 3.743204)
 # numbers and our constants only); the data-carrying ones are ui.map_elements'.
 ALLOWED_ELEMENTS = {
     "Figure", "Element", "Map", "TileLayer", "Circle", "FitBounds",
-    "MapScript", "Outlines", "FillWhenTilesFail", "ListingCluster", "CommuneLayer",
+    "MapScript", "Outlines", "FillWhenTilesFail", "ListingCluster", "CommuneLayer", "CountCells",
+    "FeatureGroup",
 }  # fmt: skip
 
 
@@ -210,7 +212,7 @@ def test_data_enters_our_templates_only_pre_encoded() -> None:
     as tojson, which leaves braces alone."""
     source = Path(map_elements.__file__).read_text()
     templates = re.findall(r'Template\(\s*"""(.*?)"""', source, re.S)
-    assert len(templates) == 5
+    assert len(templates) == 6
     allowed = re.compile(r"this\.(\w+_js|function|(_parent|tiles|outlines)\.get_name\(\)|get_name\(\))")
     for template in templates:
         for expression in re.findall(r"\{\{(.*?)\}\}", template):
@@ -290,3 +292,28 @@ def test_every_page_map_shows_jinja_as_text(jinja, monkeypatch, page, params) ->
     assert "Ferme \\u007b\\u007b 7*7 \\u007d\\u007d" in script  # there, encoded, not evaluated
     if page == "pages/fournisseurs.py":
         assert "\\u007b% for x in range(3) %\\u007d" in script  # the buyer's need, on the map
+
+
+def test_the_search_maps_swapped_layer_carries_data_only_encoded(sentinel: Path) -> None:
+    """ui.mapview.search_map hands st_folium a layer (feature_group_to_add) rendered apart from
+    the map: it is checked on its own, and holds only encoded data."""
+    texts = payloads(sentinel)
+    points = _points(texts).assign(commune_insee="63003")
+    cells = pd.DataFrame({"lat": [45.5], "lon": [3.7], "n": [12]})
+    for view in (
+        MapView(Box(45.0, 3.0, 46.0, 4.0), 10, len(texts), points, cells.iloc[0:0]),
+        MapView(Box(45.0, 3.0, 46.0, 4.0), 6, 12, points.iloc[0:0], cells),
+    ):
+        layer = mapview.search_layer(view, "fr")
+        for element in elements(layer):
+            assert type(element).__name__ in ALLOWED_ELEMENTS, f"unreviewed element {type(element)}"
+            for part, output in first_pass(element).items():
+                assert not has_template_syntax(output), (type(element).__name__, part)
+        check_map(layer)
+        m = mapview.listings_map(points.head(0))
+        m.add_child(layer)
+        html = mapview.map_html(m)
+        assert not sentinel.exists()
+        assert not any(evaluated in html for evaluated in EVALUATED)
+        if view.detailed:
+            assert {row[3] for row in _rows_in(html)} == set(texts)

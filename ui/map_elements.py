@@ -146,3 +146,24 @@ class ListingCluster(JSCSSMixin, MacroElement):
         self.options_js = js_literal(options)
         self.default_js = js
         self.default_css = css
+
+
+class CountCells(MacroElement):
+    """Matches counted per grid cell (``courtcircuit.map_grid``): rows ``[lat, lon, count]``,
+    drawn as count bubbles that zoom in when clicked. ``texts``: ``lang`` (number format) and
+    ``cell`` (a bubble's accessible name, ``{n}`` filled in the browser)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = CourtCircuitMap.addCounts(
+                {{ this._parent.get_name() }}, {{ this.cells_js }}, {{ this.texts_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, cells: list[list[float | int]], texts: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "CountCells"
+        self.cells_js = js_literal(cells)
+        self.texts_js = js_literal(texts)

@@ -37,16 +37,20 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import folium
 import pandas as pd
 import streamlit as st
 import streamlit_folium
 from streamlit.runtime import Runtime
 
+from courtcircuit import map_grid
 from courtcircuit.geo import Area
+from courtcircuit.map_grid import Box, MapView
+from courtcircuit.search import Filters
 from courtcircuit.vocab import KINDS
 from ui.i18n import N_, catalogue, current
-from ui.map_elements import CommuneLayer, FillWhenTilesFail, ListingCluster, MapScript, Outlines
+from ui.map_elements import CommuneLayer, CountCells, FillWhenTilesFail, ListingCluster, MapScript, Outlines
 from ui.map_safety import UnsafeMapText, check_map
 
 
@@ -146,6 +150,8 @@ CONTROL_TEXTS: dict[str, str] = {
     # A cluster bubble's accessible name and hover title; {n} is filled in the browser.
     "cluster": N_("{n} lieux regroupés : touchez pour zoomer"),
 }
+# A count bubble's accessible name and hover title (courtcircuit/map_grid.py); {n} filled in the browser.
+CELL_LABEL = N_("{n} lieux ici : touchez pour zoomer")
 UNSAFE_MAP = N_("La carte ne peut pas être affichée : un texte des données n'a pas été protégé.")
 
 
@@ -267,9 +273,67 @@ def listings_map(
         location = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
     else:
         location = DEFAULT_CENTER
+    m = _base_map(
+        location,
+        zoom or (12 if center is not None else DEFAULT_ZOOM),
+        circle=(center, radius_km) if radius_km is not None and center is not None else None,
+        outlines=outlines,
+        communes=communes,
+        online_tiles=online_tiles,
+        basemap=basemap,
+        lang=lang,
+        static_root=static_root,
+    )
+
+    if center is None and rows:
+        lats, lons = [r[0] for r in rows], [r[1] for r in rows]
+        m.fit_bounds(
+            [[min(lats), min(lons)], [max(lats), max(lons)]],
+            padding=(20, 20),
+            max_zoom=min(zoom, FIT_MAX_ZOOM) if zoom else FIT_MAX_ZOOM,
+        )
+    elif center is not None and radius_km is not None and zoom is None:
+        m.fit_bounds(Area(*center, radius_km).bounds(), padding=(10, 10))
+
+    if rows:
+        kinds = legend_items(present, lang)
+        m.add_child(_listing_layer(rows, kinds, lang, static_root))
+        m.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), kinds))
+    return m
+
+
+def _listing_layer(
+    rows: list[list[Any]], kinds: list[dict[str, str]], lang: str, static_root: str
+) -> ListingCluster:
+    # chunkedLoading clusters in slices so 20k points don't freeze the page.
+    options = {"chunkedLoading": True, "maxClusterRadius": 50}
+    return ListingCluster(
+        rows,
+        kinds,
+        translated(REF_PREFIX, lang) + " ",
+        options,
+        js=_links(static_root, CLUSTER_JS),
+        css=_links(static_root, CLUSTER_CSS),
+    )
+
+
+def _base_map(
+    location: tuple[float, float],
+    zoom: int,
+    *,
+    circle: tuple[tuple[float, float], float] | None,
+    outlines: dict | None,
+    communes: dict | None,
+    online_tiles: bool,
+    basemap: str,
+    lang: str,
+    static_root: str,
+) -> folium.Map:
+    """The map without its listings: our assets and controls, tiles, outlines, communes and
+    the search circle (``(center, radius_km)``)."""
     m = folium.Map(
         location=location,
-        zoom_start=zoom or (12 if center is not None else DEFAULT_ZOOM),
+        zoom_start=zoom,
         tiles=None,
         prefer_canvas=True,  # thousands of circle markers: one canvas, not thousands of SVG nodes
         control_scale=False,  # ours, metric only: see setup in static/map/listings.js
@@ -297,8 +361,9 @@ def listings_map(
     if communes is not None and communes.get("features"):
         m.add_child(CommuneLayer(communes, tiles))
 
-    if radius_km is not None and center is not None:
-        circle = folium.Circle(
+    if circle is not None:
+        center, radius_km = circle
+        ring = folium.Circle(
             location=center,
             radius=radius_km * 1000,
             color="#2e7d32",
@@ -307,34 +372,8 @@ def listings_map(
             fill=True,
             fill_opacity=0.05,
         )
-        circle.options["interactive"] = False  # clicks go to the markers beneath
-        circle.add_to(m)
-
-    if center is None and rows:
-        lats, lons = [r[0] for r in rows], [r[1] for r in rows]
-        m.fit_bounds(
-            [[min(lats), min(lons)], [max(lats), max(lons)]],
-            padding=(20, 20),
-            max_zoom=min(zoom, FIT_MAX_ZOOM) if zoom else FIT_MAX_ZOOM,
-        )
-    elif center is not None and radius_km is not None and zoom is None:
-        m.fit_bounds(Area(*center, radius_km).bounds(), padding=(10, 10))
-
-    if rows:
-        kinds = legend_items(present, lang)
-        # chunkedLoading clusters in slices so 20k points don't freeze the page.
-        options = {"chunkedLoading": True, "maxClusterRadius": 50}
-        m.add_child(
-            ListingCluster(
-                rows,
-                kinds,
-                translated(REF_PREFIX, lang) + " ",
-                options,
-                js=_links(static_root, CLUSTER_JS),
-                css=_links(static_root, CLUSTER_CSS),
-            )
-        )
-        m.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), kinds))
+        ring.options["interactive"] = False  # clicks go to the markers beneath
+        ring.add_to(m)
     return m
 
 
@@ -360,18 +399,186 @@ def _register_component() -> None:
         registry.register_component(component)
 
 
-def show_map(m: folium.Map, *, key: str, height: int, returned_objects: list[str]) -> dict[str, Any]:
+def show_map(
+    m: folium.Map,
+    *,
+    key: str,
+    height: int,
+    returned_objects: list[str],
+    layer: folium.FeatureGroup | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> dict[str, Any]:
     """The only way a page shows a map: checked (``ui/map_safety.py``), then ``st_folium``.
 
+    ``layer``: data swapped into the map without rebuilding its frame (st_folium's
+    ``feature_group_to_add``); ``center``/``zoom``: moves the map when they change.
     A map that would hand template syntax to folium's second render is not shown: the page
-    gets a French notice, the server runs nothing."""
+    gets a notice, the server runs nothing."""
     try:
         check_map(m.get_root())
+        if layer is not None:
+            check_map(layer)
     except UnsafeMapText:
         st.error(translated(UNSAFE_MAP, current()))
         return {}
     _register_component()
+    extra: dict[str, Any] = {}
+    if layer is not None:
+        extra["feature_group_to_add"] = layer
+    if center is not None:
+        extra["center"] = list(center)
+    if zoom is not None:
+        extra["zoom"] = zoom
     # Looked up at call time, so tests can stand in for the component (AppTest cannot click it).
     return streamlit_folium.st_folium(
-        m, height=height, use_container_width=True, returned_objects=returned_objects, key=key
+        m, height=height, use_container_width=True, returned_objects=returned_objects, key=key, **extra
     )
+
+
+# ------------------------------------------------------------------ the search map, by zoom
+# The search page's map: a base that changes only with the place (tiles, circle, outlines,
+# communes, legend of every kind), and a data layer that st_folium swaps in place
+# (``feature_group_to_add``) as the visitor pans and zooms: every match of the visible box as a
+# marker when there are at most ``map_grid.DETAIL_MAX``, else counts per grid cell. The frame is
+# not rebuilt for a new box or new filters, and a 1,000,000-listing directory sends a few
+# hundred bubbles, not a million points.
+MAP_WIDTH_PX = 640  # the map column's width on a desktop, to choose the zoom that fits a search
+_VIEW = "_view"  # session_state suffix: the box and zoom whose data the map holds, and for which search
+
+
+def _search_key(area: Area | None, filters: Filters) -> tuple:
+    return (area, filters)
+
+
+def _fit(extent: Box | None, area: Area | None, height: int) -> tuple[tuple[float, float], int, Box]:
+    """The first view of a search: its circle, else the box of its matches, else France."""
+    if area is not None:
+        (south, west), (north, east) = area.bounds()
+        box = Box(south, west, north, east)
+    elif extent is not None:
+        box = extent
+    else:
+        return DEFAULT_CENTER, DEFAULT_ZOOM, Box(41.0, -5.5, 51.5, 10.0)
+    zoom = map_grid.zoom_to_fit(box, MAP_WIDTH_PX, height, max_zoom=FIT_MAX_ZOOM)
+    return ((box.south + box.north) / 2, (box.west + box.east) / 2), zoom, box
+
+
+def _reported(out: dict | None) -> tuple[Box, int] | None:
+    """The box and zoom st_folium last reported, if it did (its defaults hold None)."""
+    try:
+        return Box.from_leaflet(out["bounds"]), int(out["zoom"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _inside(box: Box, outer: Box) -> bool:
+    return (
+        outer.south <= box.south
+        and outer.west <= box.west
+        and box.north <= outer.north
+        and box.east <= outer.east
+    )
+
+
+def search_map_view(
+    con: duckdb.DuckDBPyConnection,
+    area: Area | None,
+    filters: Filters,
+    *,
+    key: str,
+    open_hours: tuple[str, ...] | None = None,
+    height: int = 540,
+    detail_max: int = map_grid.DETAIL_MAX,
+) -> tuple[MapView, tuple[tuple[float, float], int]]:
+    """What the search map shows in this run, and the search's first view (centre, zoom).
+
+    The box is the one the visitor's map last reported for this search (st_folium's ``zoom``
+    and ``bounds`` under ``key``), else the search's first view. A box inside the one already
+    drawn, at the same zoom (or any zoom when it holds every match as a marker), draws the
+    same data again: the frame keeps it. A new box is fetched with half a screen of margin."""
+    search = _search_key(area, filters)
+    drawn = st.session_state.get(key + _VIEW)
+    reported = _reported(st.session_state.get(key))
+    if drawn and drawn["search"] == search:
+        (center, zoom), box = drawn["first"], drawn["view"].box
+        if reported is None:
+            return drawn["view"], (center, zoom)
+        seen, zoom_now = reported
+        same = drawn["view"]
+        if _inside(seen, same.box) and (zoom_now == same.zoom or same.detailed):
+            return same, (center, zoom)
+        dy, dx = (seen.north - seen.south) / 2, (seen.east - seen.west) / 2
+        box = Box(seen.south - dy, seen.west - dx, seen.north + dy, seen.east + dx)
+    else:  # a new search: its first view (the reported box was the last search's)
+        extent = map_grid.extent(con, area, filters, open_hours=open_hours) if area is None else None
+        center, zoom, box = _fit(extent, area, height)
+        zoom_now = zoom
+    view = map_grid.map_view(con, area, filters, box, zoom_now, open_hours=open_hours, detail_max=detail_max)
+    st.session_state[key + _VIEW] = {"search": search, "view": view, "first": (center, zoom)}
+    return view, (center, zoom)
+
+
+def search_layer(
+    view: MapView, lang: str | None = None, static_root: str = STATIC_ROOT
+) -> folium.FeatureGroup:
+    """The data layer of the search map: markers (with their letters and popups) or count bubbles."""
+    lang = lang or current()
+    layer = folium.FeatureGroup(name="cc-results", control=False)
+    if view.detailed:
+        rows, present = _rows(view.points[["id", "name", "kind", "lat", "lon"]])
+        if rows:
+            layer.add_child(_listing_layer(rows, legend_items(present, lang), lang, static_root))
+    else:
+        cells = [
+            [round(float(a), 5), round(float(b), 5), int(n)]
+            for a, b, n in zip(view.cells["lat"], view.cells["lon"], view.cells["n"], strict=True)
+        ]
+        layer.add_child(CountCells(cells, {"lang": lang, "cell": translated(CELL_LABEL, lang)}))
+    return layer
+
+
+def search_map(
+    con: duckdb.DuckDBPyConnection,
+    area: Area | None,
+    filters: Filters,
+    *,
+    key: str,
+    height: int,
+    open_hours: tuple[str, ...] | None = None,
+    outlines: dict | None = None,
+    communes: dict | None = None,
+    basemap: str = "osmfr",
+    returned_objects: tuple[str, ...] = ("last_clicked", "last_object_clicked_popup"),
+    detail_max: int = map_grid.DETAIL_MAX,
+    static_root: str = STATIC_ROOT,
+) -> tuple[MapView, dict[str, Any]]:
+    """The search page's map, shown: what it holds (:class:`~courtcircuit.map_grid.MapView`) and
+    st_folium's answer (``zoom`` and ``bounds`` are always asked for: they choose the next box).
+
+    ``open_hours``: ``SearchResult.open_hours`` when « ouvert maintenant » is ticked."""
+    lang = current()
+    view, (center, zoom) = search_map_view(
+        con, area, filters, key=key, open_hours=open_hours, height=height, detail_max=detail_max
+    )
+    base = _base_map(
+        center if area is not None else DEFAULT_CENTER,
+        zoom if area is not None else DEFAULT_ZOOM,
+        circle=((area.lat, area.lon), area.radius_km) if area is not None else None,
+        outlines=outlines,
+        communes=communes,
+        online_tiles=True,
+        basemap=basemap,
+        lang=lang,
+        static_root=static_root,
+    )
+    base.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), legend_items(KINDS.codes(), lang)))
+    # The markers' plugin is loaded with the base, so that swapping layers never loads a script.
+    base.default_js = [*base.default_js, *_links(static_root, CLUSTER_JS)]
+    base.default_css = [*base.default_css, *_links(static_root, CLUSTER_CSS)]
+    layer = search_layer(view, lang, static_root)
+    asked = list(dict.fromkeys([*returned_objects, "zoom", "bounds"]))
+    out = show_map(
+        base, key=key, height=height, returned_objects=asked, layer=layer, center=center, zoom=zoom
+    )
+    return view, out

@@ -94,12 +94,14 @@
         }
     });
 
-    function clusterIcon(map) {
+    // group: the cluster layer (its map is known once it is on one: the layer may be built inside
+    // a feature group that st_folium adds to the map afterwards).
+    function clusterIcon(group) {
         return function (cluster) {
             var n = cluster.getChildCount(), size = n < 10 ? "small" : n < 100 ? "medium" : "large";
-            var inner = el("div");
+            var inner = el("div"), texts = group._map && group._map._ccTexts || {};
             inner.appendChild(el("span", "", String(n)));
-            var label = (map._ccTexts && map._ccTexts.cluster || "").replace("{n}", String(n));
+            var label = (texts.cluster || "").replace("{n}", String(n));
             return new LabelledIcon({
                 html: inner, className: "marker-cluster marker-cluster-" + size,
                 iconSize: new L.Point(40, 40), label: label
@@ -107,15 +109,58 @@
         };
     }
 
+    // map._ccShown: how many listings (or count bubbles) the map holds once the last chunk is in,
+    // 0 again when the layer goes (what bench/map_browser.py waits for).
+    function counted(layer, n) {
+        layer.on("remove", function (e) { if (e.target._ccMap) e.target._ccMap._ccShown = 0; });
+        return function () {
+            layer._ccMap = layer._map;
+            if (layer._map) layer._map._ccShown = n;
+        };
+    }
+
+    // parent: the map, or a feature group st_folium adds to it (then swaps for the next one).
     // rows: see markerFactory; options: markercluster's options.
-    function addListings(map, rows, kinds, refPrefix, options) {
+    function addListings(parent, rows, kinds, refPrefix, options) {
         var make = markerFactory(kinds, refPrefix);
-        var cluster = L.markerClusterGroup(L.extend({iconCreateFunction: clusterIcon(map)}, options));
+        var cluster = L.markerClusterGroup(options), shown = counted(cluster, rows.length);
+        cluster.options.iconCreateFunction = clusterIcon(cluster);
+        cluster.options.chunkProgress = function (processed, total) { if (processed >= total) shown(); };
         var markers = new Array(rows.length);
         for (var i = 0; i < rows.length; i++) markers[i] = make(rows[i]);
-        cluster.addLayers(markers);  // one batch: chunkedLoading slices it without freezing the page
-        cluster.addTo(map);
+        cluster.addLayers(markers);  // queued until on a map; chunkedLoading slices it then
+        cluster.addTo(parent);
+        if (!options.chunkedLoading && cluster._map) shown();
         return cluster;
+    }
+
+    // Matches counted per grid cell (courtcircuit/map_grid.py), when too many to send one by one:
+    // cells are [lat, lon, count]; each is a bubble with its count (compact: « 12 k »), named for
+    // screen readers, and a click zooms in two steps there (the page then asks for that box).
+    function addCounts(parent, cells, texts) {
+        var number = new Intl.NumberFormat(texts.lang || "fr", {notation: "compact", maximumFractionDigits: 1});
+        var group = L.layerGroup();
+        cells.forEach(function (cell) {
+            var n = cell[2], size = Math.round(Math.min(58, 28 + 6 * Math.log10(Math.max(n, 1))));
+            var inner = el("div");
+            inner.appendChild(el("span", "", number.format(n)));
+            var label = (texts.cell || "").replace("{n}", String(n));
+            var marker = L.marker([cell[0], cell[1]], {
+                icon: new LabelledIcon({
+                    html: inner, className: "marker-cluster cc-count",
+                    iconSize: new L.Point(size, size), label: label
+                }),
+                keyboard: true
+            });
+            marker.on("click", function () {  // Leaflet turns Enter on a focused marker into a click
+                var map = group._map;
+                if (map) map.setView([cell[0], cell[1]], Math.min(map.getZoom() + 2, map.getMaxZoom()));
+            });
+            group.addLayer(marker);
+        });
+        group.on("add", counted(group, cells.length));
+        group.addTo(parent);
+        return group;
     }
 
     // The legend: title and [{c, g, l}] items, built as DOM nodes and text, never parsed as HTML.
@@ -248,6 +293,7 @@
 
     window.CourtCircuitMap = {
         addListings: addListings,
+        addCounts: addCounts,
         addLegend: addLegend,
         addOutlines: addOutlines,
         fillWhenTilesFail: fillWhenTilesFail,
