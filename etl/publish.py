@@ -124,7 +124,7 @@ T = TypeVar("T")
 # Rows handed to DuckDB per batch: one frame of 10^6 listings (provenance JSON, object columns,
 # then DuckDB's copy) was 9 GB at its peak; batches bound it to a few hundred MB.
 CHUNK = 50_000
-DUCKDB_MEMORY = "1GB"
+DUCKDB_MEMORY = "512MB"
 
 
 def _create_in_chunks(

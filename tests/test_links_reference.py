@@ -156,5 +156,5 @@ def test_provenance_json_is_json_dumps_of_the_provenance() -> None:
     listings = resolve(records(6, 400)).listings
     assert any(len(x.members) > 1 for x in listings)
     for listing in listings:
-        assert provenance_json(listing) == json.dumps(listing.provenance, ensure_ascii=False)
+        assert provenance_json(listing) == json.dumps(dict(listing.provenance), ensure_ascii=False)
         assert json.loads(provenance_json(listing)) == listing.provenance
