@@ -120,16 +120,22 @@ class Method:
     found: dict[str, list[np.ndarray]] = field(default_factory=dict)  # pass -> ids per query
 
 
-def time_pass(method: Method, name: str, areas: list[Area], warmup: list[Area]) -> None:
-    for area in warmup:
-        method.run(area)
-    times, found = [], []
-    for area in areas[: method.centres]:
-        start = time.perf_counter()
-        ids = method.run(area)
-        times.append(time.perf_counter() - start)
-        found.append(ids)
-    method.times[name], method.found[name] = times, found
+def time_interleaved(methods: list[Method], name: str, areas: list[Area], warmup: list[Area]) -> None:
+    """Time every method at each centre in turn (centre by centre, not method by method): the
+    machine is shared, and a load that changes during the run then weighs on every method alike,
+    so the ratios between them hold even when the absolute times do not."""
+    for method in methods:
+        for area in warmup:
+            method.run(area)
+        method.times[name], method.found[name] = [], []
+    for i, area in enumerate(areas):
+        for method in methods:
+            if i >= method.centres:
+                continue
+            start = time.perf_counter()
+            ids = method.run(area)
+            method.times[name].append(time.perf_counter() - start)
+            method.found[name].append(ids)
 
 
 # ---------------------------------------------------------------------------- checks
@@ -311,17 +317,17 @@ def main(argv: list[str] | None = None) -> int:
         Method("A: full-scan haversine SQL (ids)", sql_ids(bbox=False), args.centres),
         Method("B: geopandas L93 distance <= r (ids)", geo.query, geo_centres),
     ]
-    for method in methods:
-        for name, areas in passes.items():
-            print(f"timing {method.label} [{name}] …", file=sys.stderr, flush=True)
-            time_pass(method, name, areas, warmup)
+    for name, areas in passes.items():
+        print(f"timing every method at each centre in turn [{name}] …", file=sys.stderr, flush=True)
+        time_interleaved(methods, name, areas, warmup)
 
     plain, _, page, _, bbox_sql, full, geo_m = methods
     mix_found = [len(ids) for ids in full.found["mix"]]
     ten_found = [len(ids) for ids in full.found["10km"]]
     lines += [
         f"centres   {args.centres} drawn like the listings (communes weighted by population, ~2 km around the "
-        f"town hall); warm-up {WARMUP} queries per method",
+        f"town hall); warm-up {WARMUP} queries per method; the methods take turns at each centre (the "
+        "load of a shared machine weighs on all alike)",
         f"radii     mix: cycling {', '.join(f'{r:g}' for r in MIX_RADII_KM)} km; 10km: every centre at 10 km",
         f"found     listings per circle, no filter: mix median {np.median(mix_found):,.0f} "
         f"(max {max(mix_found):,}), 10km median {np.median(ten_found):,.0f} (max {max(ten_found):,})",

@@ -9,7 +9,8 @@ query ("deliver to me": the producer's own radius covers the store), the nearby 
 page of rows each, the map's points, coverage), beside the former unpaged ``prospect`` (every
 row of both lists with every column). The baseline, in the same run,
 is the reverse-radius rule as a full scan: every delivering producer's haversine distance
-compared with its radius, no bounding box. Both must find the same producers.
+compared with its radius, no bounding box. Both must find the same producers. The queries
+take turns at each store, so that the load of a shared machine weighs on all of them alike.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from bench.search import default_db, with_row_groups
 from bench.synthetic import make_directory, sample_points
@@ -28,7 +31,7 @@ from courtcircuit.db import connect
 from courtcircuit.geo import haversine_sql
 from courtcircuit.schema import DIRECTORY_ROW_GROUP_SIZE
 from courtcircuit.supplier_pages import prospect_page
-from courtcircuit.suppliers import RADIUS_TOLERANCE_KM, Store, SupplierFilters, prospect, suppliers
+from courtcircuit.suppliers import RADIUS_TOLERANCE_KM, Prospect, Store, SupplierFilters, prospect, suppliers
 
 FULL_SCAN = (
     f"SELECT id FROM (SELECT id, delivery_radius_km, {haversine_sql()} AS d FROM listings "
@@ -37,16 +40,27 @@ FULL_SCAN = (
 )
 
 
-def timed(fn, stores: list[Store]) -> tuple[list[float], list]:
-    out, results = [], []
+def timed(
+    methods: dict[str, Callable[[Store], object]], stores: list[Store]
+) -> dict[str, tuple[list[float], list]]:
+    """Each method's time (ms) and result per store, the methods taking turns at each store: the
+    machine is shared, and a load that changes during the run then weighs on all alike."""
+    out: dict[str, tuple[list[float], list]] = {label: ([], []) for label in methods}
     for store in stores:
-        start = time.perf_counter()
-        results.append(fn(store))
-        out.append((time.perf_counter() - start) * 1000)
-    return out, results
+        for label, fn in methods.items():
+            start = time.perf_counter()
+            result = fn(store)
+            out[label][0].append((time.perf_counter() - start) * 1000)
+            out[label][1].append(result)
+    return out
 
 
 FIGURES: dict[str, dict[str, float]] = {}  # label -> median, p95: the JSON line printed last
+
+
+def lists_of(result: Prospect) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids of the unpaged page's two lists, in their order."""
+    return tuple(result.deliverers["id"]), tuple(result.nearby["id"])
 
 
 def row(label: str, ms: list[float], base: float | None = None) -> str:
@@ -83,6 +97,7 @@ def main() -> None:
     warm, stores = stores[:3], stores[3:]
     for store in warm:
         suppliers(con, store)
+        prospect_page(con, store, SupplierFilters(), 30)
         con.execute(FULL_SCAN, [store.lat, store.lat, store.lon, RADIUS_TOLERANCE_KM]).fetchall()
 
     print("Court-Circuit supplier queries benchmark")
@@ -95,35 +110,44 @@ def main() -> None:
     print(f"stores    {len(stores)} drawn where people live (seed {args.seed + 2})")
     print()
     print(f"{'query (ms)':<44} {'median':>9} {'p95':>9} {'÷ base':>8}")
-    base_ms, base_ids = timed(
-        lambda s: {
+    eggs = SupplierFilters(products=("oeufs",), labels=("ab",))
+
+    def deliverer_ids(frame: pd.DataFrame) -> set[str]:
+        return set(frame["id"])
+
+    # What each method keeps of its answer is small (ids, sizes): 30 answers of 150 km are not.
+    methods: dict[str, Callable[[Store], object]] = {
+        "base": lambda s: {
             r[0] for r in con.execute(FULL_SCAN, [s.lat, s.lat, s.lon, RADIUS_TOLERANCE_KM]).fetchall()
         },
-        stores,
-    )
+        "deliver": lambda s: deliverer_ids(suppliers(con, s)),
+        **{f"near{km}": (lambda s, km=km: len(suppliers(con, s, within_km=km))) for km in (30, 80, 150)},
+        "eggs": lambda s: len(suppliers(con, s, eggs)),
+        "whole": lambda s: lists_of(prospect(con, s, SupplierFilters(), 30)),
+        "page": lambda s: prospect_page(con, s, SupplierFilters(), 30),
+    }
+    runs = timed(methods, stores)
+    base_ms, base_ids = runs["base"]
     base = statistics.median(base_ms)
-    deliver_ms, found = timed(lambda s: suppliers(con, s), stores)
+    deliver_ms, found = runs["deliver"]
     print(row("deliver to me (bbox of the largest radius)", deliver_ms, base))
     for km in (30, 80, 150):
-        near_ms, near = timed(lambda s, km=km: suppliers(con, s, within_km=km), stores)
-        sizes = [len(f) for f in near]
+        near_ms, sizes = runs[f"near{km}"]
         print(row(f"producers within {km} km (median {statistics.median(sizes):,.0f})", near_ms, base))
-    eggs = SupplierFilters(products=("oeufs",), labels=("ab",))
-    filt_ms, _ = timed(lambda s: suppliers(con, s, eggs), stores)
-    print(row("deliver to me, eggs + AB", filt_ms, base))
-    whole_ms, wholes = timed(lambda s: prospect(con, s, SupplierFilters(), 30), stores)
+    print(row("deliver to me, eggs + AB", runs["eggs"][0], base))
+    whole_ms, wholes = runs["whole"]
     print(row("unpaged: prospect(…, 30 km), every row", whole_ms, base))
-    page_ms, pages = timed(lambda s: prospect_page(con, s, SupplierFilters(), 30), stores)
+    page_ms, pages = runs["page"]
     print(row("whole page call: prospect_page(…, 30 km)", page_ms, base))
     print(row("baseline: full-scan reverse radius (ids)", base_ms))
-    wrong = sum(set(f["id"]) != b for f, b in zip(found, base_ids, strict=True))
+    wrong = sum(f != b for f, b in zip(found, base_ids, strict=True))
     # The paged lists: the same producers as the full scan, in the order of the unpaged ones.
     wrong_pages = sum(set(p.deliverers.ids) != b for p, b in zip(pages, base_ids, strict=True))
     wrong_order = sum(
-        p.deliverers.ids != tuple(w.deliverers["id"]) or p.nearby.ids != tuple(w.nearby["id"])
-        or list(p.deliverers.rows["id"]) != list(w.deliverers["id"][: len(p.deliverers.rows)])
+        (p.deliverers.ids, p.nearby.ids) != w
+        or tuple(p.deliverers.rows["id"]) != w[0][: len(p.deliverers.rows)]
         for p, w in zip(pages, wholes, strict=True)
-    )  # fmt: skip
+    )
     sizes = [len(f) for f in found]
     print()
     print(
