@@ -17,7 +17,7 @@ import streamlit as st
 from courtcircuit import map_grid
 from courtcircuit.search import MAP_COLUMNS, Filters, matches, search
 from ui.chrome import cursor
-from ui.mapview import listings_map, search_map, show_map
+from ui.mapview import clicked_listing_id, listings_map, search_map, show_map
 
 MAX_MAP_POINTS = 20_000  # as pages/recherche.py
 
@@ -38,6 +38,9 @@ if mode == "listings":
     )
     expected = len(shown)
 else:
-    view, _out = search_map(con, None, filters, key="cc_map", height=540, detail_max=detail)
+    view, out = search_map(con, None, filters, key="cc_map", height=540, detail_max=detail)
     expected = len(view.points) if view.detailed else len(view.cells)
+    # What tests/test_browser_map_grid.py reads: the view drawn and the marker clicked.
+    st.write(f"zoom {view.zoom}, {'marqueurs' if view.detailed else 'secteurs'}")
+    st.write(f"clic {clicked_listing_id((out or {}).get('last_object_clicked_popup'))}")
 st.write(f"attendu {expected}")

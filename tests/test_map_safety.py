@@ -246,7 +246,8 @@ def _map_script(at: AppTest) -> str:
     frames = [c for c in at.get("component_instance") if "st_folium" in str(c.proto.component_name)]
     assert len(frames) == 1, "the page shows no map"
     args = json.loads(frames[0].proto.json_args)
-    return args["script"] + args["header"] + args["html"]
+    # The search map's data layer comes apart, swapped into the frame (ui.mapview.search_map).
+    return args["script"] + args["header"] + args["html"] + (args.get("feature_group") or "")
 
 
 def _open(jinja: JinjaDirectory, monkeypatch, page: str, params: dict[str, str]) -> AppTest:

@@ -152,6 +152,8 @@ CONTROL_TEXTS: dict[str, str] = {
 }
 # A count bubble's accessible name and hover title (courtcircuit/map_grid.py); {n} filled in the browser.
 CELL_LABEL = N_("{n} lieux ici : touchez pour zoomer")
+# Under the search map when it shows counts (search_map_caption).
+COUNTED = N_("La carte compte les {n} lieux par secteur : zoomez pour les voir un à un.")
 UNSAFE_MAP = N_("La carte ne peut pas être affichée : un texte des données n'a pas été protégé.")
 
 
@@ -582,3 +584,8 @@ def search_map(
         base, key=key, height=height, returned_objects=asked, layer=layer, center=center, zoom=zoom
     )
     return view, out
+
+
+def search_map_caption(view: MapView) -> str | None:
+    """What to say under the search map when it shows counts rather than markers."""
+    return None if view.detailed else translated(COUNTED, current()).format(n=view.total)
