@@ -26,7 +26,10 @@ from courtcircuit.search import MAP_COLUMNS, Filters
 from courtcircuit.search_counts import area_sql
 from courtcircuit.search_filters import both, filter_sql
 
-DETAIL_MAX = 5_000  # at most this many matches in the box: send them all, as markers
+# At most this many matches in the box: send them all, as markers. Markers swapped into the frame
+# cost about 0.5 ms each in the browser on a loaded machine (bench/map_browser.py, grid20k: 20,000
+# in 11 s at a load of 30, 1,000 in 1.2 s), bubbles almost nothing: past a few thousand, counts.
+DETAIL_MAX = 2_000
 CELL_PX = 64  # a cell's width on screen, at its zoom
 MIN_ZOOM, MAX_ZOOM = 2, 19
 # A degree of latitude spans 1/cos(lat) times the pixels of a degree of longitude on the map

@@ -17,6 +17,12 @@ Markers are drawn in the browser from compact rows ``[lat, lon, kind index, name
 are never parsed as HTML: the tooltip is an escaped string, the popup and the legend are
 built with ``textContent``.
 
+The search page's map is :func:`search_map`: a base that changes only with the place, and a
+data layer st_folium swaps into the same frame (``feature_group_to_add``) as the visitor pans
+and zooms, holding the visible box's matches as markers when there are at most
+``courtcircuit.map_grid.DETAIL_MAX``, else their counts per grid cell (a 1,000,000-listing
+directory sends a few hundred bubbles). Its markers are the same as :func:`listings_map`'s.
+
 Knowing which listing was clicked, with ``streamlit_folium.st_folium``::
 
     out = show_map(m, key=..., height=..., returned_objects=["last_object_clicked_popup"])
