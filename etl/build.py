@@ -290,6 +290,8 @@ def build(
             resolution = resolve(records, decided, previous_ids(db))
         with stage("link"):
             links, unresolved = resolve_links(resolution.listings)
+        for listing in resolution.listings:
+            listing.name_keys = ()  # folded for linking only: hundreds of MB at 10^6 while publishing
         rejections += [Rejection(s, ref, "field", i.field, i.value, i.reason) for s, ref, i in unresolved]
         stats = {s.name: {"read": read[s.name], "loaded": 0, "merged": 0, "rejected": 0} for s in sources}
         for listing in resolution.listings:

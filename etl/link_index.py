@@ -98,7 +98,7 @@ class LinkIndex:
         self.cells: dict[tuple[str, Cell], _CellNames] = defaultdict(_CellNames)
         self.blocks: dict[tuple[tuple[str, ...], Cell], _Block] = {}
         for listing in sorted(listings, key=lambda x: x.id, reverse=True):
-            keys = [self.keys(m.name) for m in listing.members]
+            keys = listing.name_keys or [self.keys(m.name) for m in listing.members]  # folded by resolve
             self.cells[(str(listing.fields.kind), cell_of(listing))].add(listing, keys)
 
     def _cells(self, kinds: tuple[str, ...], centre: Cell) -> list[_CellNames]:

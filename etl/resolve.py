@@ -215,24 +215,26 @@ def _order(rec: Record) -> tuple[int, str, str]:
     return (rec.precedence, rec.source, rec.ref)
 
 
+def _origin(rec: Record) -> dict[str, str]:
+    """Where a field's value comes from, as the listing table's provenance JSON says it."""
+    return {
+        "source": rec.source,
+        "ref": rec.ref,
+        "date": rec.source_date.isoformat() if rec.source_date else "",
+    }
+
+
 def golden(members: list[Record], listing_id: str) -> GoldenListing:
     """The listing the members make: list fields united, every other field from the member
     that ranks first for it (precedence; the most precise position; the latest verification)."""
+    if len(members) == 1:  # most places have one source: no ranking, no merging
+        return _golden_of_one(members[0], listing_id)
     members = sorted(members, key=_order)
     values: dict[str, Any] = {}  # typed by ListingFields below
     provenance: dict[str, dict[str, str]] = {}
     # One provenance dict per member, shared by the fields it gives: at 10^6 listings a dict per
     # field was gigabytes (the published JSON is the same).
-    origins = {
-        id(rec): {
-            "source": rec.source,
-            "ref": rec.ref,
-            "date": rec.source_date.isoformat() if rec.source_date else "",
-        }
-        for rec in members
-    }
-    if len(members) == 1:  # most places have one source: no ranking, no merging
-        return _golden_of_one(members[0], listing_id, origins[id(members[0])])
+    origins = {id(rec): _origin(rec) for rec in members}
     by_position, by_verification = members, members
     if len(members) > 1:
         by_position = sorted(members, key=lambda r: (PRECISION_RANK.get(r.geo_precision, 3), *_order(r)))
@@ -264,14 +266,19 @@ _IS_LIST = tuple(name in LIST_FIELDS for name in LISTING_FIELDS)
 class OneOrigin(Mapping[str, dict[str, str]]):
     """The provenance of a listing made from one record: each field it gives → that record.
 
-    Reads like the dict `golden` builds for several members (same keys in the same order, same
-    origin dict), in a fraction of its memory: the tuple of field names is shared by every
-    listing with the same fields filled (a dict per listing was half a gigabyte at 10^6)."""
+    Reads like the dict `golden` builds for several members (same keys in the same order, equal
+    origins), in a fraction of its memory: the tuple of field names is shared by every listing
+    with the same fields filled, and the origin is made when asked for (a dict per listing, and
+    one per record, were most of a gigabyte at 10^6)."""
 
-    __slots__ = ("names", "origin")
+    __slots__ = ("names", "record")
 
-    def __init__(self, names: tuple[str, ...], origin: dict[str, str]) -> None:
-        self.names, self.origin = names, origin
+    def __init__(self, names: tuple[str, ...], record: Record) -> None:
+        self.names, self.record = names, record
+
+    @property
+    def origin(self) -> dict[str, str]:
+        return _origin(self.record)
 
     def __getitem__(self, name: str) -> dict[str, str]:
         if name in self.names:
@@ -291,7 +298,7 @@ class OneOrigin(Mapping[str, dict[str, str]]):
 _SHARED_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-def _golden_of_one(rec: Record, listing_id: str, origin: dict[str, str]) -> GoldenListing:
+def _golden_of_one(rec: Record, listing_id: str) -> GoldenListing:
     """`golden([rec])`, without the sorting: same values, same provenance in the same order."""
     values: dict[str, Any] = {}
     given: list[str] = []
@@ -307,7 +314,7 @@ def _golden_of_one(rec: Record, listing_id: str, origin: dict[str, str]) -> Gold
     if len(_SHARED_NAMES) > 4096:  # never in practice: a few hundred patterns of filled fields
         _SHARED_NAMES.clear()
     names = _SHARED_NAMES.setdefault(names, names)
-    return GoldenListing(listing_id, [rec], ListingFields(**values), OneOrigin(names, origin))
+    return GoldenListing(listing_id, [rec], ListingFields(**values), OneOrigin(names, rec))
 
 
 def provenance_json(listing: GoldenListing) -> str:
@@ -341,7 +348,6 @@ def resolve(
     decisions = decisions or {}
     previous_ids = previous_ids or {}
     records = sorted(records, key=lambda r: (r.source, r.ref))  # same inputs, same clusters, any order
-    index = {r.key: i for i, r in enumerate(records)}
     clusters = _Clusters(records, {pair for pair, same in decisions.items() if not same})
     merges: list[MergeNote] = []
     apart: list[MergeNote] = []
@@ -358,22 +364,30 @@ def resolve(
             scored.append((score, i, j, dist, reason))
         elif score >= 60 and a.source != b.source:
             apart.append(MergeNote(a.key, b.key, dist, score, reason))
+    # What each step needs is let go once done: at 10^6 records these lists and dicts held
+    # hundreds of MB while the listings were being made, the build's memory peak.
+    del keys, groups_of_kind
+    index = {r.key: i for i, r in enumerate(records)} if decisions else {}
     for pair, same in decisions.items():
         keys = sorted(pair)
         if same and len(keys) == 2 and all(k in index for k in keys):
             i, j = index[keys[0]], index[keys[1]]
             if clusters.union(i, j, force=True):
                 merges.append(MergeNote(keys[0], keys[1], None, 100.0, "décision : même lieu"))
+    del index
     # Strongest evidence first, so a weak link cannot block a strong one.
     for score, i, j, dist, reason in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
         if clusters.union(i, j):
             merges.append(MergeNote(records[i].key, records[j].key, dist, score, reason))
         else:
             apart.append(MergeNote(records[i].key, records[j].key, dist, score, reason + " ; fusion refusée"))
+    del scored
     groups: dict[int, list[Record]] = defaultdict(list)
     for i, rec in enumerate(records):
         groups[clusters.find(i)].append(rec)
+    del clusters
     ordered = sorted(groups.values(), key=lambda m: _order(m[0]) if len(m) == 1 else min(map(_order, m)))
+    del groups
     wanted = [_listing_id(members, previous_ids) for members in ordered]
     # A listing split since the last build: its id stays with the part holding the record it
     # was named after, else with the part of best precedence; the other parts get their own.

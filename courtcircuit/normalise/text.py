@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import unicodedata
 
 from courtcircuit.record import Record, RejectRecord
@@ -26,6 +27,11 @@ TEXT_FIELDS = (
     "name", "description", "street", "city", "postcode", "volumes", "delivery_frequency",
     "opening_hours_text", "sanitary_approval",
 )  # fmt: skip
+# Fields whose texts repeat from record to record ("Place du Marché", "samedi 9h-12h30"): each
+# distinct text is kept once, not once per record (a 10^6-row build holds them all at once).
+_SHARED_FIELDS = frozenset(
+    ("street", "city", "postcode", "volumes", "delivery_frequency", "opening_hours_text", "sanitary_approval")
+)
 # Longer texts are cut with a note: a 5,000-character name is an error or an attack, never a name.
 MAX_CHARS = {"name": 200, "description": 5000}
 MAX_OTHER_CHARS = 500
@@ -71,6 +77,8 @@ def clean_text_fields(rec: Record) -> None:
         if value is not None and len(value) > limit:
             rec.note(name, value[:200], f"texte de {len(value)} caractères coupé à {limit}")
             value = value[: limit - 1].rstrip() + "…"
+        if value is not None and name in _SHARED_FIELDS:
+            value = sys.intern(value)
         setattr(rec, name, value)
     if rec.name:
         rec.name = rec.name.replace("\n", " ")
