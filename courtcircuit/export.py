@@ -260,7 +260,7 @@ SHORTLIST_TITLES_EN: dict[str, str] = {
     "livraison": "Delivery",
     "rayon_de_livraison_km": "Delivery radius (km)",
     "telephone": "Phone",
-    "email": "Email",
+    "email": "E-mail",
     "site_web": "Website",
     "adresse": "Address",
     "code_postal": "Postcode",
