@@ -24,6 +24,7 @@ from courtcircuit.hours import slot_monday, weekly_slots
 from courtcircuit.schema import (
     ARBITRATIONS,
     BUILD_INFO,
+    DIRECTORY_ROW_GROUP_SIZE,
     KEPT_APART,
     LISTING_LINKS,
     LISTING_SOURCES,
@@ -173,7 +174,8 @@ def write_database(
     sources: list[SourceConfig],
     stats: dict[str, dict[str, int]],
 ) -> None:
-    con = connect(path, read_only=False)
+    # Row groups of DIRECTORY_ROW_GROUP_SIZE rows: the search's bounding box then skips most of them.
+    con = connect(path, read_only=False, row_group_size=DIRECTORY_ROW_GROUP_SIZE)
     try:
         # DuckDB would otherwise hold the sorted listings in memory, up to 80 % of the machine's;
         # beyond this it spills to a temporary file next to the database.
