@@ -453,6 +453,8 @@ def show_map(
 # hundred bubbles, not a million points.
 MAP_WIDTH_PX = 640  # the map column's width on a desktop, to choose the zoom that fits a search
 _VIEW = "_view"  # session_state suffix: the box and zoom whose data the map holds, and for which search
+_HOME = "_home"  # the whole directory's view (centre, zoom): where the frame opens without a place
+_MOVED = "_moved"  # the frame (place, basemap, language) st_folium was asked to move
 
 
 def _search_key(area: Area | None, filters: Filters) -> tuple:
@@ -569,9 +571,19 @@ def search_map(
     view, (center, zoom) = search_map_view(
         con, area, filters, key=key, open_hours=open_hours, height=height, detail_max=detail_max
     )
+    # The frame opens on the place's view, or the whole directory's: a first view that needs no
+    # move. A move (st_folium's center/zoom) makes the map report its box, hence a rerun, which
+    # could interrupt the page's first run (and a Back to the search restored by that run).
+    if area is not None:
+        home = (center, zoom)
+    else:
+        home = st.session_state.get(key + _HOME)
+        if home is None:
+            everything = map_grid.extent(con, None, Filters())
+            home = st.session_state[key + _HOME] = _fit(everything, None, height)[:2]
     base = _base_map(
-        center if area is not None else DEFAULT_CENTER,
-        zoom if area is not None else DEFAULT_ZOOM,
+        home[0],
+        home[1],
         circle=((area.lat, area.lon), area.radius_km) if area is not None else None,
         outlines=outlines,
         communes=communes,
@@ -586,9 +598,16 @@ def search_map(
     base.default_css = [*base.default_css, *_links(static_root, CLUSTER_CSS)]
     layer = search_layer(view, lang, static_root)
     asked = list(dict.fromkeys([*returned_objects, "zoom", "bounds"]))
-    out = show_map(
-        base, key=key, height=height, returned_objects=asked, layer=layer, center=center, zoom=zoom
-    )
+    # Once this frame was moved to a search's view, every later search says where it wants it.
+    frame = (area, basemap, lang)
+    moved = st.session_state.get(key + _MOVED) == frame
+    if (center, zoom) != home or moved:
+        st.session_state[key + _MOVED] = frame
+        out = show_map(
+            base, key=key, height=height, returned_objects=asked, layer=layer, center=center, zoom=zoom
+        )
+    else:
+        out = show_map(base, key=key, height=height, returned_objects=asked, layer=layer)
     return view, out
 
 
