@@ -155,7 +155,9 @@ def test_the_search_map_swaps_a_layer_of_markers_or_of_counts(demo_db, monkeypat
     assert "addListings" in args["feature_group"] and "addListings" not in args["script"]
     assert "addLegend" in args["script"]  # every kind, with the base: the layer alone changes
     assert "detailed=True" in at.markdown[0].value
-    assert args["zoom"] >= 5 and len(args["center"]) == 2  # the search's first view
+    # The frame opens on the directory's view: no move asked (a move would make it report, and
+    # rerun the page before its first run is over).
+    assert args.get("center") is None and args.get("zoom") is None
     assert {"zoom", "bounds"} <= set(args["returned_objects"])
 
     counted = _run(demo_db, monkeypatch, detail_max=10)
