@@ -61,11 +61,12 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# New interface text wrapped in _() or N_() goes into the catalogue; translate the empty
+# New interface text wrapped in _() or N_(), and the domain's templates marked with Message() or
+# N_() in courtcircuit/ (courtcircuit/messages.py), go into the catalogue; translate the empty
 # msgstr lines of locale/en/LC_MESSAGES/messages.po (tests/test_i18n.py fails until done).
 i18n: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract --no-default-keywords -k _ -k N_ --no-location --sort-output \
-		--project Court-Circuit -o locale/messages.pot app.py ui pages
+	$(VENV)/bin/pybabel extract --no-default-keywords -k _ -k N_ -k Message --no-location --sort-output \
+		--project Court-Circuit -o locale/messages.pot app.py ui pages courtcircuit
 	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale -l en --no-fuzzy-matching
 
 bench: $(VENV)/.installed-dev

@@ -2,7 +2,8 @@
 
 1. :func:`validate_edit` checks an edit with the ETL's own normalisation steps
    (``courtcircuit.normalise.build_steps``: one code path, not a copy) and answers clean values or
-   a French message per field; nothing is saved unless ``errors`` is empty.
+   a French message per field (a ``courtcircuit.messages.Message``, or the ETL step's own French
+   reason); nothing is saved unless ``errors`` is empty.
 2. The page saves ``check.values`` as a revision (``workspace.revisions.save``, old values from
    the listing, new from ``values``); a new listing takes :func:`new_listing_id` and kind "create".
 3. :func:`publish_edits` puts every staff value into the directory within seconds, without a
@@ -36,6 +37,7 @@ from courtcircuit.edits_apply import (
     staff_edits,
 )
 from courtcircuit.hours import typical_week
+from courtcircuit.messages import N_, Message, capitalised
 from courtcircuit.normalise import build_steps
 from courtcircuit.record import Record, RejectRecord
 from courtcircuit.schema import LISTINGS, RECORD_FIELDS, check_schema
@@ -56,6 +58,17 @@ _VOCABULARIES: dict[str, Vocabulary] = {
     "channels": CHANNELS, "labels": LABELS, "products": PRODUCTS, "ab_status": AB_STATUS, "status": STATUS,
     "geo_precision": GEO_PRECISION, "kind": KINDS,
 }  # fmt: skip
+# The ETL steps' constant reasons (courtcircuit/normalise) that an edit may meet, marked here for
+# the catalogue: the interface translates them (tests/test_messages.py checks each is still a
+# step's own sentence). The steps' reasons with values stay French until they are Messages.
+ETL_REASONS = (
+    N_("nom manquant : une fiche sans nom ne peut pas être publiée"),
+    N_("syntaxe de gabarit ({{ }}, {% %} ou {# #}) dans le texte : gardé comme texte, à vérifier"),
+    N_("coordonnées qui ne sont pas des nombres finis (NaN, infini) : ignorées"),
+    N_("coordonnées nulles (0, 0) : ignorées"),
+    N_("latitude et longitude inversées : corrigées"),
+    N_("point en mer ou hors de France (aucune commune ne le contient) : coordonnées ignorées"),
+)
 _ADDRESS = ("commune_insee", "city", "postcode", "street", "lat", "lon")
 _POSITION = ("lat", "lon")
 # Where a step's note or rejection shows: the first of these fields the person changed.
@@ -97,24 +110,24 @@ def _coerce(name: str, value: Any) -> Any:
         try:
             number = float(str(value).replace(",", ".").replace(" ", ""))
         except ValueError:
-            raise ValueError(f"nombre attendu : « {value} »") from None
+            raise ValueError(Message("nombre attendu : « {value} »", value=value)) from None
         if name == "delivery_radius_km" and not 0 <= number <= 1000:
-            raise ValueError("rayon de livraison entre 0 et 1 000 km")
+            raise ValueError(Message("rayon de livraison entre 0 et 1 000 km"))
         return number
     if sql_type == "BOOLEAN":
         if isinstance(value, bool):
             return value
         answer = {"oui": True, "vrai": True, "true": True, "non": False, "faux": False, "false": False}
         if str(value).lower() not in answer:
-            raise ValueError(f"oui ou non attendu : « {value} »")
+            raise ValueError(Message("oui ou non attendu : « {value} »", value=value))
         return answer[str(value).lower()]
     if sql_type == "DATE":
         try:
             day = value if isinstance(value, date) else date.fromisoformat(str(value))
         except ValueError:
-            raise ValueError(f"date attendue (AAAA-MM-JJ) : « {value} »") from None
+            raise ValueError(Message("date attendue (AAAA-MM-JJ) : « {value} »", value=value)) from None
         if day > date.today():
-            raise ValueError(f"date dans le futur : {day:%d/%m/%Y}")
+            raise ValueError(Message("date dans le futur : {day}", day=day.strftime("%d/%m/%Y")))
         return day
     if sql_type == "VARCHAR[]":
         items = re.split(r"[,;]", value) if isinstance(value, str) else list(value)
@@ -134,7 +147,11 @@ def _codes(name: str, items: list[str]) -> list[str]:
         elif term.code not in codes:
             codes.append(term.code)
     if unknown:
-        raise ValueError(f"valeur inconnue pour « {vocabulary.name} » : {', '.join(unknown)}")
+        raise ValueError(
+            Message(
+                "valeur inconnue pour « {name} » : {values}", name=vocabulary.name, values=", ".join(unknown)
+            )
+        )
     return codes
 
 
@@ -163,7 +180,7 @@ def validate_edit(
     links_given, outlets = SELLS_AT in changes, changes.pop(SELLS_AT, None)
     for name, value in changes.items():
         if name not in RECORD_FIELDS:
-            check.errors[name] = "champ inconnu"
+            check.errors[name] = Message("champ inconnu")
             continue
         try:
             clean[name] = _coerce(name, value)
@@ -186,7 +203,7 @@ def validate_edit(
     for issue in rec.issues:
         _error(check, issue.field, issue.reason, touched)
     if "status" in merged and merged["status"] is None:
-        check.errors.setdefault("status", "statut manquant")
+        check.errors.setdefault("status", Message("statut manquant"))
     for name in _answered(touched, bool(current)):
         new = to_json(getattr(rec, name))
         differs = name in touched or not same_value(new, current.get(name))
@@ -196,7 +213,7 @@ def validate_edit(
     if links_given:
         _check_outlets(check, con, current, rec.kind, outlets)
     check.week = typical_week(rec.opening_hours, date.today())
-    check.errors = {name: why[:1].upper() + why[1:] for name, why in check.errors.items()}
+    check.errors = {name: capitalised(why) for name, why in check.errors.items()}
     return check
 
 
@@ -208,7 +225,7 @@ def _check_outlets(
     ids: Any,
 ) -> None:
     if con is None:
-        check.errors[SELLS_AT] = "les lieux de vente ne peuvent pas être vérifiés sans l'annuaire"
+        check.errors[SELLS_AT] = Message("les lieux de vente ne peuvent pas être vérifiés sans l'annuaire")
         return
     clean, problem = check_outlets(con, str(current["id"]) if current.get("id") else None, kind, ids or [])
     if problem:
@@ -290,7 +307,9 @@ def publish_edits(db: Path, store: Store, *, wait: bool = True) -> PublishReport
     start = time.monotonic()
     db = Path(db)
     if not db.exists():
-        raise FileNotFoundError(f"annuaire introuvable : {db} (lancez « python -m etl build »)")
+        raise FileNotFoundError(
+            Message("annuaire introuvable : {db} (lancez « python -m etl build »)", db=str(db))
+        )
     with build_lock(db, wait):
         edits = staff_edits(store)  # under the lock: a revision saved while a build ran is included
         tmp = temporary_path(db)

@@ -5,7 +5,8 @@ Communes and postcodes are answered offline from the commune index (accents opti
 IGN Géoplateforme geocoder (``data.geopf.fr/geocodage/search``, the successor of
 api-adresse.data.gouv.fr, same GeoJSON answer). It is only called when configured
 (``COURT_CIRCUIT_GEOCODER=geoplateforme``) and its failure is a notice, never an error:
-the offline answers still come.
+the offline answers still come. Notices are ``courtcircuit.messages.Message``s (French, and
+translatable by the interface).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import duckdb
 
 from courtcircuit.communes import Commune, CommuneIndex
+from courtcircuit.messages import Message
 from courtcircuit.vocab import fold
 
 GEOPLATEFORME_URL = "https://data.geopf.fr/geocodage/search"
@@ -60,7 +62,9 @@ def parse_geocoder_answer(payload: bytes | str) -> list[Place]:
         data = json.loads(payload)
         features = data["features"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise GeocoderUnavailable(f"réponse du géocodeur illisible ({exc.__class__.__name__})") from exc
+        raise GeocoderUnavailable(
+            Message("réponse du géocodeur illisible ({error})", error=exc.__class__.__name__)
+        ) from exc
     places = []
     for feature in features if isinstance(features, list) else []:
         try:
@@ -80,7 +84,9 @@ def geocode_address(text: str, limit: int = 5, fetch: Fetch = _http_get) -> list
     try:
         payload = fetch(f"{GEOPLATEFORME_URL}?{query}", TIMEOUT_S)
     except (OSError, http.client.HTTPException) as exc:  # IncompleteRead & co. are no OSError
-        raise GeocoderUnavailable(f"géocodeur d'adresses injoignable ({exc.__class__.__name__})") from exc
+        raise GeocoderUnavailable(
+            Message("géocodeur d'adresses injoignable ({error})", error=exc.__class__.__name__)
+        ) from exc
     return parse_geocoder_answer(payload)
 
 
@@ -115,7 +121,7 @@ def is_street_address(text: str) -> bool:
     )
 
 
-COMMUNE_LEVEL = (
+COMMUNE_LEVEL = Message(
     "Adresse cherchée au niveau de la commune : les rues ne sont pas connues ici, "
     "la recherche part du centre de la commune (sa mairie)."
 )
@@ -129,7 +135,7 @@ def _saint(folded: str) -> str:
 class PlaceSearch:
     places: list[Place]  # best first
     exact: Place | None  # when the text names one place without doubt
-    notice: str | None = None  # e.g. the address geocoder was unreachable
+    notice: str | None = None  # a Message, e.g. the address geocoder was unreachable
     near_misses: bool = False  # no name is spelt as typed: the places are only close to it
 
 
@@ -204,7 +210,9 @@ def find_places(
         try:
             online = geocode_address(text, fetch=fetch)
         except GeocoderUnavailable as exc:
-            notice = f"Recherche d'adresse indisponible ({exc}) : seules les communes sont proposées."
+            notice = Message(
+                "Recherche d'adresse indisponible ({why}) : seules les communes sont proposées.", why=str(exc)
+            )
     if street and offline and not online and notice is None:
         notice = COMMUNE_LEVEL
     places = list(dict.fromkeys([*online, *offline]))[:limit]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 
 from courtcircuit.geo import Area, haversine_sql
+from courtcircuit.messages import Message
 from courtcircuit.vocab import KINDS
 
 SELLS_AT = "sells_at"  # the field name in revisions, overrides and the form
@@ -100,13 +101,15 @@ def outlet_names(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str
 def check_outlets(
     con: duckdb.DuckDBPyConnection, producer_id: str | None, kind: object, outlet_ids: Iterable[str]
 ) -> tuple[list[str], str | None]:
-    """The outlet ids cleaned (unique, sorted) and a French message if the list cannot be saved:
+    """The outlet ids cleaned (unique, sorted) and a French Message if the list cannot be saved:
     only a producer sells somewhere, and each id must be an outlet of the directory."""
     ids = sorted({str(i).strip() for i in outlet_ids if str(i).strip()})
     if ids and kind != "producteur":
-        return ids, "seul un producteur a des lieux de vente : changez le type de lieu ou videz la liste"
+        return ids, Message(
+            "seul un producteur a des lieux de vente : changez le type de lieu ou videz la liste"
+        )
     if producer_id is not None and producer_id in ids:
-        return ids, "un producteur ne peut pas être son propre lieu de vente"
+        return ids, Message("un producteur ne peut pas être son propre lieu de vente")
     known = dict(
         con.execute("SELECT id, kind FROM listings WHERE list_contains(?, id)", [ids]).fetchall()
         if ids
@@ -114,10 +117,12 @@ def check_outlets(
     )
     unknown = [i for i in ids if i not in known]
     if unknown:
-        return ids, f"lieu de vente introuvable dans l'annuaire : {', '.join(unknown[:5])}"
+        return ids, Message("lieu de vente introuvable dans l'annuaire : {ids}", ids=", ".join(unknown[:5]))
     wrong = [i for i in ids if known[i] not in OUTLET_KINDS]
     if wrong:
-        return ids, f"ce n'est pas un lieu de vente (marché, AMAP, magasin…) : {', '.join(wrong[:5])}"
+        return ids, Message(
+            "ce n'est pas un lieu de vente (marché, AMAP, magasin…) : {ids}", ids=", ".join(wrong[:5])
+        )
     return ids, None
 
 

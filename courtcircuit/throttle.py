@@ -16,8 +16,8 @@ Two rules:
 - :meth:`Throttle.hit` — at most N events per sliding window (needs submitted per hour).
 
 No waiting happens on the server: a refused attempt gets a French message saying how long to
-wait, so a flood of attempts does not tie up the server's threads either. Time is injectable
-(``clock``) for tests.
+wait (a ``courtcircuit.messages.Message``: the interface translates it), so a flood of attempts
+does not tie up the server's threads either. Time is injectable (``clock``) for tests.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from courtcircuit.messages import Message
 
 ENV_VAR = "COURT_CIRCUIT_THROTTLE_DB"
 
@@ -75,24 +77,28 @@ class Verdict:
     unavailable: bool = False  # the counters could not be read: refused (fail closed)
 
     def message(self) -> str:
-        """What to tell the person who was refused, in French."""
+        """What to tell the person who was refused, in French (a Message)."""
         if self.allowed:
             return ""
         if self.unavailable:
-            return "Vérification momentanément impossible sur le serveur : réessayez dans une minute."
+            return Message(
+                "Vérification momentanément impossible sur le serveur : réessayez dans une minute."
+            )
         wait = duration_fr(self.wait_s)
         if self.locked:
-            return f"Trop d'essais infructueux : accès bloqué pendant {wait}. Réessayez plus tard."
-        return f"Trop d'essais rapprochés : réessayez dans {wait}."
+            return Message(
+                "Trop d'essais infructueux : accès bloqué pendant {wait}. Réessayez plus tard.", wait=wait
+            )
+        return Message("Trop d'essais rapprochés : réessayez dans {wait}.", wait=wait)
 
 
 def duration_fr(seconds: float) -> str:
-    """A wait in French words: « 40 s », « 12 min », « 2 h »."""
+    """A wait in French words: « 40 s », « 12 min », « 2 h » (a Message)."""
     seconds = max(1, math.ceil(seconds))
     if seconds < 90:
-        return f"{seconds} s"
+        return Message("{n} s", n=seconds)
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} min" if minutes < 90 else f"{math.ceil(minutes / 60)} h"
+    return Message("{n} min", n=minutes) if minutes < 90 else Message("{n} h", n=math.ceil(minutes / 60))
 
 
 def default_throttle_path() -> Path:

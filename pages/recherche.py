@@ -19,7 +19,7 @@ from ui.filters_panel import filters_panel
 from ui.first_visit import first_visit
 from ui.geolocation import LABEL as MY_POSITION
 from ui.geolocation import locate_button
-from ui.i18n import _
+from ui.i18n import _, said
 from ui.list_top import list_top
 from ui.map_background import communes_around, communes_over
 from ui.mapview import clicked_listing_id, listings_map, show_map
@@ -67,9 +67,9 @@ st.caption(
 with st.container(key="cc_banner"):
     demo_banner(summary)
 for notice in notices:
-    # courtcircuit.search_state's French notices (the constant ones are in the catalogue); they
-    # echo URL text: shown as text
-    st.warning(md(_(notice)), icon=":material/link:")
+    # courtcircuit.search_state's French notices (constant ones are in the catalogue; Messages carry
+    # their template); they echo URL text: shown as text
+    st.warning(md(said(notice)), icon=":material/link:")
 if state.area is None:
     first_visit(SEARCH)
 

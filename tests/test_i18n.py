@@ -18,11 +18,20 @@ APP = str(REPO / "app.py")
 PLACEHOLDER = re.compile(r"{(\w+)[^}]*}")
 
 
+# The interface wraps its text in _() or N_(); the domain marks its templates with Message() or
+# N_() (courtcircuit/messages.py), which ui.i18n.said translates.
+MARKED = {
+    "ui": {"_": None, "N_": None},
+    "pages": {"_": None, "N_": None},
+    "courtcircuit": {"N_": None, "Message": None},
+}
+
+
 def wrapped() -> set[str]:
     found = set()
-    for folder in ("ui", "pages"):
+    for folder, keywords in MARKED.items():
         for _file, _line, message, _comments, _context in extract_from_dir(
-            REPO / folder, keywords={"_": None, "N_": None}, comment_tags=()
+            REPO / folder, keywords=keywords, comment_tags=()
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found

@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 from babel.messages.pofile import read_po
 
+from courtcircuit.messages import Message
 from courtcircuit.vocab import Vocabulary
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
@@ -66,6 +67,30 @@ def N_(text: str) -> str:
     """Marks text for the catalogue where it is defined (a module constant), translated later
     with :func:`_` when shown."""
     return text
+
+
+def said(message: str) -> str:
+    """What the domain said (``courtcircuit.messages.Message``), in the current language: its
+    template translated, then its values filled in (values that are Messages translated too,
+    other values as they are). A plain text is looked up as a constant sentence. Never fails: a
+    text the catalogue does not know comes back as it is (in French).
+
+    A template or text whose first letter was capitalised to start a message (``capitalised``)
+    is also looked up as it was written, and its translation capitalised."""
+    if isinstance(message, Message):
+        values = {k: said(v) if isinstance(v, Message) else v for k, v in message.values.items()}
+        template = message.template
+    else:
+        values, template = {}, message
+    known = catalogue(current()) if current() != "fr" else {}
+    lowered = template[:1].lower() + template[1:]
+    try:
+        if template not in known and lowered != template and lowered in known:
+            english = _(lowered, **values)
+            return english[:1].upper() + english[1:]
+        return _(template, **values)
+    except (KeyError, IndexError, ValueError):  # a translation naming other values: the French
+        return str.__str__(message)
 
 
 def term(vocabulary: Vocabulary, code: str) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.places import Place, find_places
-from ui.i18n import N_, _
+from ui.i18n import N_, _, said
 from ui.text import md
 
 MAX_SUGGESTIONS = 6
@@ -39,8 +39,8 @@ def suggestions(
         on_choose(found.exact)
         st.rerun()
     if found.notice:
-        # courtcircuit.places' French notice; its constant one is in this area's catalogue
-        st.info(md(_(found.notice)), icon=":material/info:")
+        # courtcircuit.places' notice (a Message), in the reader's language
+        st.info(md(said(found.notice)), icon=":material/info:")
     if not found.places:
         st.error(_("Lieu introuvable : « {typed} ». {hint}", typed=md(text), hint=_(not_found_hint)))
         return

@@ -11,7 +11,7 @@ from courtcircuit.workspace import accounts
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
 from ui.client import throttle
-from ui.i18n import N_, _
+from ui.i18n import N_, _, said
 from ui.staff_words import account_error, kind, moment, role
 from ui.text import md
 
@@ -38,7 +38,7 @@ def admin_panel(store: Store, member: StaffMember) -> None:
                 _("E-mail"): [p.email for p in people],
                 _("Rôle"): [role(p.role) for p in people],
                 _("Territoire"): [
-                    p.territory.describe() if p.territory.codes else _("partout") for p in people
+                    said(p.territory.describe()) if p.territory.codes else _("partout") for p in people
                 ],
             }
         ),

@@ -17,7 +17,7 @@ import streamlit as st
 
 from courtcircuit.selling_places import SELLS_AT, Outlet
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
-from ui.i18n import N_, _, term
+from ui.i18n import N_, _, said, term
 from ui.staff_words import outlet_label, week_line
 from ui.text import md
 
@@ -133,8 +133,8 @@ def changed(initial: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
 
 def _error(errors: dict[str, str], *names: str) -> None:
     for name in names:
-        if message := errors.get(name):
-            st.error(md(message), icon=":material/error:")
+        if message := errors.get(name):  # the domain's (courtcircuit.edits), or the page's, French
+            st.error(md(said(message)), icon=":material/error:")
 
 
 def _choice(name: str, disabled: bool) -> None:

@@ -14,7 +14,7 @@ from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.decisions import DecisionView, SourceKey
 from courtcircuit.workspace.store import Store
 from ui.chrome import cursor
-from ui.i18n import N_, _
+from ui.i18n import N_, _, said
 from ui.staff_moves import show_done, twins_panel
 from ui.staff_words import day, nearby_label
 from ui.text import md
@@ -50,7 +50,7 @@ def _decide(
             st.session_state.get(NOTE) or "",
         )
     except ValueError as exc:
-        st.session_state[DONE] = ("error", str(exc))
+        st.session_state[DONE] = ("error", said(str(exc)))
         return
     text = (
         _(
@@ -77,7 +77,7 @@ def _split(store: Store, member: StaffMember, listing_id: str) -> None:
         decisions.record(store, alone, [k for k in mine if k not in alone], False, member.email,
                          st.session_state.get(NOTE) or _("source séparée"))  # fmt: skip
     except ValueError as exc:
-        st.session_state[DONE] = ("error", str(exc))
+        st.session_state[DONE] = ("error", said(str(exc)))
         return
     st.session_state[DONE] = (
         "success",

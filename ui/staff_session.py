@@ -22,7 +22,7 @@ from courtcircuit.workspace.accounts import AccountError, StaffMember
 from courtcircuit.workspace.store import Store, StoreUnavailable, default_url
 from ui import staff_identity
 from ui.client import client_key, throttle
-from ui.i18n import N_, _
+from ui.i18n import N_, _, said
 from ui.staff_words import account_error, message, role
 from ui.text import md
 
@@ -188,7 +188,7 @@ def who_bar(store: Store, member: StaffMember) -> None:
     text, button = st.columns([3, 1], vertical_alignment="center")
     who, what = md(member.email), role(member.role)
     if member.territory.codes:
-        where = md(member.territory.describe())
+        where = md(said(member.territory.describe()))
         text.caption(
             _(
                 "Connecté : **{email}** ({role} · territoire : {territory})",

@@ -21,7 +21,7 @@ from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.revisions import to_json
 from courtcircuit.workspace.store import Store
 from ui.chrome import communes, cursor
-from ui.i18n import N_, _, term
+from ui.i18n import N_, _, said, term
 from ui.pages import LISTING
 from ui.staff_words import moment
 from ui.text import md
@@ -84,12 +84,17 @@ def _accept(store: Store, member: StaffMember, suggestion_id: int) -> None:
             _(
                 "Suggestion n° {id} non acceptée : {problems}.",
                 id=suggestion_id,
-                problems=" ; ".join(exc.problems),
+                problems=" ; ".join(said(p) for p in exc.problems),
             ),
         )
         return
     found = sg.get(store, suggestion_id)
-    values = {"id": suggestion_id, "listing": done.listing_id, "number": done.revision, "why": done.message}
+    values = {
+        "id": suggestion_id,
+        "listing": done.listing_id,
+        "number": done.revision,
+        "why": said(done.message),
+    }
     if found is not None and found.is_new_place:
         text = (
             _("Fiche créée ({listing}) depuis la suggestion n° {id} ; publiée dans l'annuaire.", **values)

@@ -3,9 +3,11 @@ language: role and revision-kind labels, the sign-in and account messages, dates
 of listings found, nearby or selling places.
 
 The domain speaks French (its messages also go to the admins' log and the command line); the
-staff screen shows them through the translation layer. Each French text below is the domain's
-own, marked for the catalogue: ``tests/test_i18n_staff.py`` checks they still match what the
-domain says, so a reworded message cannot silently stay French in English.
+staff screen shows them through the translation layer. Most of them are
+``courtcircuit.messages.Message``s, which carry their template: :func:`ui.i18n.said` translates
+them. The few French texts below are those of modules that do not say Messages yet, copied and
+marked for the catalogue: ``tests/test_i18n_staff.py`` checks they still match what the domain
+says, so a reworded message cannot silently stay French in English.
 """
 
 from __future__ import annotations
@@ -14,18 +16,15 @@ import re
 from datetime import date, datetime
 
 from courtcircuit.hours import DAYS_EN, DAYS_FR
+from courtcircuit.messages import Message
 from courtcircuit.same_place import Nearby
 from courtcircuit.selling_places import Outlet
 from courtcircuit.staff_queries import FoundListing
 from courtcircuit.vocab import KINDS as KIND_VOCAB
 from courtcircuit.workspace import accounts, revisions
-from ui.i18n import N_, _, current, term
+from ui.i18n import N_, _, current, said, term
 
-ROLES = {  # courtcircuit.workspace.accounts.ROLES
-    "admin": N_("Administrateur"),
-    "editor": N_("Éditeur"),
-    "moderator": N_("Modérateur"),
-}
+ROLES = accounts.ROLES  # marked for the catalogue there
 KINDS = {  # courtcircuit.workspace.revisions.KINDS
     "edit": N_("Modification"),
     "create": N_("Création"),
@@ -35,20 +34,12 @@ KINDS = {  # courtcircuit.workspace.revisions.KINDS
     "suggestion": N_("Suggestion acceptée"),
     "moved": N_("Reprise par une autre fiche"),
 }
-# Messages of the sign-in (courtcircuit.staff.guarded_check, courtcircuit.throttle.Verdict) and of
-# the accounts (courtcircuit.workspace.accounts.AccountError), exactly as the domain writes them.
+# Texts of modules that do not say Messages yet, exactly as they write them: the sign-in's
+# (courtcircuit.staff.guarded_check, constant sentences) and the workspace store's
+# (courtcircuit.workspace.store.StoreUnavailable, with values: read back by a pattern).
 MESSAGES = (
-    N_("E-mail ou mot de passe incorrect."),
     N_("Mot de passe incorrect."),
     N_("Trop de connexions en cours : réessayez dans quelques secondes."),
-    N_("Vérification momentanément impossible sur le serveur : réessayez dans une minute."),
-    N_("Trop d'essais infructueux : accès bloqué pendant {wait}. Réessayez plus tard."),
-    N_("Trop d'essais rapprochés : réessayez dans {wait}."),
-    N_("le nouveau mot de passe doit avoir au moins {n} caractères"),
-    N_("mot de passe actuel incorrect"),
-    N_("mot de passe trop long ({n} caractères au plus)"),
-    N_("c'est le dernier administrateur actif : créez-en un autre d'abord"),
-    N_("aucun compte {email}"),
     N_("L'espace équipe est indisponible : la base de travail ({url}) ne peut pas être ouverte ({error})."),
 )
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -60,7 +51,7 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
-_PATTERNS = [(_pattern(m), m) for m in MESSAGES]
+_PATTERNS = [(_pattern(m), m) for m in MESSAGES if "{" in m]
 
 
 def role(code: str) -> str:
@@ -75,17 +66,18 @@ def kind(code: str) -> str:
 
 def message(text: str) -> str:
     """A sign-in or account message from the domain in the reader's language (as given when
-    the domain said something these lists do not know)."""
-    for pattern, template in _PATTERNS:
-        if found := pattern.match(text):
-            return _(template, **found.groupdict())
-    return text
+    the catalogue does not know it)."""
+    if not isinstance(text, Message):
+        for pattern, template in _PATTERNS:
+            if found := pattern.match(text):
+                return _(template, **found.groupdict())
+    return said(text)
 
 
 def account_error(exc: Exception) -> str:
     """An ``AccountError`` as a sentence: capitalised, with its full stop."""
-    said = message(str(exc))
-    return said[:1].upper() + said[1:] + "."
+    text = message(str(exc))
+    return text[:1].upper() + text[1:] + "."
 
 
 def day(value: date | datetime) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from courtcircuit.workspace import suggestions as sg
 from courtcircuit.workspace.store import Store, StoreUnavailable, default_url
 from ui.client import client_key, throttle
-from ui.i18n import N_, _
+from ui.i18n import N_, _, said
 from ui.staff_backend import check
 from ui.text import md
 
@@ -74,7 +74,7 @@ def send(
                 labels |= {"name": _("Nom"), "kind": _("Type de lieu"), "commune": _("Commune")}
                 raise sg.InvalidSuggestion(
                     [
-                        _("{field} : {problem}", field=labels.get(k, k), problem=v)
+                        _("{field} : {problem}", field=labels.get(k, k), problem=said(v))
                         for k, v in result.errors.items()
                     ]
                 )
@@ -85,8 +85,10 @@ def send(
             honeypot=trap, throttle=throttle(),
         )  # fmt: skip
     except sg.InvalidSuggestion as exc:
-        # md() after translation: the problems may quote what was typed
-        st.error(md(_("La suggestion n'est pas envoyée : {problems}.", problems=" ; ".join(exc.problems))))
+        # The domain's problems are Messages (ours are translated already); md() after translation:
+        # the problems may quote what was typed.
+        problems = " ; ".join(said(p) for p in exc.problems)
+        st.error(md(_("La suggestion n'est pas envoyée : {problems}.", problems=problems)))
     except (StoreUnavailable, SQLAlchemyError):
         st.error(
             _(

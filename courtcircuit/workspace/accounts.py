@@ -3,7 +3,8 @@
 Roles: ``admin`` (everything, accounts included), ``editor`` (edits listings inside a
 territory), ``moderator`` (handles public suggestions and buyers' needs). Everyone can read.
 No account and no password ship with the code: the first admin is created with
-``python -m courtcircuit.staff add-user EMAIL --role admin``.
+``python -m courtcircuit.staff add-user EMAIL --role admin``. Refusals and sign-in messages are
+French ``courtcircuit.messages.Message``s, which the interface translates.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from courtcircuit.communes import CommuneIndex
+from courtcircuit.messages import N_, Message
 from courtcircuit.staff import MAX_LENGTH, MIN_LENGTH, check_password, guarded_check, hash_password
 from courtcircuit.throttle import Throttle
 from courtcircuit.workspace.models import Account, AccountEvent
 from courtcircuit.workspace.store import Store
 
-ROLES = {"admin": "Administrateur", "editor": "Éditeur", "moderator": "Modérateur"}
+ROLES = {"admin": N_("Administrateur"), "editor": N_("Éditeur"), "moderator": N_("Modérateur")}
 _DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d)$")
 _COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 _EPCI = re.compile(r"^\d{9}$")
@@ -33,7 +35,7 @@ _UNKNOWN_ACCOUNT_HASH = hash_password("compte inconnu : ce mot de passe n'est ce
 
 
 class AccountError(ValueError):
-    """A refused account operation; the message is in French."""
+    """A refused account operation; the message is in French (a Message: ``str(exc)`` keeps it)."""
 
 
 @dataclass(frozen=True)
@@ -56,19 +58,26 @@ class Territory:
                 continue
             if _EPCI.match(code):
                 if communes is None:
-                    raise AccountError(f"« {code} » est un EPCI : l'index des communes est nécessaire")
+                    raise AccountError(
+                        Message("« {code} » est un EPCI : l'index des communes est nécessaire", code=code)
+                    )
                 try:
                     epci_name, members = communes.epci(code)
                 except LookupError as exc:
-                    raise AccountError(f"EPCI inconnu : « {code} » (code SIREN à 9 chiffres)") from exc
+                    raise AccountError(
+                        Message("EPCI inconnu : « {code} » (code SIREN à 9 chiffres)", code=code)
+                    ) from exc
                 codes.extend(members)
                 names.append(epci_name)
             elif _DEPARTEMENT.match(code) or _COMMUNE.match(code):
                 codes.append(code)
             else:
                 raise AccountError(
-                    f"« {raw[:20]} » n'est ni un département (63, 2A, 974), ni une commune (63003), "
-                    "ni un EPCI (SIREN à 9 chiffres)"
+                    Message(
+                        "« {code} » n'est ni un département (63, 2A, 974), ni une commune (63003), "
+                        "ni un EPCI (SIREN à 9 chiffres)",
+                        code=raw[:20],
+                    )
                 )
         return cls(tuple(dict.fromkeys(codes)), name or ", ".join(names))
 
@@ -82,7 +91,9 @@ class Territory:
             if _COMMUNE.match(first.upper()):
                 codes.append(first.upper())
         if not codes:
-            raise AccountError(f"aucun code commune (INSEE, 5 caractères) dans {path.name}")
+            raise AccountError(
+                Message("aucun code commune (INSEE, 5 caractères) dans {file}", file=path.name)
+            )
         return cls(tuple(dict.fromkeys(codes)), name or path.stem)
 
     def covers(self, insee: str | None) -> bool:
@@ -93,10 +104,11 @@ class Territory:
         return code in self.codes or departement in self.codes
 
     def describe(self) -> str:
-        shown = ", ".join(self.codes[:12]) + (
-            f" et {len(self.codes) - 12} autres" if len(self.codes) > 12 else ""
-        )
-        return f"{self.name} ({shown})" if self.name else shown
+        """« PNR (63, 42) », « 63001, 63002, … et 30 autres »: a Message when it has words."""
+        shown = ", ".join(self.codes[:12])
+        if len(self.codes) > 12:
+            shown = Message("{codes} et {n} autres", codes=shown, n=len(self.codes) - 12)
+        return Message("{name} ({codes})", name=self.name, codes=shown) if self.name else shown
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,7 @@ def _member(account: Account) -> StaffMember:
 def _clean_email(email: str) -> str:
     value = email.strip().lower()
     if not _EMAIL.match(value) or len(value) > 254:
-        raise AccountError(f"adresse e-mail invalide : « {email[:60]} »")
+        raise AccountError(Message("adresse e-mail invalide : « {address} »", address=email[:60]))
     return value
 
 
@@ -150,18 +162,18 @@ def add_account(
 ) -> StaffMember:
     email = _clean_email(email)
     if role not in ROLES:
-        raise AccountError(f"rôle inconnu : « {role} » (admin, editor ou moderator)")
+        raise AccountError(Message("rôle inconnu : « {role} » (admin, editor ou moderator)", role=role))
     if role == "editor" and not territory.codes:
-        raise AccountError("un éditeur a un territoire : --territory 63,42 ou --communes FICHIER")
+        raise AccountError(Message("un éditeur a un territoire : --territory 63,42 ou --communes FICHIER"))
     if len(password) > MAX_LENGTH:
-        raise AccountError(f"mot de passe trop long ({MAX_LENGTH} caractères au plus)")
+        raise AccountError(Message("mot de passe trop long ({n} caractères au plus)", n=MAX_LENGTH))
     try:
         password_hash = hash_password(password)
     except ValueError as exc:
         raise AccountError(str(exc)) from exc
     with store.session() as s:
         if s.scalar(select(Account).where(Account.email == email)) is not None:
-            raise AccountError(f"le compte {email} existe déjà")
+            raise AccountError(Message("le compte {email} existe déjà", email=email))
         account = Account(
             email=email, role=role, territory=list(territory.codes), territory_name=territory.name,
             password_hash=password_hash, created_at=_now(), disabled=False,
@@ -186,7 +198,7 @@ def members(store: Store) -> list[StaffMember]:
 @dataclass(frozen=True)
 class SignIn:
     member: StaffMember | None
-    message: str = ""  # in French, for the person signing in
+    message: str = ""  # in French (a Message, or the check's French), for the person signing in
 
 
 def sign_in(store: Store, email: str, password: str, throttle: Throttle, client: str) -> SignIn:
@@ -203,7 +215,7 @@ def sign_in(store: Store, email: str, password: str, throttle: Throttle, client:
                 s.add(AccountEvent(at=_now(), email=key, event="sign_in", client=client[:100]))
                 return SignIn(_member(account))
     log(store, key, "sign_in_failed", client, outcome.message)
-    return SignIn(None, "E-mail ou mot de passe incorrect." if outcome.checked else outcome.message)
+    return SignIn(None, Message("E-mail ou mot de passe incorrect.") if outcome.checked else outcome.message)
 
 
 def _stored_hash(store: Store, email: str) -> str:
@@ -214,11 +226,13 @@ def _stored_hash(store: Store, email: str) -> str:
 
 def change_password(store: Store, email: str, old: str, new: str) -> None:
     if len(new) < MIN_LENGTH:
-        raise AccountError(f"le nouveau mot de passe doit avoir au moins {MIN_LENGTH} caractères")
+        raise AccountError(
+            Message("le nouveau mot de passe doit avoir au moins {n} caractères", n=MIN_LENGTH)
+        )
     with store.session() as s:
         account = s.scalar(select(Account).where(Account.email == email))
         if account is None or not check_password(old, account.password_hash):
-            raise AccountError("mot de passe actuel incorrect")
+            raise AccountError(Message("mot de passe actuel incorrect"))
         account.password_hash = hash_password(new)
         s.add(AccountEvent(at=_now(), email=email, event="password_changed"))
 
@@ -236,13 +250,15 @@ def set_disabled(store: Store, email: str, disabled: bool, by: str) -> None:
     with store.session() as s:
         account = s.scalar(select(Account).where(Account.email == email))
         if account is None:
-            raise AccountError(f"aucun compte {email}")
+            raise AccountError(Message("aucun compte {email}", email=email))
         if disabled and account.role == "admin" and not account.disabled:
             admins = s.scalar(
                 select(func.count()).select_from(Account).where(Account.role == "admin", ~Account.disabled)
             )
             if admins <= 1:
-                raise AccountError("c'est le dernier administrateur actif : créez-en un autre d'abord")
+                raise AccountError(
+                    Message("c'est le dernier administrateur actif : créez-en un autre d'abord")
+                )
         account.disabled = disabled
         s.add(
             AccountEvent(

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, or_, select
 
+from courtcircuit.messages import Message
 from courtcircuit.workspace.models import Decision
 from courtcircuit.workspace.store import Store
 
@@ -67,12 +68,14 @@ def record(
 ) -> list[DecisionView]:
     """One decision per pair (one record of ``these``, one of ``those``), replacing any earlier
     decision on the same pair. Refused when a side has no source record, or when both sides
-    share one (a listing is not decided against itself)."""
+    share one (a listing is not decided against itself): ValueError with a French Message."""
     left, right = list(dict.fromkeys(these)), list(dict.fromkeys(those))
     if not left or not right:
-        raise ValueError("une des deux fiches n'a aucune source : il n'y a rien à rapprocher ou séparer")
+        raise ValueError(
+            Message("une des deux fiches n'a aucune source : il n'y a rien à rapprocher ou séparer")
+        )
     if set(left) & set(right):
-        raise ValueError("les deux côtés partagent une même source : choisissez une autre fiche")
+        raise ValueError(Message("les deux côtés partagent une même source : choisissez une autre fiche"))
     now = datetime.now(UTC)
     saved = []
     with store.session() as s:

@@ -11,6 +11,7 @@ values (``courtcircuit.edits.validate_edit``), writes it as a revision credited 
 :data:`~courtcircuit.workspace.revisions.PUBLIC_SUGGESTION` (kind "suggestion"; a new place: kind
 "create" on a new ``cc-ws-<n>`` id), then publishes. The submitter's e-mail stays in this table:
 it is copied into no revision, so neither the directory file nor any history carries it.
+Refusals are ``courtcircuit.messages.Message``s: French, translatable by the interface.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import connect
 from courtcircuit.edits import new_listing_id, publish_edits, validate_edit
 from courtcircuit.listing import get_listing
+from courtcircuit.messages import N_, Message
 from courtcircuit.normalise.text import clean, has_markup
 from courtcircuit.schema import RECORD_FIELDS
 from courtcircuit.throttle import Throttle, duration_fr
@@ -39,17 +41,17 @@ from courtcircuit.workspace.store import Store
 
 # What the public may correct, in the order the form offers it: field -> French label.
 FIELDS = {
-    "phone": "Téléphone",
-    "opening_hours_text": "Horaires",
-    "email": "E-mail du lieu",
-    "website": "Site web",
-    "street": "Adresse (rue)",
-    "postcode": "Code postal",
-    "city": "Commune",
-    "name": "Nom",
-    "description": "Description",
-    "products": "Produits (séparés par des virgules)",
-    "status": "Le lieu a fermé définitivement",
+    "phone": N_("Téléphone"),
+    "opening_hours_text": N_("Horaires"),
+    "email": N_("E-mail du lieu"),
+    "website": N_("Site web"),
+    "street": N_("Adresse (rue)"),
+    "postcode": N_("Code postal"),
+    "city": N_("Commune"),
+    "name": N_("Nom"),
+    "description": N_("Description"),
+    "products": N_("Produits (séparés par des virgules)"),
+    "status": N_("Le lieu a fermé définitivement"),
 }
 CLOSED = "closed"  # the only value a "status" suggestion carries
 NEW_PLACE = "nouveau_lieu"  # the field of a new-place proposal; its value is a JSON object
@@ -66,7 +68,7 @@ _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 class InvalidSuggestion(ValueError):
-    """A suggestion refused; ``problems`` lists each reason in French."""
+    """A suggestion refused; ``problems`` lists each reason in French (Messages)."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(" ; ".join(problems))
@@ -113,37 +115,42 @@ def _view(s: Suggestion) -> SuggestionView:
     )
 
 
-def _text(label: str, value: Any, limit: int, problems: list[str], required: bool = False) -> str:
+def _text(label: Message, value: Any, limit: int, problems: list[str], required: bool = False) -> str:
     text = clean(str(value or "")) or ""
     if required and not text:
-        problems.append(f"indiquez {label}")
+        problems.append(Message("indiquez {what}", what=label))
     elif len(text) > limit:
-        problems.append(f"{label} : {limit} caractères au plus")
+        problems.append(Message("{what} : {limit} caractères au plus", what=label, limit=limit))
     elif has_markup(text):  # the ETL's name check, for every text the public sends
-        problems.append(f"{label} : le HTML et les scripts ne sont pas acceptés")
+        problems.append(Message("{what} : le HTML et les scripts ne sont pas acceptés", what=label))
     return text
 
 
 def _place(value: dict[str, Any], problems: list[str]) -> str:
     place: dict[str, Any] = {}
-    place["name"] = _text("le nom du lieu", value.get("name"), LIMITS["name"], problems, required=True)
+    name = Message("le nom du lieu")
+    place["name"] = _text(name, value.get("name"), LIMITS["name"], problems, required=True)
     kind = str(value.get("kind") or "")
     if kind not in KINDS:
-        problems.append("choisissez le type de lieu")
+        problems.append(Message("choisissez le type de lieu"))
     place["kind"] = kind
-    for name, label in (("street", "l'adresse"), ("postcode", "le code postal"), ("city", "la commune")):
-        place[name] = _text(label, value.get(name), MAX_VALUE, problems)
+    address = {
+        "street": Message("l'adresse"),
+        "postcode": Message("le code postal"),
+        "city": Message("la commune"),
+    }
+    for field, label in address.items():
+        place[field] = _text(label, value.get(field), MAX_VALUE, problems)
     if not (place["postcode"] or place["city"]):
-        problems.append("indiquez la commune ou le code postal")
+        problems.append(Message("indiquez la commune ou le code postal"))
     products = [str(p) for p in value.get("products") or []]
     if any(p not in PRODUCTS for p in products):
-        problems.append("produit inconnu")
+        problems.append(Message("produit inconnu"))
     place["products"] = products
-    place["description"] = _text(
-        "ce qu'on y trouve", value.get("description"), LIMITS["description"], problems
-    )
-    place["phone"] = _text("le téléphone du lieu", value.get("phone"), 30, problems)
-    place["website"] = _text("le site du lieu", value.get("website"), MAX_VALUE, problems)
+    found = Message("ce qu'on y trouve")
+    place["description"] = _text(found, value.get("description"), LIMITS["description"], problems)
+    place["phone"] = _text(Message("le téléphone du lieu"), value.get("phone"), 30, problems)
+    place["website"] = _text(Message("le site du lieu"), value.get("website"), MAX_VALUE, problems)
     return json.dumps(
         {k: v for k, v in place.items() if v not in ("", [])}, ensure_ascii=False, sort_keys=True
     )
@@ -155,16 +162,16 @@ def clean_submission(listing_id: str | None, field: str, value: Any, email: str)
     if listing_id is None:
         stored = _place(value if isinstance(value, dict) else {}, problems)
     elif field not in FIELDS:
-        problems.append("choisissez ce qui est à corriger")
+        problems.append(Message("choisissez ce qui est à corriger"))
         stored = ""
     elif field == "status":
         stored = CLOSED
     else:
         limit = LIMITS.get(field, MAX_VALUE)
-        stored = _text("la nouvelle valeur", value, limit, problems, required=True)
-    address = _text("votre e-mail", email, LIMITS["email"], problems)
+        stored = _text(Message("la nouvelle valeur"), value, limit, problems, required=True)
+    address = _text(Message("votre e-mail"), email, LIMITS["email"], problems)
     if address and not problems and not _EMAIL.match(address):
-        problems.append(f"adresse e-mail invalide : « {address[:60]} »")
+        problems.append(Message("adresse e-mail invalide : « {address} »", address=address[:60]))
     if problems:
         raise InvalidSuggestion(problems)
     return stored, address.lower()
@@ -217,16 +224,15 @@ def submit(
     with store.session() as s:
         if not trapped and _duplicate(s, listing_id, field, stored):
             raise DuplicateSuggestion(
-                ["cette suggestion est déjà enregistrée et attend l'équipe : inutile de la renvoyer"]
+                [Message("cette suggestion est déjà enregistrée et attend l'équipe : inutile de la renvoyer")]
             )
         if throttle is not None:
             limits = {f"session:{session}": PER_SESSION_PER_HOUR, f"client:{client}": PER_CLIENT_PER_HOUR}
             verdict = throttle.hit(THROTTLE_SCOPE, limits | {"all": ALL_PER_HOUR}, window_s=3600)
             if not verdict.allowed:
+                wait = duration_fr(verdict.wait_s)
                 raise TooManySuggestions(
-                    [
-                        f"trop de suggestions envoyées en une heure : réessayez dans {duration_fr(verdict.wait_s)}"
-                    ]
+                    [Message("trop de suggestions envoyées en une heure : réessayez dans {wait}", wait=wait)]
                 )
         now = datetime.now(UTC)
         row = Suggestion(
@@ -300,7 +306,7 @@ class Accepted:
     listing_id: str
     revision: int
     published: bool
-    message: str = ""  # in French, when not published
+    message: str = ""  # in French (a Message), when not published
 
 
 def _claim(store: Store, suggestion_id: int, status: str, moderator: str, was: str = "pending") -> bool:
@@ -320,9 +326,9 @@ def accept(store: Store, suggestion_id: int, moderator: str, *, db: Path, commun
     value fails the ETL's checks; the suggestion then stays as it was."""
     found = get(store, suggestion_id)
     if found is None or found.status != "pending":
-        raise InvalidSuggestion(["cette suggestion a déjà été traitée"])
+        raise InvalidSuggestion([Message("cette suggestion a déjà été traitée")])
     if not _claim(store, suggestion_id, "accepted", moderator):  # a colleague was faster
-        raise InvalidSuggestion(["cette suggestion a déjà été traitée"])
+        raise InvalidSuggestion([Message("cette suggestion a déjà été traitée")])
     try:
         listing_id, number = _apply(store, found, moderator, db, communes)
     except BaseException:
@@ -331,7 +337,9 @@ def accept(store: Store, suggestion_id: int, moderator: str, *, db: Path, commun
     try:
         publish_edits(db, store)
     except Exception as exc:  # saved; the next publication or build applies it
-        why = f"l'annuaire n'a pas pu être mis à jour tout de suite ({type(exc).__name__})"
+        why = Message(
+            "l'annuaire n'a pas pu être mis à jour tout de suite ({error})", error=type(exc).__name__
+        )
         return Accepted(listing_id, number, False, why)
     return Accepted(listing_id, number, True)
 
@@ -343,7 +351,7 @@ def _apply(
     if found.is_new_place:
         check = validate_edit({}, found.place | {"status": "active"}, communes)
         if not check.ok:
-            raise InvalidSuggestion([f"{k} : {v}" for k, v in check.errors.items()])
+            raise InvalidSuggestion([_problem(k, v) for k, v in check.errors.items()])
         changes = {name: (None, value) for name, value in check.values.items()}
         for _ in range(5):  # someone took the same new id at the same moment: the next one
             try:
@@ -353,18 +361,20 @@ def _apply(
                 return saved.listing_id, saved.number
             except EditConflict:
                 continue
-        raise InvalidSuggestion(["la fiche n'a pas pu être créée : réessayez"])
+        raise InvalidSuggestion([Message("la fiche n'a pas pu être créée : réessayez")])
     for _ in range(3):  # a staff save in between: read the listing again
         base = revisions.head(store, str(found.listing_id))
         current = current_values(db, store, str(found.listing_id))
         if current is None:
-            raise InvalidSuggestion(["cette fiche n'existe plus dans l'annuaire"])
+            raise InvalidSuggestion([Message("cette fiche n'existe plus dans l'annuaire")])
         check = validate_edit(current, {found.field: found.value}, communes)
         if not check.ok:
-            raise InvalidSuggestion([f"{FIELDS.get(k, k)} : {v}" for k, v in check.errors.items()])
+            raise InvalidSuggestion(
+                [_problem(Message(FIELDS[k]) if k in FIELDS else k, v) for k, v in check.errors.items()]
+            )
         changes = {n: (current.get(n), v) for n, v in check.values.items() if v != current.get(n)}
         if not changes:
-            raise InvalidSuggestion(["la fiche porte déjà cette valeur"])
+            raise InvalidSuggestion([Message("la fiche porte déjà cette valeur")])
         try:
             saved = revisions.save(
                 store, str(found.listing_id), base, changes, PUBLIC_SUGGESTION, kind="suggestion", reason=why
@@ -372,4 +382,9 @@ def _apply(
             return saved.listing_id, saved.number
         except EditConflict:
             continue
-    raise InvalidSuggestion(["la fiche est modifiée en ce moment : réessayez"])
+    raise InvalidSuggestion([Message("la fiche est modifiée en ce moment : réessayez")])
+
+
+def _problem(field: str, problem: str) -> Message:
+    """A field's problem found by the ETL's checks (``problem`` may be a Message)."""
+    return Message("{field} : {problem}", field=field, problem=problem)
