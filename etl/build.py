@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import REPO_ROOT
-from courtcircuit.normalise import Step, build_steps, normalise_many
+from courtcircuit.normalise import Step, build_steps, detached, normalise_many
 from courtcircuit.record import Record, RejectRecord
 from courtcircuit.workspace.decisions import pair_decisions
 from courtcircuit.workspace.store import Store
@@ -142,7 +142,7 @@ def read_source(
                 first_seen[row.ref] = row.where or row.ref
                 pending.append((row, enrich(adapter.to_record(row, source))))
             except Exception as err:  # reported with its row by _normalise_batch
-                pending.append((row, err))
+                pending.append((row, detached(err)))
             if len(pending) >= NORMALISE_BATCH:
                 _normalise_batch(pending, steps, source.name, records, rejected)
                 pending = []

@@ -65,6 +65,20 @@ def normalise(rec: Record, steps: Sequence[Step]) -> Record:
     return rec
 
 
+def detached(err: BaseException) -> BaseException:
+    """The exception without its traceback and chained exceptions, for keeping after the fact.
+
+    A traceback holds its frames, and each frame its caller's, with their variables: a batch
+    of rejected rows kept them all alive in a reference cycle (until a collection of the
+    oldest generation, and none while a build has the collector paused)."""
+    seen = err
+    while seen is not None:
+        following = seen.__cause__ or seen.__context__
+        seen.__traceback__ = seen.__cause__ = seen.__context__ = None
+        seen = following
+    return err
+
+
 def normalise_many(records: Sequence[Record], steps: Sequence[Step]) -> list[Record | Exception]:
     """Each record through the steps, as `normalise` would take it: the record, or the exception
     (`RejectRecord` or unforeseen) that stopped it, in the order given.
@@ -84,7 +98,7 @@ def normalise_many(records: Sequence[Record], steps: Sequence[Step]) -> list[Rec
             try:
                 step(records[i])
             except Exception as err:  # handed back to the caller, who reports it
-                outcomes[i] = err
+                outcomes[i] = detached(err)
             else:
                 still.append(i)
         alive = still
