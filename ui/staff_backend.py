@@ -17,7 +17,7 @@ from ui.i18n import _
 @dataclass
 class Check:
     values: dict[str, Any]  # the fields the edit decides, clean, as the store keeps them
-    errors: dict[str, str] = field(default_factory=dict)  # field -> French message
+    errors: dict[str, str] = field(default_factory=dict)  # field -> French message (shown with said())
     week: list[str] = field(default_factory=list)  # the hours as the week they mean
 
 
