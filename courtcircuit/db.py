@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -157,6 +160,9 @@ def open_snapshot(path: Path, *, spatial: bool = True) -> duckdb.DuckDBPyConnect
     return con
 
 
+T = TypeVar("T")
+
+
 class Snapshots:
     """The directory file for a long-running server: each caller gets a cursor on the newest file.
 
@@ -165,6 +171,14 @@ class Snapshots:
     (a search under way) keep the old instance alive and finish on it, and the instance closes
     the replaced file when the last of them is garbage. Closing it here would break them
     (closing a DuckDB connection closes its cursors). Thread-safe: one lock around the swap.
+
+    A cursor often ends in a reference cycle (a page's variables and its functions), freed only
+    by the cycle collector. The server does not run it after every page (ui/serve.py), so while
+    a replaced file still has cursors alive, each ``cursor()`` call runs it: the replaced file is
+    let go within a run or two of its last search instead of at some later collection.
+
+    ``per_file(compute)`` keeps what only a rebuild changes (the directory's counts, its
+    communes) once per file instead of once per page.
     """
 
     def __init__(
@@ -183,6 +197,10 @@ class Snapshots:
         self._identity: FileIdentity | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
         self.opened = 0  # how many files were opened: a swap shows as one more
+        # The cursors handed out on the current file, and on replaced files still held.
+        self._handed: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+        self._retired: list[weakref.WeakSet[duckdb.DuckDBPyConnection]] = []
+        self._per_file: dict[Callable, tuple[FileIdentity, object]] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the current file, for one thread (a DuckDB connection is not thread-safe).
@@ -195,12 +213,41 @@ class Snapshots:
             raise DatabaseMissing(
                 f"Base introuvable : {self.path}. Lancez « python -m etl build --db {self.path} »."
             ) from err
+        return self._cursor(identity)[1]
+
+    def per_file(self, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """``compute(cursor)``, computed once per directory file (again after a rebuild)."""
+        try:
+            identity = file_identity(self.path)
+        except FileNotFoundError:
+            return compute(self.cursor())  # says the file is missing, as cursor() does
+        opened, cur = self._cursor(identity)
+        with self._lock:
+            kept = self._per_file.get(compute)
+        if kept is not None and kept[0] == opened:
+            return kept[1]  # type: ignore[return-value]
+        value = compute(cur)
+        with self._lock:
+            self._per_file[compute] = (opened, value)
+        return value
+
+    def _cursor(self, identity: FileIdentity) -> tuple[FileIdentity, duckdb.DuckDBPyConnection]:
         with self._lock:
             if identity != self._identity or self._con is None:
                 con = open_snapshot(self.path, spatial=self.spatial)
                 if self.on_open is not None:
                     self.on_open(con, str(self.path))
+                if self._con is not None:
+                    self._retired.append(self._handed)
+                    self._handed = weakref.WeakSet()
                 self._con = con
                 self._identity = identity
                 self.opened += 1
-            return self._con.cursor()
+            cur = self._con.cursor()
+            self._handed.add(cur)
+            self._retired = [held for held in self._retired if len(held)]
+            replaced_still_held = bool(self._retired)
+            opened = self._identity
+        if replaced_still_held:
+            gc.collect()  # frees the replaced files' cursors that only a cycle keeps
+        return opened, cur

@@ -6,7 +6,7 @@ import streamlit as st
 
 from courtcircuit.directory import departements_present, directory_summary, map_points
 from courtcircuit.vocab import KINDS
-from ui.chrome import credits, cursor, demo_banner, outlines
+from ui.chrome import credits, cursor, demo_banner, outlines, per_file
 from ui.i18n import _, term
 from ui.mapview import listings_map, show_map
 from ui.pages import routed
@@ -14,7 +14,7 @@ from ui.pages import routed
 routed()
 
 con = cursor()
-summary = directory_summary(con)
+summary = per_file(directory_summary)
 points = map_points(con)
 
 st.title(_("L'annuaire en chiffres"), anchor=False)

@@ -14,7 +14,7 @@ from courtcircuit.places import Place, communes_with_listings
 from courtcircuit.search import MAP_COLUMNS, PARIS, matches, search, widen_hints
 from courtcircuit.search_state import MAX_TEXT
 from ui import search_form as form
-from ui.chrome import communes, credits, cursor, demo_banner, outlines
+from ui.chrome import communes, credits, cursor, demo_banner, outlines, per_file
 from ui.filters_panel import filters_panel
 from ui.first_visit import first_visit
 from ui.geolocation import LABEL as MY_POSITION
@@ -45,8 +45,8 @@ _PHONE_CSS = """<style>
 </style>"""
 
 con = cursor()
-summary = directory_summary(con)
-listed = communes_with_listings(con)  # preferred among equally close place names
+summary = per_file(directory_summary)
+listed = per_file(communes_with_listings)  # preferred among equally close place names
 notices = form.sync_from_url()
 form.apply_pending()
 state = form.form_state()

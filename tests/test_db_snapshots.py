@@ -8,6 +8,7 @@ etl.publish.swap_in, whose open-data export needs a real directory) under a Snap
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -101,6 +102,44 @@ def test_a_search_under_way_finishes_on_the_old_file_which_is_then_released(tmp_
     del during  # the rerun ends: its cursor is dropped with its page's variables
     assert _deleted_handles(db) == []
     assert _count(after) == 5413
+
+
+def test_a_replaced_file_held_by_a_cycle_is_released_at_the_next_cursor(tmp_path):
+    """A page's cursor often sits in a reference cycle (its variables and its functions): only
+    the cycle collector frees it, and the server no longer runs it after every page."""
+    db = tmp_path / "annuaire.duckdb"
+    _write(db, 413)
+    snapshots = Snapshots(db, spatial=False)
+    page = {"con": snapshots.cursor()}
+    page["self"] = page  # a cycle, as a page's globals and its functions make one
+    assert _count(page["con"]) == 413
+    gc.disable()  # no automatic collection may do the work in this test's stead
+    try:
+        _rebuild(db, 5413)
+        assert _count(snapshots.cursor()) == 5413
+        del page  # the run ends; its cycle is garbage nobody collected yet
+        assert _deleted_handles(db), "the replaced file is still held by the uncollected cycle"
+        assert _count(snapshots.cursor()) == 5413
+        assert _deleted_handles(db) == []
+    finally:
+        gc.enable()
+
+
+def test_per_file_values_are_computed_once_per_file(tmp_path):
+    db = tmp_path / "annuaire.duckdb"
+    _write(db, 413)
+    snapshots = Snapshots(db, spatial=False)
+    calls = []
+
+    def total(cur: duckdb.DuckDBPyConnection) -> int:
+        calls.append(1)
+        return _count(cur)
+
+    assert [snapshots.per_file(total) for _ in range(5)] == [413] * 5
+    assert len(calls) == 1
+    _rebuild(db, 5413)
+    assert [snapshots.per_file(total) for _ in range(3)] == [5413] * 3
+    assert len(calls) == 2
 
 
 def test_concurrent_cursors_during_rebuilds_never_fail(tmp_path):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import streamlit as st
@@ -17,6 +19,7 @@ from courtcircuit.workspace.store import default_url
 from ui.i18n import N_, _
 from ui.text import md
 
+T = TypeVar("T")
 OSM_CREDIT = N_("© les contributeurs d'OpenStreetMap (ODbL)")
 
 
@@ -25,6 +28,12 @@ def _snapshots(path: str) -> Snapshots:
     # One per file path for the whole server; it notices a rebuilt file by itself (inode, mtime,
     # size), so a rebuild reaches every session at its next rerun without a restart.
     return Snapshots(Path(path), on_open=check_schema)  # an older file would fail on a missing column
+
+
+def per_file(compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """``compute(cursor)`` once per directory file (the directory's counts, its communes…),
+    not on every page; after :func:`cursor`, which stops the page when the file is missing."""
+    return _snapshots(str(default_db_path())).per_file(compute)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

@@ -5,7 +5,7 @@ importing pandas, folium, SQLAlchemy and every module of ours, and for reading t
 (py-spy on a cold start: about two thirds of the first run). This launcher does that work first,
 in the same process, then starts Streamlit exactly as ``streamlit run`` would: the first run finds
 the modules in ``sys.modules`` and the index in the resource cache. What is loaded is then
-frozen out of the garbage collector's walks (see :func:`main`).
+frozen out of the cycle collector's walks (see :func:`main`).
 
     python -m ui.serve [streamlit options, e.g. --server.port 8501]
 
@@ -79,12 +79,9 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     for problem in warm():
         print(f"Préchargement incomplet — {problem}", file=sys.stderr)
-    # Streamlit runs a full gc.collect(2) after every script run. Over everything loaded above
-    # (pandas, geopandas, folium, the commune index) that one collection was half of a
-    # search's server CPU (py-spy, 16 searches: 158 of 301 samples of the script thread).
-    # Frozen objects are left out of collections; what the runs create is still collected
-    # after each run, which also closes a replaced directory file (courtcircuit.db.Snapshots)
-    # as soon as its last cursor is garbage.
+    # What is loaded now lives as long as the server: frozen, the cycle collector never walks
+    # it again (Python's own collections, and Streamlit's after-run one if it is switched back
+    # on in .streamlit/config.toml, where the measures are).
     gc.freeze()
     print(f"Préchargé en {time.perf_counter() - started:.1f} s", file=sys.stderr)
     from streamlit.web import cli
