@@ -39,6 +39,7 @@ from tests.test_app_staff import (
     store,
 )
 from tests.test_app_staff_import import PARTNER, folders
+from ui.i18n import catalogue_files
 
 __all__ = ["db", "farm_id", "folders", "people", "store"]  # fixtures used through their names
 
@@ -67,9 +68,16 @@ def formats_like_the_page(monkeypatch) -> None:
 
 
 def catalogue() -> dict[str, str]:
-    """French msgid → English of this area's catalogue, for texts whose English differs."""
+    """French msgid → English of this area's catalogue, for texts whose English, as the app
+    finds it (every .po, the first translation wins), differs from the French."""
+    shown: dict[str, str] = {}
+    for path in catalogue_files("en"):
+        with path.open("rb") as handle:
+            for m in read_po(handle):
+                if m.id and isinstance(m.id, str) and m.string:
+                    shown.setdefault(m.id, m.string)
     with CATALOGUE.open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id and m.string and m.string != m.id}
+        return {m.id: shown[m.id] for m in read_po(handle) if m.id and shown.get(m.id, m.id) != m.id}
 
 
 def _leak_pattern(msgid: str) -> tuple[tuple[str, ...], re.Pattern[str]] | None:
