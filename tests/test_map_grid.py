@@ -158,14 +158,19 @@ def test_the_search_map_swaps_a_layer_of_markers_or_of_counts(demo_db, monkeypat
     # The frame opens on the directory's view: no move asked (a move would make it report, and
     # rerun the page before its first run is over).
     assert args.get("center") is None and args.get("zoom") is None
-    assert {"zoom", "bounds"} <= set(args["returned_objects"])
+    # Every match is drawn: the map need not report its moves (each report reruns the page).
+    assert not {"zoom", "bounds"} & set(args["returned_objects"])
 
     counted = _run(demo_db, monkeypatch, detail_max=10)
     args_counted = _script(counted)
     assert "addCounts" in args_counted["feature_group"] and "addListings" not in args_counted["feature_group"]
     assert "lieux ici" in args_counted["feature_group"]  # the bubbles' accessible name
-    # Same place, same base map: st_folium keeps the frame and swaps the layer.
-    assert args_counted["script"] == args["script"]
+    # Counts: the map reports its moves, to fetch the box the visitor zooms to.
+    assert {"zoom", "bounds"} <= set(args_counted["returned_objects"])
+    assert "follows(map_div, true)" in args_counted["script"] and "follows(map_div, false)" in args["script"]
+    # Same place, same filters, another zoom: st_folium keeps the frame and swaps the layer.
+    again = _run(demo_db, monkeypatch, detail_max=10)
+    assert _script(again)["script"] == args_counted["script"]
 
 
 def test_the_search_map_fetches_the_box_the_visitor_zoomed_to(demo_db, monkeypatch) -> None:

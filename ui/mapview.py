@@ -511,7 +511,7 @@ def search_map_view(
     drawn = st.session_state.get(key + _VIEW)
     reported = _reported(st.session_state.get(key))
     if drawn and drawn["search"] == search:
-        (center, zoom), box = drawn["first"], drawn["view"].box
+        (center, zoom), box, whole = drawn["first"], drawn["view"].box, drawn["whole"]
         if reported is None:
             return drawn["view"], (center, zoom)
         seen, zoom_now = reported
@@ -523,9 +523,10 @@ def search_map_view(
     else:  # a new search: its first view (the reported box was the last search's)
         extent = map_grid.extent(con, area, filters, open_hours=open_hours) if area is None else None
         center, zoom, box = _fit(extent, area, height)
+        whole = box
         zoom_now = zoom
     view = map_grid.map_view(con, area, filters, box, zoom_now, open_hours=open_hours, detail_max=detail_max)
-    st.session_state[key + _VIEW] = {"search": search, "view": view, "first": (center, zoom)}
+    st.session_state[key + _VIEW] = {"search": search, "view": view, "first": (center, zoom), "whole": whole}
     return view, (center, zoom)
 
 
@@ -597,7 +598,15 @@ def search_map(
     base.default_js = [*base.default_js, *_links(static_root, CLUSTER_JS)]
     base.default_css = [*base.default_css, *_links(static_root, CLUSTER_CSS)]
     layer = search_layer(view, lang, static_root)
-    asked = list(dict.fromkeys([*returned_objects, "zoom", "bounds"]))
+    # The map reports its box (a rerun per move) only while it lacks something: counts, or
+    # markers of part of the search. A frame that has every match needs no rerun when moved; a
+    # rerun started by a move could interrupt one of the page's (a filter chosen meanwhile was
+    # lost in test_search_journey). Whether it reports is part of the frame (st_folium reads
+    # returned_objects once per frame): a base that says so gets its own frame.
+    drawn = st.session_state[key + _VIEW]
+    complete = view.detailed and _inside(drawn["whole"], view.box)
+    asked = list(returned_objects) if complete else list(dict.fromkeys([*returned_objects, "zoom", "bounds"]))
+    base.add_child(MapScript("follows", not complete))
     # Once this frame was moved to a search's view, every later search says where it wants it.
     frame = (area, basemap, lang)
     moved = st.session_state.get(key + _MOVED) == frame

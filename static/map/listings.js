@@ -291,7 +291,14 @@
         L.control.scale({imperial: false, maxWidth: 120}).addTo(map);
     }
 
+    // Whether the page follows the map's moves (ui.mapview.search_map): a mark on the map, which
+    // also gives a frame that reports its box a script of its own (st_folium keys frames by it).
+    function follows(map, yes) {
+        map._ccFollows = Boolean(yes);
+    }
+
     window.CourtCircuitMap = {
+        follows: follows,
         addListings: addListings,
         addCounts: addCounts,
         addLegend: addLegend,
