@@ -10,8 +10,9 @@ import streamlit as st
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
 from courtcircuit.geo import departements_of
+from courtcircuit.supplier_pages import PAGE_ROWS, prospect_page, suppliers_by_id
 from courtcircuit.supplier_state import MAX_PLACE, VIEWS
-from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies, prospect
+from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
 from ui import shortlist
@@ -22,7 +23,14 @@ from ui.mapview import listings_map, show_map
 from ui.needs_view import need_form, public_needs, published_needs
 from ui.pages import routed
 from ui.place_picker import clicked_place, suggestions
-from ui.suppliers_view import supplier_table, with_delivery_labels
+from ui.suppliers_view import (
+    current_page,
+    offset_of,
+    past_the_end,
+    supplier_table,
+    table_pager,
+    with_delivery_labels,
+)
 from ui.text import md
 
 routed()
@@ -140,8 +148,26 @@ except StoreOutsideFrance as exc:
     form.write_url(state)
     st.stop()
 
-result = prospect(con, store, state.filters, state.near_km)  # the one query of this page
-deliverers, nearby = with_delivery_labels(result.deliverers), with_delivery_labels(result.nearby)
+# Each table shows one page of its list; a list starts again at page 1 when what it depends on
+# changes (the deliverers do not depend on the distance).
+DELIVER_TABLE, NEAR_TABLE = shortlist.TABLES
+where_and_what = (store.lat, store.lon, state.filters)
+page = {
+    DELIVER_TABLE: current_page(DELIVER_TABLE, where_and_what),
+    NEAR_TABLE: current_page(NEAR_TABLE, (*where_and_what, state.near_km)),
+}
+result = prospect_page(
+    con,
+    store,
+    state.filters,
+    state.near_km,
+    page_rows=PAGE_ROWS,
+    deliverers_offset=offset_of(page[DELIVER_TABLE], PAGE_ROWS),
+    nearby_offset=offset_of(page[NEAR_TABLE], PAGE_ROWS),
+)  # the one query of this page
+lists = {DELIVER_TABLE: result.deliverers, NEAR_TABLE: result.nearby}
+if any([past_the_end(part, base) for base, part in lists.items()]):  # a list, not a generator: both reset
+    st.rerun()
 
 st.subheader(
     _(
@@ -155,8 +181,8 @@ tab_labels = dict(
     zip(
         VIEWS,
         [
-            _("Livrent mon établissement ({n})", n=len(deliverers)),
-            _("Producteurs à moins de {km} km ({n})", km=state.near_km, n=len(nearby)),
+            _("Livrent mon établissement ({n})", n=result.deliverers.total),
+            _("Producteurs à moins de {km} km ({n})", km=state.near_km, n=result.nearby.total),
             _("Où l'offre manque"),
             _("Besoins des acheteurs"),
         ],
@@ -179,13 +205,14 @@ with deliver_tab:
             "Ceux qui n'ont pas indiqué de rayon n'y figurent pas : voyez l'onglet suivant."
         )
     )
-    supplier_table(deliverers, "cp_table_livrent")
+    supplier_table(result.deliverers.rows, DELIVER_TABLE)
+    table_pager(result.deliverers, DELIVER_TABLE, PAGE_ROWS)
 with near_tab:
     st.slider(_("Distance (km)"), 1, 300, key=form.NEAR_KM)
     presets = st.columns(len(NEAR_PRESETS_KM))
     for col, km in zip(presets, NEAR_PRESETS_KM, strict=True):
         col.button(f"{km} km", key=f"cp_preset_{km}", on_click=form.set_near, args=(km,), width="stretch")
-    unknown = int((nearby["delivery"] == "rayon_inconnu").sum())
+    unknown = result.unknown_radius
     if unknown == 1:
         st.caption(
             _("1 producteur livre sans avoir indiqué jusqu'où : « rayon de livraison non renseigné ».")
@@ -197,7 +224,8 @@ with near_tab:
                 n=unknown,
             )
         )
-    supplier_table(nearby, "cp_table_proches")
+    supplier_table(result.nearby.rows, NEAR_TABLE)
+    table_pager(result.nearby, NEAR_TABLE, PAGE_ROWS)
 with coverage_tab:
     coverage_view(result.coverage)
 with needs_tab:
@@ -206,8 +234,6 @@ with needs_tab:
         need_form(needs_store(), state, state.store_kind)
 
 # ------------------------------------------------------------------ map and shortlist
-shown = nearby if len(nearby) >= len(deliverers) else deliverers
-pool = pd.concat([deliverers, nearby]).drop_duplicates("id")
 needs_points = pd.DataFrame(
     [
         {"id": f"besoin-{n.id}", "name": n.title, "kind": "besoin", "lat": n.lat, "lon": n.lon}
@@ -217,8 +243,10 @@ needs_points = pd.DataFrame(
 )
 left, right = st.columns([3, 2])
 with left:
-    points = pd.concat([shown[["id", "name", "lat", "lon"]].assign(kind="producteur"), needs_points])
-    insee = departements_of(shown["commune_insee"])
+    # Every producer of the longer list, not only the page's: the map shows where they all are.
+    producers = result.points[["id", "name", "lat", "lon"]].assign(kind="producteur")
+    points = pd.concat([producers, needs_points])
+    insee = departements_of(result.points["commune_insee"])
     out = show_map(
         listings_map(
             points,
@@ -236,9 +264,9 @@ with left:
         st.rerun()
 with right:
     st.subheader(_("Ma sélection"), anchor=False)
-    chosen = shortlist.keep_only(pool["id"])
+    chosen = shortlist.keep_only(result.ids)  # ticked on any page of either list
     if chosen:
-        picked = pool.set_index("id").loc[chosen].reset_index()
+        picked = with_delivery_labels(suppliers_by_id(con, store, chosen))
         count = (
             _("1 producteur à contacter")
             if len(picked) == 1

@@ -1,16 +1,19 @@
-"""The supplier table: distance, delivery, products, labels, organic state, readiness and contacts."""
+"""The supplier table: distance, delivery, products, labels, organic state, readiness and contacts,
+one page at a time (courtcircuit.supplier_pages), with « Précédent » / « Suivant » below it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from courtcircuit.export import readable_phone
+from courtcircuit.supplier_pages import SupplierList
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, Vocabulary
-from ui.i18n import N_, _, term
+from ui.i18n import N_, _, current, term
 from ui.shortlist import selectable_table
 
 # courtcircuit.suppliers.DELIVERY's labels, marked here for the catalogue (the domain module has
@@ -133,4 +136,97 @@ def supplier_table(frame: pd.DataFrame, key: str) -> None:
             title["distance"]: st.column_config.NumberColumn(format="localized"),
             title["radius"]: st.column_config.NumberColumn(format="%d"),
         },
+    )
+
+
+# ------------------------------------------------------------------ paging
+
+
+def page_key(base: str) -> str:
+    """The session key of the page a table shows (1-based): ``cp_table_livrent_page``."""
+    return f"{base}_page"
+
+
+def _scope_key(base: str) -> str:
+    return f"{base}_scope"  # what the list depended on when its page was chosen
+
+
+def current_page(base: str, scope: Hashable) -> int:
+    """The page table ``base`` shows (1 first). ``scope`` is what its list depends on (the
+    store, the filters, the distance): when it changed, the list is another one and the buyer
+    starts again from its nearest producers, page 1."""
+    ss = st.session_state
+    if ss.get(_scope_key(base)) != scope:
+        ss[_scope_key(base)] = scope
+        ss[page_key(base)] = 1
+    return max(1, int(ss.get(page_key(base), 1)))
+
+
+def offset_of(page: int, page_rows: int) -> int:
+    """The rank of page ``page``'s first row (0 for page 1)."""
+    return (page - 1) * page_rows
+
+
+def page_count(total: int, page_rows: int) -> int:
+    return max(1, math.ceil(total / page_rows))
+
+
+def past_the_end(part: SupplierList, base: str) -> bool:
+    """Whether the page asked for starts after the list's end (the directory was rebuilt with
+    fewer producers, say): the table goes back to page 1 and the caller reruns."""
+    if part.offset and part.offset >= part.total:
+        st.session_state[page_key(base)] = 1
+        return True
+    return False
+
+
+def _turn(base: str, step: int, pages: int) -> None:
+    page = int(st.session_state.get(page_key(base), 1)) + step
+    st.session_state[page_key(base)] = min(max(page, 1), pages)
+
+
+def count(n: int) -> str:
+    """A count as the reader writes it: 1 234 (a narrow space) in French, 1,234 in English."""
+    text = f"{n:,}"
+    return text if current() == "en" else text.replace(",", "\u202f")
+
+
+def page_range(part: SupplierList) -> str:
+    """« Producteurs 51–100 sur 1 234 »: which producers of the list the table shows."""
+    return _(
+        "Producteurs {first}–{last} sur {total}",
+        first=count(part.offset + 1),
+        last=count(part.offset + len(part.rows)),
+        total=count(part.total),
+    )
+
+
+def table_pager(part: SupplierList, base: str, page_rows: int) -> None:
+    """Below a table: which producers it shows, and buttons to the previous and next pages,
+    when the list holds more than one page. The buttons keep the buyer's ticks: the shortlist
+    holds producer ids, not rows (ui/shortlist.py)."""
+    pages = page_count(part.total, page_rows)
+    if pages <= 1:
+        return
+    page = part.offset // page_rows + 1
+    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button(
+        _("Précédent"),
+        key=f"{base}_precedent",
+        icon=":material/chevron_left:",
+        on_click=_turn,
+        args=(base, -1, pages),
+        disabled=page <= 1,
+        width="stretch",
+    )
+    where.caption(page_range(part), text_alignment="center")  # numbers and our words: no data
+    forward.button(
+        _("Suivant"),
+        key=f"{base}_suivant",
+        icon=":material/chevron_right:",
+        icon_position="right",
+        on_click=_turn,
+        args=(base, 1, pages),
+        disabled=page >= pages,
+        width="stretch",
     )
