@@ -40,7 +40,7 @@ from courtcircuit.hours import typical_week
 from courtcircuit.messages import N_, Message, capitalised
 from courtcircuit.normalise import build_steps
 from courtcircuit.record import Record, RejectRecord
-from courtcircuit.schema import LISTINGS, RECORD_FIELDS, check_schema
+from courtcircuit.schema import DIRECTORY_ROW_GROUP_SIZE, LISTINGS, RECORD_FIELDS, check_schema
 from courtcircuit.selling_places import SELLS_AT, check_outlets
 from courtcircuit.vocab import AB_STATUS, CHANNELS, GEO_PRECISION, KINDS, LABELS, PRODUCTS, STATUS, Vocabulary
 from courtcircuit.workspace import revisions
@@ -315,7 +315,9 @@ def publish_edits(db: Path, store: Store, *, wait: bool = True) -> PublishReport
         tmp = temporary_path(db)
         try:
             shutil.copyfile(db, tmp)
-            con = connect(tmp, read_only=False, spatial=False)  # see edits_apply.POINT
+            con = connect(
+                tmp, read_only=False, spatial=False, row_group_size=DIRECTORY_ROW_GROUP_SIZE
+            )  # see edits_apply.POINT
             try:
                 check_schema(con, str(db))
                 changed, conflicts = apply_staff_edits(con, edits, fresh_sources=False)
