@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 from courtcircuit.geo import haversine_km
+from etl.golden import GoldenListing
 from etl.name_keys import KeyCache, NameKeys
-from etl.resolve import GoldenListing
 
 OUTLET_KINDS = ("marche", "amap", "point_de_vente", "magasin_producteurs", "drive", "distributeur")
 MAX_KM = 80.0

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from courtcircuit.record import FieldIssue
+from etl.golden import GoldenListing
 from etl.link_index import LinkIndex
-from etl.resolve import GoldenListing
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,10 @@ from courtcircuit.schema import (
 )
 from courtcircuit.workspace.store import DEFAULT_PATH, ENV_VAR, Store
 from etl.checks import run_checks
+from etl.golden import GoldenListing, provenance_json
 from etl.links import Link
 from etl.open_data import swap_open_data, write_open_data
-from etl.resolve import GoldenListing, MergeNote, provenance_json
+from etl.resolve import MergeNote
 from etl.sources import SourceConfig
 from etl.stages import stage
 
@@ -251,7 +252,7 @@ def apply_workspace_edits(path: Path, store: Store) -> str:
     """Apply the staff edits to a freshly written file, before it is swapped in: staff values
     override the sources, created listings are added, and a field whose source changed since
     staff edited it is listed in `arbitrations`. The data checks run again on the result."""
-    con = connect(path, read_only=False)
+    con = connect(path, read_only=False, row_group_size=DIRECTORY_ROW_GROUP_SIZE)
     try:
         changed, conflicts = apply_staff_edits(con, staff_edits(store), fresh_sources=True)
         run_checks(con)

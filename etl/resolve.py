@@ -7,34 +7,29 @@
    « pas le même lieu », `courtcircuit.workspace.decisions`, passed in by `etl.build`) override both.
 3. Clusters by union-find, never joining two records a decision keeps apart, nor two
    records of the same source (a source does not list one place twice on purpose).
-4. A golden record per cluster, field by field from the member of best precedence that
-   has a value (coordinates: best precision first), with each field's provenance.
+4. A golden record per cluster (`etl.golden`), field by field from the member of best
+   precedence that has a value (coordinates: best precision first), with its provenance.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import math
-import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from courtcircuit.geo import haversine_km
-from courtcircuit.record import LISTING_FIELDS, ListingFields, Record
+from courtcircuit.record import Record
+from etl.golden import GoldenListing, golden, member_order
 from etl.name_keys import KeyCache, NameKeys, name_keys, score_keys
 
 NEAR_M = 200.0
 # Kinds that can describe the same place in two sources.
 KIND_GROUP = {"magasin_producteurs": "point_de_vente"}
-PRECISION_RANK = {"exact": 0, "street": 1, "commune": 2, None: 3}
-LIST_FIELDS = ("channels", "labels", "products")
 
 
 @dataclass(frozen=True)
@@ -51,26 +46,6 @@ class MergeNote:
     distance_m: float | None
     name_score: float
     reason: str
-
-
-@dataclass
-class GoldenListing:
-    """One place, merged from the records of every source that describes it."""
-
-    id: str
-    members: list[Record]
-    fields: ListingFields
-    provenance: Mapping[str, dict[str, str]] = field(default_factory=dict)  # field -> source, ref, date
-    # The members' names folded by resolve, in members' order, so that linking does not fold
-    # them again; empty when built otherwise.
-    name_keys: tuple[NameKeys, ...] = field(default=(), repr=False, compare=False)
-
-    @property
-    def position(self) -> tuple[float, float]:
-        """(lat, lon): every published listing has one (records without are rejected)."""
-        if self.fields.lat is None or self.fields.lon is None:
-            raise ValueError(f"fiche {self.id} sans position")
-        return self.fields.lat, self.fields.lon
 
 
 def load_decisions(path: Path | None) -> dict[frozenset[tuple[str, str]], bool]:
@@ -211,128 +186,6 @@ def stable_id(source: str, ref: str) -> str:
     return "cc-" + hashlib.sha1(f"{source}\x1f{ref}".encode()).hexdigest()[:12]
 
 
-def _order(rec: Record) -> tuple[int, str, str]:
-    return (rec.precedence, rec.source, rec.ref)
-
-
-def _origin(rec: Record) -> dict[str, str]:
-    """Where a field's value comes from, as the listing table's provenance JSON says it."""
-    return {
-        "source": rec.source,
-        "ref": rec.ref,
-        "date": rec.source_date.isoformat() if rec.source_date else "",
-    }
-
-
-def golden(members: list[Record], listing_id: str) -> GoldenListing:
-    """The listing the members make: list fields united, every other field from the member
-    that ranks first for it (precedence; the most precise position; the latest verification)."""
-    if len(members) == 1:  # most places have one source: no ranking, no merging
-        return _golden_of_one(members[0], listing_id)
-    members = sorted(members, key=_order)
-    values: dict[str, Any] = {}  # typed by ListingFields below
-    provenance: dict[str, dict[str, str]] = {}
-    # One provenance dict per member, shared by the fields it gives: at 10^6 listings a dict per
-    # field was gigabytes (the published JSON is the same).
-    origins = {id(rec): _origin(rec) for rec in members}
-    by_position, by_verification = members, members
-    if len(members) > 1:
-        by_position = sorted(members, key=lambda r: (PRECISION_RANK.get(r.geo_precision, 3), *_order(r)))
-        by_verification = sorted(members, key=lambda r: r.last_verified or date.min, reverse=True)
-    for name in LISTING_FIELDS:
-        if name in LIST_FIELDS:
-            values[name] = list(dict.fromkeys(code for rec in members for code in getattr(rec, name)))
-            continue
-        ranked = members
-        if name in ("lat", "lon", "geo_precision", "commune_insee"):
-            ranked = by_position
-        elif name == "last_verified":
-            ranked = by_verification
-        for rec in ranked:
-            value = getattr(rec, name)
-            if value not in (None, ""):
-                values[name] = value
-                provenance[name] = origins[id(rec)]
-                break
-        else:
-            values[name] = None
-    return GoldenListing(listing_id, members, ListingFields(**values), provenance)
-
-
-_VALUES_OF = operator.attrgetter(*LISTING_FIELDS)
-_IS_LIST = tuple(name in LIST_FIELDS for name in LISTING_FIELDS)
-
-
-class OneOrigin(Mapping[str, dict[str, str]]):
-    """The provenance of a listing made from one record: each field it gives → that record.
-
-    Reads like the dict `golden` builds for several members (same keys in the same order, equal
-    origins), in a fraction of its memory: the tuple of field names is shared by every listing
-    with the same fields filled, and the origin is made when asked for (a dict per listing, and
-    one per record, were most of a gigabyte at 10^6)."""
-
-    __slots__ = ("names", "record")
-
-    def __init__(self, names: tuple[str, ...], record: Record) -> None:
-        self.names, self.record = names, record
-
-    @property
-    def origin(self) -> dict[str, str]:
-        return _origin(self.record)
-
-    def __getitem__(self, name: str) -> dict[str, str]:
-        if name in self.names:
-            return self.origin
-        raise KeyError(name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
-
-
-_SHARED_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _golden_of_one(rec: Record, listing_id: str) -> GoldenListing:
-    """`golden([rec])`, without the sorting: same values, same provenance in the same order."""
-    values: dict[str, Any] = {}
-    given: list[str] = []
-    for name, value, is_list in zip(LISTING_FIELDS, _VALUES_OF(rec), _IS_LIST, strict=True):
-        if is_list:
-            values[name] = list(dict.fromkeys(value))
-        elif value is not None and value != "":
-            values[name] = value
-            given.append(name)
-        else:
-            values[name] = None
-    names = tuple(given)
-    if len(_SHARED_NAMES) > 4096:  # never in practice: a few hundred patterns of filled fields
-        _SHARED_NAMES.clear()
-    names = _SHARED_NAMES.setdefault(names, names)
-    return GoldenListing(listing_id, [rec], ListingFields(**values), OneOrigin(names, rec))
-
-
-def provenance_json(listing: GoldenListing) -> str:
-    """`json.dumps(listing.provenance, ensure_ascii=False)`, each member's part encoded once: the
-    fields a member gives share one dict (see `golden`), and field names are plain identifiers."""
-    if isinstance(listing.provenance, OneOrigin):
-        part = json.dumps(listing.provenance.origin, ensure_ascii=False)
-        return "{" + ", ".join(f'"{name}": {part}' for name in listing.provenance.names) + "}"
-    parts: dict[int, str] = {}
-    items = []
-    for name, origin in listing.provenance.items():
-        part = parts.get(id(origin))
-        if part is None:
-            part = parts[id(origin)] = json.dumps(origin, ensure_ascii=False)
-        items.append(f'"{name}": {part}')
-    return "{" + ", ".join(items) + "}"
-
-
 @dataclass
 class Resolution:
     listings: list[GoldenListing]
@@ -386,7 +239,9 @@ def resolve(
     for i, rec in enumerate(records):
         groups[clusters.find(i)].append(rec)
     del clusters
-    ordered = sorted(groups.values(), key=lambda m: _order(m[0]) if len(m) == 1 else min(map(_order, m)))
+    ordered = sorted(
+        groups.values(), key=lambda m: member_order(m[0]) if len(m) == 1 else min(map(member_order, m))
+    )
     del groups
     wanted = [_listing_id(members, previous_ids) for members in ordered]
     # A listing split since the last build: its id stays with the part holding the record it
@@ -412,7 +267,7 @@ def resolve(
 def _free_id(members: list[Record], used: set[str]) -> str:
     """A split-off part's id: its best member's hash unless taken, then the next member's, else a
     numbered hash."""
-    ranked = sorted(members, key=_order)
+    ranked = sorted(members, key=member_order)
     for member in ranked:
         if (candidate := stable_id(member.source, member.ref)) not in used:
             return candidate
@@ -428,5 +283,5 @@ def _listing_id(members: list[Record], previous_ids: dict[tuple[str, str], str])
     earlier = sorted({previous_ids[m.key] for m in members if m.key in previous_ids})
     if earlier:
         return earlier[0]
-    anchor = min(members, key=_order)
+    anchor = min(members, key=member_order)
     return stable_id(anchor.source, anchor.ref)

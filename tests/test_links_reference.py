@@ -17,8 +17,9 @@ from rapidfuzz import fuzz
 from courtcircuit.geo import haversine_km
 from courtcircuit.record import OutletRef, Record
 from courtcircuit.vocab import fold
+from etl.golden import GoldenListing, provenance_json
 from etl.links import resolve_links
-from etl.resolve import GoldenListing, candidate_pairs, name_score, provenance_json, resolve
+from etl.resolve import candidate_pairs, name_score, resolve
 
 # The words name_score leaves out (etl.name_keys.STOPWORDS), written out again.
 STOP = set(

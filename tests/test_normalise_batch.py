@@ -12,7 +12,7 @@ from courtcircuit.communes import CommuneIndex
 from courtcircuit.normalise import build_steps, detached, normalise, normalise_many
 from courtcircuit.normalise.contacts import e164
 from courtcircuit.record import Record, RejectRecord
-from etl.resolve import OneOrigin, golden, provenance_json
+from etl.golden import OneOrigin, golden, provenance_json
 
 
 def _reference_e164(text: str) -> str | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from courtcircuit.record import Record
-from etl.resolve import golden, name_score, resolve, stable_id
+from etl.golden import golden
+from etl.resolve import name_score, resolve, stable_id
 
 
 def rec(source: str, ref: str, name: str, lat: float, lon: float, **values) -> Record:
