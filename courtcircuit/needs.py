@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from courtcircuit.messages import N_, Message
 from courtcircuit.search import Area
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 
@@ -30,22 +31,28 @@ PER_CLIENT_PER_HOUR = 5
 ALL_CLIENTS_PER_HOUR = 60
 THROTTLE_SCOPE = "needs"
 REJECTED_KEPT_DAYS = 365  # then erased (pages/donnees.py says so)
+# How a refusal names a field that is too long (a Message of its own: the interface translates it).
+_NAMED = {
+    "place_label": N_("lieu"), "volume": N_("volume"), "frequency": N_("fréquence"),
+    "constraints": N_("contraintes"), "contact_name": N_("nom du contact"), "contact_email": N_("e-mail"),
+    "contact_phone": N_("téléphone"), "public_contact": N_("contact publié"),
+}  # fmt: skip
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 _UNAVAILABLE = {
-    "readonly": "le registre des besoins est en lecture seule sur le serveur",
-    "busy": "le registre des besoins est occupé par une autre opération",
-    "broken": "le registre des besoins est indisponible sur le serveur",
+    "readonly": N_("le registre des besoins est en lecture seule sur le serveur"),
+    "busy": N_("le registre des besoins est occupé par une autre opération"),
+    "broken": N_("le registre des besoins est indisponible sur le serveur"),
 }
 
 
 class NeedsUnavailable(RuntimeError):
     """The needs cannot be used now; ``reason`` is ``readonly``, ``busy`` or ``broken``.
 
-    The message is French and for the public: no path, no SQLite or PostgreSQL wording."""
+    The message is French (a Message) and for the public: no path, no SQLite or PostgreSQL wording."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(_UNAVAILABLE[reason])
+        super().__init__(Message(_UNAVAILABLE[reason]))
         self.reason = reason
 
     @classmethod
@@ -86,7 +93,7 @@ def _reason(exc: BaseException) -> str | None:
 
 
 class InvalidNeed(ValueError):
-    """A submitted need is incomplete or wrong; ``problems`` lists each issue in French."""
+    """A submitted need is incomplete or wrong; ``problems`` lists each issue in French (Messages)."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(" ; ".join(problems))
@@ -153,25 +160,28 @@ def validate(draft: NeedDraft) -> NeedDraft:
     """The draft with clean values (phone in E.164), or InvalidNeed with every problem."""
     problems = []
     if draft.store_kind not in STORE_KINDS:
-        problems.append("type d'établissement inconnu")
+        problems.append(Message("type d'établissement inconnu"))
     if draft.product not in PRODUCTS:
-        problems.append("choisissez une famille de produits")
+        problems.append(Message("choisissez une famille de produits"))
     try:
         Area(draft.lat, draft.lon, 1.0)
     except ValueError:
-        problems.append("position de l'établissement invalide")
-    texts = {"volume": draft.volume, "fréquence": draft.frequency, "nom du contact": draft.contact_name}
-    for label, value in texts.items():
-        if not value.strip():
-            problems.append(f"indiquez {'le' if label != 'fréquence' else 'la'} {label}")
-    named = {"place_label": "lieu", "volume": "volume", "frequency": "fréquence", "constraints": "contraintes",
-             "contact_name": "nom du contact", "contact_email": "e-mail", "contact_phone": "téléphone",
-             "public_contact": "contact publié"}  # fmt: skip
+        problems.append(Message("position de l'établissement invalide"))
+    required = {
+        Message("indiquez le volume"): draft.volume,
+        Message("indiquez la fréquence"): draft.frequency,
+        Message("indiquez le nom du contact"): draft.contact_name,
+    }
+    problems += [problem for problem, value in required.items() if not value.strip()]
     too_long = {f for f, limit in LIMITS.items() if len(getattr(draft, f)) > limit}
-    problems += [f"{named[f]} : {LIMITS[f]} caractères au plus" for f in LIMITS if f in too_long]
+    problems += [
+        Message("{what} : {limit} caractères au plus", what=Message(_NAMED[f]), limit=LIMITS[f])
+        for f in LIMITS
+        if f in too_long
+    ]
     email = draft.contact_email.strip()
     if email and "contact_email" not in too_long and not _EMAIL.match(email):
-        problems.append(f"adresse e-mail invalide : « {email[:60]} »")
+        problems.append(Message("adresse e-mail invalide : « {address} »", address=email[:60]))
     phone = ""
     if draft.contact_phone.strip() and "contact_phone" not in too_long:
         try:
@@ -180,9 +190,11 @@ def validate(draft: NeedDraft) -> NeedDraft:
                 raise phonenumbers.NumberParseException(0, "invalid")
             phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         except phonenumbers.NumberParseException:
-            problems.append(f"numéro de téléphone invalide : « {draft.contact_phone[:30]} »")
+            problems.append(
+                Message("numéro de téléphone invalide : « {phone} »", phone=draft.contact_phone[:30])
+            )
     if not email and not draft.contact_phone.strip():
-        problems.append("laissez un e-mail ou un téléphone pour être contacté")
+        problems.append(Message("laissez un e-mail ou un téléphone pour être contacté"))
     if problems:
         raise InvalidNeed(problems)
     return NeedDraft(

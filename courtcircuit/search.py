@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from courtcircuit.geo import EARTH_RADIUS_KM, Area
+from courtcircuit.messages import Message
 from courtcircuit.schema import FACET_BITS, RESULT_COLUMNS
 from courtcircuit.search_counts import PARIS, area_sql, count_circle, open_expressions
 from courtcircuit.search_filters import FACETS, Condition, Filters, both, filter_sql, text_terms
@@ -174,24 +175,24 @@ def matches(
 
 
 def widen_hints(result: SearchResult, area: Area | None, filters: Filters) -> list[str]:
-    """What to change when nothing matches, in plain French."""
+    """What to change when nothing matches, in plain French (Messages: the interface translates
+    them)."""
     if result.total:
         return []
-    hints = []
+    hints: list[str] = []
     if area is not None and area.radius_km < RADIUS_MAX_KM:
-        hints.append(f"élargir le rayon (actuellement {area.radius_km:g} km)")
-    active = [f for f in FACETS if filters.facet_values(f)]
-    labels = {
-        "kind": "le type de lieu",
-        "channel": "le mode de vente",
-        "label": "le label",
-        "product": "le produit",
+        hints.append(Message("élargir le rayon (actuellement {km} km)", km=format(area.radius_km, "g")))
+    remove = {
+        "kind": Message("retirer le filtre sur le type de lieu"),
+        "channel": Message("retirer le filtre sur le mode de vente"),
+        "label": Message("retirer le filtre sur le label"),
+        "product": Message("retirer le filtre sur le produit"),
     }
-    hints += [f"retirer le filtre sur {labels[f]}" for f in active]
+    hints += [remove[f] for f in FACETS if filters.facet_values(f)]
     if filters.text.strip():
-        hints.append("effacer la recherche par texte")
+        hints.append(Message("effacer la recherche par texte"))
     if filters.open_now:
-        hints.append("décocher « ouvert maintenant »")
+        hints.append(Message("décocher « ouvert maintenant »"))
     if filters.day is not None or filters.minute is not None:
-        hints.append("retirer le jour ou l'heure")
+        hints.append(Message("retirer le jour ou l'heure"))
     return hints

@@ -1,8 +1,8 @@
 """The resident search's state as URL query parameters, so a search can be shared or bookmarked.
 
 :func:`parse` never raises: a parameter it cannot read falls back to its default and adds a
-notice in French saying which one and why; :func:`to_params` writes only what differs from
-the defaults, so URLs stay short.
+notice in French saying which one and why (a ``courtcircuit.messages.Message``: the interface
+translates it); :func:`to_params` writes only what differs from the defaults, so URLs stay short.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from courtcircuit.hours import DAYS_FR
+from courtcircuit.messages import Message
 from courtcircuit.search import RADIUS_MAX_KM, RADIUS_MIN_KM, Area, Filters
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS, Vocabulary, fold
 
@@ -71,7 +72,7 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[SearchState, list[str]
         lat = _float(get.get("lat") or "", -90, 90)
         lon = _float(get.get("lon") or "", -180, 180)
         if lat is None or lon is None:
-            notices.append("Position du lien illisible (lat/lon) : la recherche repart sans lieu.")
+            notices.append(Message("Position du lien illisible (lat/lon) : la recherche repart sans lieu."))
             lat = lon = None
 
     radius = DEFAULT_RADIUS_KM
@@ -79,8 +80,13 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[SearchState, list[str]
         value = _float(raw, RADIUS_MIN_KM, RADIUS_MAX_KM)
         if value is None:
             notices.append(
-                f"Rayon « {raw[:20]} » invalide (de {RADIUS_MIN_KM:g} à {RADIUS_MAX_KM:g} km) : "
-                f"{DEFAULT_RADIUS_KM} km retenus."
+                Message(
+                    "Rayon « {raw} » invalide (de {least} à {most} km) : {radius} km retenus.",
+                    raw=raw[:20],
+                    least=format(RADIUS_MIN_KM, "g"),
+                    most=format(RADIUS_MAX_KM, "g"),
+                    radius=DEFAULT_RADIUS_KM,
+                )
             )
         else:
             radius = round(value)
@@ -94,12 +100,15 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[SearchState, list[str]
         known = [c for c in codes if c in vocab]
         unknown = [c for c in codes if c not in vocab]
         if unknown:
-            notices.append(f"Valeur inconnue ignorée pour « {name} » : {', '.join(u[:30] for u in unknown)}.")
+            shown = ", ".join(u[:30] for u in unknown)
+            notices.append(
+                Message("Valeur inconnue ignorée pour « {name} » : {values}.", name=name, values=shown)
+            )
         lists[attr] = tuple(dict.fromkeys(known))
 
     text = (get.get("texte") or "").strip()
     if len(text) > MAX_TEXT:
-        notices.append(f"Texte recherché tronqué à {MAX_TEXT} caractères.")
+        notices.append(Message("Texte recherché tronqué à {n} caractères.", n=MAX_TEXT))
         text = text[:MAX_TEXT]
 
     open_now = False
@@ -107,14 +116,16 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[SearchState, list[str]
         if raw in ("1", "oui", "true"):
             open_now = True
         elif raw not in ("0", "non", "false", ""):
-            notices.append(f"« ouvert={raw[:20]} » non compris : filtre « ouvert maintenant » retiré.")
+            notices.append(
+                Message("« ouvert={raw} » non compris : filtre « ouvert maintenant » retiré.", raw=raw[:20])
+            )
 
     day = None
     if raw := get.get("jour"):
         if fold(raw) in DAYS_FR:
             day = DAYS_FR.index(fold(raw))
         else:
-            notices.append(f"Jour « {raw[:20]} » inconnu : filtre retiré.")
+            notices.append(Message("Jour « {raw} » inconnu : filtre retiré.", raw=raw[:20]))
 
     minute = None
     if raw := get.get("heure"):
@@ -122,18 +133,20 @@ def parse(params: Mapping[str, str | list[str]]) -> tuple[SearchState, list[str]
         if m:
             minute = int(m.group(1)) * 60 + int(m.group(2))
         else:
-            notices.append(f"Heure « {raw[:20]} » illisible (format 09:30) : filtre retiré.")
+            notices.append(Message("Heure « {raw} » illisible (format 09:30) : filtre retiré.", raw=raw[:20]))
 
     page = 1
     if raw := get.get("page"):
         if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 100_000:  # "²".isdigit(), int("²") fails
             page = int(raw)
         else:
-            notices.append(f"Page « {raw[:20]} » invalide : retour à la première page.")
+            notices.append(Message("Page « {raw} » invalide : retour à la première page.", raw=raw[:20]))
 
     basemap = get.get("fond") or "osmfr"
     if basemap not in BASEMAPS:
-        notices.append(f"Fond de carte « {basemap[:20]} » inconnu : OpenStreetMap France retenu.")
+        notices.append(
+            Message("Fond de carte « {raw} » inconnu : OpenStreetMap France retenu.", raw=basemap[:20])
+        )
         basemap = "osmfr"
 
     place = (get.get("lieu") or "").strip()[:MAX_TEXT]

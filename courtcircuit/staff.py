@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from courtcircuit.messages import Message
 from courtcircuit.throttle import Backoff, Throttle
 
 ENV_VAR = "COURT_CIRCUIT_STAFF_PASSWORD_HASH"
@@ -46,7 +47,7 @@ class StaffNotConfigured(RuntimeError):
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_LENGTH:
-        raise ValueError(f"le mot de passe doit avoir au moins {MIN_LENGTH} caractères")
+        raise ValueError(Message("le mot de passe doit avoir au moins {n} caractères", n=MIN_LENGTH))
     return _HASHER.hash(password)
 
 
@@ -73,7 +74,7 @@ def check_password(password: str, stored_hash: str) -> bool:
 class Outcome:
     ok: bool
     checked: bool  # False: refused before any hashing (throttled, too long, no free slot)
-    message: str = ""  # in French, for the person signing in
+    message: str = ""  # in French (a Message), for the person signing in
 
 
 def guarded_check(
@@ -94,9 +95,11 @@ def guarded_check(
     if not verdict.allowed:
         return Outcome(False, False, verdict.message())
     if not password or len(password) > MAX_LENGTH:
-        return Outcome(False, False, "Mot de passe incorrect.")
+        return Outcome(False, False, Message("Mot de passe incorrect."))
     if not _hash_slots.acquire(timeout=HASH_WAIT_S):
-        return Outcome(False, False, "Trop de connexions en cours : réessayez dans quelques secondes.")
+        return Outcome(
+            False, False, Message("Trop de connexions en cours : réessayez dans quelques secondes.")
+        )
     try:
         ok = check_password(password, stored_hash())
     finally:
@@ -104,7 +107,7 @@ def guarded_check(
     if ok:
         throttle.succeeded(scope, list(keys))
         return Outcome(True, True)
-    return Outcome(False, True, "Mot de passe incorrect.")
+    return Outcome(False, True, Message("Mot de passe incorrect."))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ui.filters_panel import filters_panel
 from ui.first_visit import first_visit
 from ui.geolocation import LABEL as MY_POSITION
 from ui.geolocation import locate_button
-from ui.i18n import _, said
+from ui.i18n import _, current, said
 from ui.list_top import list_top
 from ui.map_background import communes_around, communes_over
 from ui.mapview import clicked_listing_id, listings_map, show_map
@@ -140,7 +140,11 @@ else:
         icon=":material/my_location:",
     )
 if result.total == 0:
-    st.warning(form.widen_advice(widen_hints(result, state.area, state.filters)))
+    hints = widen_hints(result, state.area, state.filters)  # courtcircuit's Messages: constant words
+    if hints and current() != "fr":  # widen_advice joins the French hints with « de »: each one here
+        st.warning(_("Aucun lieu ne correspond. Essayez {conseils}.", conseils="; ".join(map(said, hints))))
+    else:
+        st.warning(form.widen_advice(hints))
 
 map_col, list_col = st.columns([3, 2])
 with map_col:

@@ -13,7 +13,7 @@ from courtcircuit.suppliers import Store
 from courtcircuit.vocab import PRODUCTS, STORE_KINDS
 from courtcircuit.workspace.needs import NeedStore
 from ui.client import client_key, throttle
-from ui.i18n import _, current, term
+from ui.i18n import _, current, said, term
 from ui.pages import PRIVACY
 from ui.text import md
 
@@ -44,7 +44,7 @@ def public_needs(needs: NeedStore, store: Store | None) -> None:
     except NeedsUnavailable as exc:
         st.warning(
             _("Les besoins publiés ne peuvent pas être lus pour le moment : {reason}. Réessayez plus tard.",
-              reason=md(exc))
+              reason=md(said(str(exc))))
         )  # fmt: skip
         return
     if not published:
@@ -142,14 +142,15 @@ def need_form(needs: NeedStore, state: ProspectState | None, store_kind: str) ->
             # Limits per client and per hour, and duplicates, are checked by the store.
             number = needs.submit(draft, throttle=throttle(), client=client_key())
         except InvalidNeed as exc:
-            # The problems are the domain's French sentences (courtcircuit/needs.py), shown as text.
-            st.error(_("Le besoin n'est pas enregistré : {problems}.", problems=md(" ; ".join(exc.problems))))
+            # The problems are the domain's Messages (courtcircuit/needs.py), translated, shown as text.
+            problems = md(" ; ".join(said(p) for p in exc.problems))
+            st.error(_("Le besoin n'est pas enregistré : {problems}.", problems=problems))
         except NeedsUnavailable as exc:
             st.error(
                 _(
                     "Le besoin n'est pas enregistré : {reason}. Votre saisie est conservée ci-dessus : "
                     "réessayez dans un moment.",
-                    reason=md(exc),
+                    reason=md(said(str(exc))),
                 )
             )
         else:

@@ -8,7 +8,7 @@ import streamlit as st
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store
 from ui import staff_edit, staff_form
-from ui.i18n import _
+from ui.i18n import _, said
 from ui.pages import LISTING
 from ui.staff_history import conflict_panel, history_panel
 from ui.staff_same_place import same_place_panel
@@ -45,7 +45,7 @@ def _read_only_reason(member: StaffMember, insee: str | None) -> str:
             "territoire ({territory}). Seuls les éditeurs de son territoire et les "
             "administrateurs peuvent la modifier ; signalez la correction à l'équipe concernée.",
             commune=md(insee or _("inconnue")),
-            territory=md(member.territory.describe()),
+            territory=md(said(member.territory.describe())),
         )
     return _(
         "Lecture seule : votre rôle ({role}) ne permet pas de modifier les fiches. "

@@ -3,20 +3,16 @@ language: role and revision-kind labels, the sign-in and account messages, dates
 of listings found, nearby or selling places.
 
 The domain speaks French (its messages also go to the admins' log and the command line); the
-staff screen shows them through the translation layer. Most of them are
-``courtcircuit.messages.Message``s, which carry their template: :func:`ui.i18n.said` translates
-them. The few French texts below are those of modules that do not say Messages yet, copied and
-marked for the catalogue: ``tests/test_i18n_staff.py`` checks they still match what the domain
-says, so a reworded message cannot silently stay French in English.
+staff screen shows them through the translation layer. They are ``courtcircuit.messages.Message``s,
+which carry their template: :func:`ui.i18n.said` translates them (``tests/test_i18n_staff.py``
+checks the sign-in's and the accounts' in English).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from courtcircuit.hours import DAYS_EN, DAYS_FR
-from courtcircuit.messages import Message
 from courtcircuit.same_place import Nearby
 from courtcircuit.selling_places import Outlet
 from courtcircuit.staff_queries import FoundListing
@@ -34,24 +30,7 @@ KINDS = {  # courtcircuit.workspace.revisions.KINDS
     "suggestion": N_("Suggestion acceptée"),
     "moved": N_("Reprise par une autre fiche"),
 }
-# Texts of modules that do not say Messages yet, exactly as they write them: the sign-in's
-# (courtcircuit.staff.guarded_check, constant sentences) and the workspace store's
-# (courtcircuit.workspace.store.StoreUnavailable, with values: read back by a pattern).
-MESSAGES = (
-    N_("Mot de passe incorrect."),
-    N_("Trop de connexions en cours : réessayez dans quelques secondes."),
-    N_("L'espace équipe est indisponible : la base de travail ({url}) ne peut pas être ouverte ({error})."),
-)
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"{(\w+)}", template)  # text, name, text, name, …, text
-    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-    return re.compile(f"^{regex}$")
-
-
-_PATTERNS = [(_pattern(m), m) for m in MESSAGES if "{" in m]
 
 
 def role(code: str) -> str:
@@ -65,12 +44,8 @@ def kind(code: str) -> str:
 
 
 def message(text: str) -> str:
-    """A sign-in or account message from the domain in the reader's language (as given when
-    the catalogue does not know it)."""
-    if not isinstance(text, Message):
-        for pattern, template in _PATTERNS:
-            if found := pattern.match(text):
-                return _(template, **found.groupdict())
+    """A sign-in or account message from the domain (a Message) in the reader's language (as given
+    when the catalogue does not know it)."""
     return said(text)
 
 

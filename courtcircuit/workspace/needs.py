@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from courtcircuit.messages import Message
 from courtcircuit.needs import (
     ALL_CLIENTS_PER_HOUR,
     MAX_TEXT,
@@ -120,7 +121,10 @@ class NeedStore:
             if self._duplicate(session, clean):
                 raise DuplicateNeed(
                     [
-                        "ce besoin est déjà enregistré (en attente de validation ou publié) : inutile de le renvoyer"
+                        Message(
+                            "ce besoin est déjà enregistré (en attente de validation ou publié) : "
+                            "inutile de le renvoyer"
+                        )
                     ]
                 )
             if throttle is not None:
@@ -129,7 +133,10 @@ class NeedStore:
                 if not verdict.allowed:
                     raise TooManyNeeds(
                         [
-                            f"trop de besoins envoyés en une heure : réessayez dans {duration_fr(verdict.wait_s)}"
+                            Message(
+                                "trop de besoins envoyés en une heure : réessayez dans {wait}",
+                                wait=duration_fr(verdict.wait_s),
+                            )
                         ]
                     )
             row = NeedRow(

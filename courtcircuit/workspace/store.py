@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from courtcircuit.db import REPO_ROOT
+from courtcircuit.messages import Message
 
 ENV_VAR = "COURT_CIRCUIT_WORKSPACE"
 DEFAULT_PATH = REPO_ROOT / "data" / "workspace.sqlite3"
@@ -78,8 +79,12 @@ class Store:
             migrate(self.engine)
         except Exception as exc:  # driver errors differ per backend; people need one message
             raise StoreUnavailable(
-                f"L'espace équipe est indisponible : la base de travail ({_redacted(self.url)}) ne peut "
-                f"pas être ouverte ({type(exc).__name__})."
+                Message(
+                    "L'espace équipe est indisponible : la base de travail ({url}) ne peut pas être "
+                    "ouverte ({error}).",
+                    url=_redacted(self.url),
+                    error=type(exc).__name__,
+                )
             ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
