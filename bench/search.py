@@ -34,9 +34,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from bench.search_geo import BOUNDARY_TOLERANCE, GeoBaseline, GeoCheck, check_geopandas
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import REPO_ROOT, connect, copy_database
-from courtcircuit.geo import EARTH_RADIUS_KM
 from courtcircuit.schema import DIRECTORY_ROW_GROUP_SIZE
 from courtcircuit.search import MAP_COLUMNS, PARIS, Area, Filters, _area_sql, matches, search
 
@@ -46,10 +46,6 @@ WARMUP = 3  # queries per method before timing, at their own centres
 NOW = datetime(2026, 10, 17, 10, 30, tzinfo=PARIS)
 TYPICAL = Filters(channels=("marche",), labels=("ab",))
 BBOX_PREDICATE = " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
-# Lambert-93 vs great-circle distances: the projection's scale error over mainland France (-0.1 % at
-# 46.5°N to +0.3 % at 41.4°N) plus the GRS80 ellipsoid vs haversine's sphere: together -0.13 % to +0.55 %
-# (measured with pyproj over France, 50 km in every direction).
-BOUNDARY_TOLERANCE = 0.006  # of the radius
 # search() used to take ~25 s around Paris at 50 km (pandas frames of the whole circle, "open now"
 # per listing); since it counts in SQL and evaluates each opening-hours expression once, all centres fit.
 SEARCH_CENTRES = 100
@@ -89,28 +85,6 @@ def area_ids_sql(area: Area, bbox: bool = True) -> tuple[str, list[object]]:
     return f"SELECT id FROM ({sql})", params  # noqa: S608 - search's constant SQL
 
 
-class GeoBaseline:
-    """All active listings as a GeoSeries in Lambert-93, projected once (outside any timing)."""
-
-    def __init__(self, ids: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> None:
-        import geopandas
-        import pyproj
-
-        start = time.perf_counter()
-        self.ids = ids
-        points = geopandas.points_from_xy(lon, lat, crs="EPSG:4326")
-        self.series = geopandas.GeoSeries(points).to_crs("EPSG:2154")
-        self.to_l93 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-        self.setup_seconds = time.perf_counter() - start
-
-    def query(self, area: Area) -> np.ndarray:
-        import shapely
-
-        x, y = self.to_l93.transform(area.lon, area.lat)
-        inside = self.series.distance(shapely.Point(x, y)).to_numpy() <= area.radius_km * 1000.0
-        return self.ids[inside]
-
-
 @dataclass
 class Method:
     label: str
@@ -136,43 +110,6 @@ def time_interleaved(methods: list[Method], name: str, areas: list[Area], warmup
             ids = method.run(area)
             method.times[name].append(time.perf_counter() - start)
             method.found[name].append(ids)
-
-
-# ---------------------------------------------------------------------------- checks
-
-
-def haversine_km(lat: np.ndarray, lon: np.ndarray, area: Area) -> np.ndarray:
-    dlat, dlon = np.radians(lat - area.lat), np.radians(lon - area.lon)
-    a = np.sin(dlat / 2) ** 2 + np.cos(np.radians(area.lat)) * np.cos(np.radians(lat)) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
-
-
-@dataclass
-class GeoCheck:
-    queries: int = 0
-    disagreements: int = 0
-    queries_with: int = 0
-    max_edge_m: float = 0.0  # farthest disagreement from the circle's edge (great-circle)
-    max_edge_share: float = 0.0  # same, as a share of the radius
-    beyond_tolerance: int = 0
-
-
-def check_geopandas(
-    geo: list[np.ndarray], exact: list[np.ndarray], areas: list[Area], where: pd.DataFrame, check: GeoCheck
-) -> None:
-    """Disagreements between Lambert-93 and great-circle circles, and how far from the edge they lie."""
-    for found, truth, area in zip(geo, exact, areas, strict=False):
-        odd = np.setxor1d(found, truth)
-        check.queries += 1
-        if not len(odd):
-            continue
-        lat, lon = where.loc[odd, "lat"].to_numpy(), where.loc[odd, "lon"].to_numpy()
-        edge = np.abs(haversine_km(lat, lon, area) - area.radius_km)
-        check.disagreements += len(odd)
-        check.queries_with += 1
-        check.max_edge_m = max(check.max_edge_m, float(edge.max()) * 1000)
-        check.max_edge_share = max(check.max_edge_share, float(edge.max()) / area.radius_km)
-        check.beyond_tolerance += int((edge > BOUNDARY_TOLERANCE * area.radius_km).sum())
 
 
 # ---------------------------------------------------------------------------- report
