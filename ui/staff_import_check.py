@@ -21,7 +21,7 @@ from courtcircuit.value_mapping import VALUE_FIELDS, ValueMappingError
 from courtcircuit.workspace import decisions
 from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.store import Store, StoreUnavailable
-from ui.i18n import N_, _, term
+from ui.i18n import N_, _, said, term
 from ui.staff_import import Wizard, forget_files, go
 from ui.text import md
 
@@ -128,7 +128,7 @@ def _decide(w: Wizard, store: Store, member: StaffMember, n: int, same: bool) ->
             "assistant d'import",
         )  # fmt: skip
     except (ValueError, StoreUnavailable) as err:
-        st.session_state["imp_decision_error"] = str(err)
+        st.session_state["imp_decision_error"] = said(str(err))
         return
     w.decided[(twin["name"], twin["listing_name"], twin["other_source"])] = same
     w.check = None  # the dry run is run again with the decision

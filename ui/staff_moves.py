@@ -11,7 +11,7 @@ from courtcircuit.workspace.accounts import StaffMember
 from courtcircuit.workspace.revisions import EditConflict
 from courtcircuit.workspace.store import Store
 from ui.chrome import cursor
-from ui.i18n import _
+from ui.i18n import _, said
 from ui.staff_backend import publish
 from ui.staff_history import label, readable
 from ui.staff_words import found_label, nearby_label
@@ -27,7 +27,7 @@ def _move(store: Store, member: StaffMember, source_id: str, target_id: str | No
     try:
         report = move_edits(store, cursor(), source_id, target_id, member.email)
     except (ValueError, EditConflict) as exc:
-        st.session_state[_DONE] = ("error", _("Rien n'est déplacé : {reason}.", reason=exc))
+        st.session_state[_DONE] = ("error", _("Rien n'est déplacé : {reason}.", reason=said(str(exc))))
         return
     published = publish(store)
     replaced = "; ".join(

@@ -13,7 +13,7 @@ from courtcircuit.needs import REJECTED_KEPT_DAYS, Need, NeedsUnavailable
 from courtcircuit.vocab import NEED_STATUS, PRODUCTS, STORE_KINDS
 from courtcircuit.workspace.needs import NeedStore
 from ui.chrome import needs_store
-from ui.i18n import _, term
+from ui.i18n import _, said, term
 from ui.text import md
 
 CARDS = 20  # one card per need for the most recent; the selection handles hundreds at once
@@ -71,7 +71,7 @@ def needs_review() -> None:
             md(
                 _(
                     "Les besoins ne peuvent pas être traités pour le moment : {reason}. Réessayez plus tard.",
-                    reason=exc,
+                    reason=said(str(exc)),
                 )
             )
         )
