@@ -50,7 +50,7 @@ BBOX_PREDICATE = " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
 # per listing); since it counts in SQL and evaluates each opening-hours expression once, all centres fit.
 SEARCH_CENTRES = 100
 EVERY_ROW = 10**7  # search(limit=…) that returns every match, for the id comparison
-PAGE_ROWS, MAP_POINTS = 20, 20_000  # pages/recherche.py: PAGE_SIZE, MAX_MAP_POINTS
+PAGE_ROWS, MAP_POINTS = 20, 20_000  # pages/recherche.py: PAGE_SIZE, MAX_LISTED
 
 
 def default_db(n: int, seed: int) -> Path:
