@@ -266,7 +266,8 @@ with right:
     st.subheader(_("Ma sélection"), anchor=False)
     chosen = shortlist.keep_only(result.ids)  # ticked on any page of either list
     if chosen:
-        picked = with_delivery_labels(suppliers_by_id(con, store, chosen))
+        read = partial(suppliers_by_id, con, store)
+        picked = with_delivery_labels(shortlist.chosen_rows(read, chosen, (store.lat, store.lon)))
         count = (
             _("1 producteur à contacter")
             if len(picked) == 1

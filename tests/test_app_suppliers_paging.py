@@ -267,6 +267,37 @@ def test_a_filter_drops_from_the_shortlist_only_the_producers_it_hides_whatever_
     assert ticked(ambert) == [stays]  # back on page 1, the kept tick shows
 
 
+def test_the_shortlist_reads_only_newly_ticked_producers(ambert, con, monkeypatch):
+    """Reading rows by id scans the directory: a page turned, an untick or a filter that hides
+    none of the shortlist read nothing; a tick reads that producer alone."""
+    from courtcircuit import supplier_pages
+
+    reads: list[list[str]] = []
+    original = supplier_pages.suppliers_by_id
+
+    def counted(cur, store, ids):
+        reads.append(list(ids))
+        return original(cur, store, ids)
+
+    monkeypatch.setattr(supplier_pages, "suppliers_by_id", counted)
+    full = whole(ambert, con)[NEAR_TABLE]
+    ids = dict(con.execute("SELECT name, id FROM listings").fetchall())
+    tick(ambert, full[0], full[1])
+    assert reads == [[ids[full[0]], ids[full[1]]]]
+    turn(ambert, NEAR_TABLE)
+    tick(ambert, full[ROWS])
+    assert reads[1:] == [[ids[full[ROWS]]]]
+    tick(ambert, full[ROWS], on=False)
+    turn(ambert, NEAR_TABLE, "precedent")
+    ambert.slider(key="cp_km").set_value(80).run()
+    assert len(reads) == 2
+    assert shortlist(ambert) == full[:2]
+    ambert.text_input(key="cp_lieu").input("Arlanc").run()  # another store: other distances
+    assert not ambert.exception
+    assert page_store(ambert).lat != 45.54901 and shortlist(ambert) == full[:2]
+    assert len(reads) == 3  # read again from there
+
+
 # ------------------------------------------------------------------ English and numbers
 
 

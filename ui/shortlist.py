@@ -9,19 +9,25 @@ table's state, which keeps its key, so the buyer's scroll position stays.
 
 Ticks are read at the start of the run (:func:`take_ticks`), before any table is drawn, so a
 producer listed in both tables shows the same tick in both after one run.
+
+The tables show one page of their lists, the shortlist keeps producers of any page: its rows
+are read by id (:func:`chosen_rows`), and kept in the session, so that only a newly ticked
+producer is read (a read by id scans the directory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from courtcircuit.supplier_state import merge_ticks
+from ui.chrome import per_file
 
 CHOSEN = "cp_choisis"  # producer ids, in the order they were ticked
+CHOSEN_ROWS = "cp_choisis_lignes"  # (what they were read for, the shortlisted producers' rows)
 TABLES = ("cp_table_livrent", "cp_table_proches")
 
 
@@ -64,6 +70,32 @@ def keep_only(available: Iterable[str]) -> list[str]:
 
 def clear() -> None:
     st.session_state[CHOSEN] = []
+
+
+def _file_version(_cur: Any) -> object:
+    return object()  # a new token for each directory file: rows read from an older one are read again
+
+
+def chosen_rows(
+    read: Callable[[list[str]], pd.DataFrame], chosen: Sequence[str], where: Hashable
+) -> pd.DataFrame:
+    """The rows of the shortlisted producers ``chosen``, in their order: ``read(ids)`` gives
+    the rows of ``ids`` seen from the store ``where``. Rows already read for the same store
+    and directory file are reused, so turning a page, an untick or a filter reads nothing,
+    and a tick reads one producer."""
+    ss = st.session_state
+    scope = (per_file(_file_version), where)
+    kept: Any = ss.get(CHOSEN_ROWS)
+    have = kept[1] if kept is not None and kept[0] == scope else None
+    known = set(have["id"]) if have is not None else set()
+    missing = [i for i in chosen if i not in known]
+    frames = [f for f in (have, read(missing) if missing or have is None else None) if f is not None]
+    full = [f for f in frames if not f.empty]  # pandas warns of concatenating empty frames
+    rows = pd.concat(full, ignore_index=True) if full else frames[0]
+    rows = rows.drop_duplicates("id").set_index("id")
+    rows = rows.loc[[i for i in chosen if i in rows.index]].reset_index()
+    ss[CHOSEN_ROWS] = (scope, rows)
+    return rows
 
 
 def selectable_table(base: str, ids: Sequence[str], table: pd.DataFrame, **options: Any) -> None:
