@@ -12,9 +12,12 @@ from types import SimpleNamespace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from courtcircuit import search_state
+from courtcircuit import edits, search_state
 from courtcircuit.messages import Message
 from courtcircuit.needs import DuplicateNeed, InvalidNeed, NeedDraft, NeedsUnavailable, validate
+from courtcircuit.normalise import require_kind
+from courtcircuit.normalise.coordinates import check_coordinates
+from courtcircuit.record import Record, RejectRecord
 from courtcircuit.search import Area, Filters, widen_hints
 from courtcircuit.staff import guarded_check, hash_password
 from courtcircuit.throttle import Throttle
@@ -266,3 +269,28 @@ def test_a_refused_need(supplier_build, tmp_path, monkeypatch, lang, expected):
     errors = [e.value for e in at.error]
     assert expected in [plain(e) for e in errors], errors
     assert not any("<b>" in e for e in errors)  # shown as text, not as HTML
+
+
+# ------------------------------------------------------------------ the ETL's reasons (staff form, import wizard)
+
+
+def test_the_etl_s_reasons_with_values_read_in_english(english, communes):
+    changes = {"phone": "12", "email": "a b", "website": "pas un site", "commune_insee": "99999", "name": "x"}
+    check = edits.validate_edit({"kind": "producteur"}, changes, communes)
+    assert check.errors["phone"] == "Numéro de téléphone invalide : « 12 »"  # the French, capitalised
+    assert {field: said(why) for field, why in check.errors.items()} == {
+        "phone": "Invalid phone number: “12”",
+        "email": "Invalid e-mail address: “a b”",
+        "website": "Invalid website: “pas un site”",
+        "commune_insee": "Place not found: neither coordinates nor commune",
+    }
+    rec = Record(source="test", ref="1", name="Ferme", kind="zzz")
+    with pytest.raises(RejectRecord) as refused:
+        require_kind(rec)
+    assert refused.value.reason == "type de lieu inconnu : « zzz »"
+    assert said(str(refused.value)) == "unknown kind of place: “zzz”"
+    rec = Record(source="test", ref="2", name="Ferme", kind="ferme", lat=30.0, lon=60.0)
+    check_coordinates(rec)
+    (issue,) = rec.issues
+    assert issue.reason == "point hors de France (30, 60) : coordonnées ignorées"
+    assert said(issue.reason) == "point outside France (30, 60): coordinates ignored"

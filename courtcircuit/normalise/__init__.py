@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from courtcircuit.communes import CommuneIndex
+from courtcircuit.messages import Message
 from courtcircuit.normalise.contacts import (
     normalise_email,
     normalise_phone,
@@ -36,10 +37,19 @@ def require_kind(rec: Record) -> None:
     found = match_value(rec.kind or "", KINDS, one_term=True)
     options = " ou ".join(f"« {KINDS.label(c)} » ({c})" for c in found.candidates[:3])
     if found.ambiguous:
-        hint = f" : peut être {options}, à préciser ([values.kind] de la correspondance)"
+        said = Message(
+            "type de lieu inconnu : « {kind} » : peut être {options}, à préciser ([values.kind] de la "
+            "correspondance)",
+            kind=rec.kind,
+            options=options,
+        )
+    elif options:
+        said = Message(
+            "type de lieu inconnu : « {kind} » (proche : {options})", kind=rec.kind, options=options
+        )
     else:
-        hint = f" (proche : {options})" if options else ""
-    raise RejectRecord(f"type de lieu inconnu : « {rec.kind} »{hint}", "kind")
+        said = Message("type de lieu inconnu : « {kind} »", kind=rec.kind)
+    raise RejectRecord(said, "kind")
 
 
 def build_steps(communes: CommuneIndex) -> list[Step]:

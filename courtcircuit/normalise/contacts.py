@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from courtcircuit.messages import Message
 from courtcircuit.record import Record
 
 # A host name: dot-separated labels of letters (any script), digits and hyphens.
@@ -50,7 +51,7 @@ def normalise_phone(rec: Record) -> None:
     phone = e164(first)
     if phone is None:
         rec.phone = None
-        rec.note("phone", raw, f"numéro de téléphone invalide : « {raw} »")
+        rec.note("phone", raw, Message("numéro de téléphone invalide : « {phone} »", phone=raw))
         return
     rec.phone = phone
 
@@ -63,7 +64,7 @@ def normalise_email(rec: Record) -> None:
     email = raw.strip().removeprefix("mailto:").strip().lower()
     if not _EMAIL.match(email):
         rec.email = None
-        rec.note("email", raw, f"adresse e-mail invalide : « {raw} »")
+        rec.note("email", raw, Message("adresse e-mail invalide : « {address} »", address=raw))
         return
     rec.email = email
 
@@ -84,7 +85,7 @@ def normalise_website(rec: Record) -> None:
     # "https://" is put in front of it ("https://javascript:alert(document.cookie)").
     if parts.scheme.lower() not in ("http", "https") or not _HOST.match(host) or " " in url:
         rec.website = None
-        rec.note("website", raw, f"site web invalide : « {raw} »")
+        rec.note("website", raw, Message("site web invalide : « {value} »", value=raw))
         return
     rec.website = url
 
@@ -106,6 +107,10 @@ def normalise_siret(rec: Record) -> None:
     # La Poste's SIRETs (SIREN 356000000) use a different checksum rule.
     if not (len(digits) == 14 and digits.isdigit() and (_luhn_ok(digits) or digits.startswith("356000000"))):
         rec.siret = None
-        rec.note("siret", raw, f"SIRET invalide (14 chiffres avec clé de contrôle) : « {raw} »")
+        rec.note(
+            "siret",
+            raw,
+            Message("SIRET invalide (14 chiffres avec clé de contrôle) : « {value} »", value=raw),
+        )
         return
     rec.siret = digits

@@ -12,6 +12,7 @@ from functools import cache
 
 from pyproj import Transformer
 
+from courtcircuit.messages import Message
 from courtcircuit.record import Record
 
 # (min_lat, max_lat, min_lon, max_lon): metropolitan France with Corsica, then the DROM.
@@ -55,7 +56,11 @@ def project_lambert93(rec: Record) -> None:
             rec.note("coordinates", f"{x}, {y}", "X et Y Lambert-93 inversés : corrigés")
             x, y = y, x
         else:
-            rec.note("coordinates", f"{x}, {y}", f"coordonnées Lambert-93 hors de France : X={x}, Y={y}")
+            rec.note(
+                "coordinates",
+                f"{x}, {y}",
+                Message("coordonnées Lambert-93 hors de France : X={x}, Y={y}", x=x, y=y),
+            )
             return
     rec.lat, rec.lon = lambert93_to_wgs84(x, y)
 
@@ -82,8 +87,14 @@ def lambert93_in_degrees(rec: Record) -> None:
             rec.note(
                 "coordinates",
                 f"{lat}, {lon}",
-                f"coordonnées Lambert-93 en mètres (X={x:.0f}, Y={y:.0f}) dans les colonnes latitude/"
-                f"longitude : converties en degrés ({rec.lat:.6f}, {rec.lon:.6f})",
+                Message(
+                    "coordonnées Lambert-93 en mètres (X={x}, Y={y}) dans les colonnes latitude/longitude : "
+                    "converties en degrés ({lat}, {lon})",
+                    x=format(x, ".0f"),
+                    y=format(y, ".0f"),
+                    lat=format(rec.lat, ".6f"),
+                    lon=format(rec.lon, ".6f"),
+                ),
             )
             return
 
@@ -113,5 +124,11 @@ def check_coordinates(rec: Record) -> None:
         return
     rec.lat = rec.lon = None
     rec.note(
-        "coordinates", f"{lat}, {lon}", f"point hors de France ({lat:.6g}, {lon:.6g}) : coordonnées ignorées"
+        "coordinates",
+        f"{lat}, {lon}",
+        Message(
+            "point hors de France ({lat}, {lon}) : coordonnées ignorées",
+            lat=format(lat, ".6g"),
+            lon=format(lon, ".6g"),
+        ),
     )

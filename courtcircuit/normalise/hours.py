@@ -7,6 +7,7 @@ import re
 
 import opening_hours
 
+from courtcircuit.messages import Message
 from courtcircuit.normalise.hours_fr import UnparsedHours, parse_french_hours
 from courtcircuit.record import Record
 
@@ -44,13 +45,13 @@ def read_hours(raw: str) -> tuple[str | None, str | None]:
         return raw, None
     repaired = repair_osm_hours(raw)
     if repaired is not None:
-        return repaired, f"horaires OSM corrigés : « {repaired} »"
+        return repaired, Message("horaires OSM corrigés : « {hours} »", hours=repaired)
     try:
         parsed = parse_french_hours(raw)
     except UnparsedHours as err:
-        return None, f"horaires non compris, gardés en texte : {err}"
+        return None, Message("horaires non compris, gardés en texte : {why}", why=str(err))
     if parsed.assumed_times:
-        return parsed.osm, f"horaires sans heure : « {parsed.osm} » supposé"
+        return parsed.osm, Message("horaires sans heure : « {hours} » supposé", hours=parsed.osm)
     return parsed.osm, None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from courtcircuit.communes import AmbiguousCommune, Commune, CommuneIndex, CommuneNotFound
+from courtcircuit.messages import Message
 from courtcircuit.record import Record, RejectRecord
 
 
@@ -20,9 +21,13 @@ def _address_commune(rec: Record, communes: CommuneIndex) -> tuple[Commune | Non
         try:
             return communes.get(rec.commune_insee.strip()), None
         except CommuneNotFound:
-            rec.note("commune_insee", rec.commune_insee, f"code INSEE inconnu : « {rec.commune_insee} »")
+            rec.note(
+                "commune_insee",
+                rec.commune_insee,
+                Message("code INSEE inconnu : « {code} »", code=rec.commune_insee),
+            )
     if not (rec.postcode or rec.city):
-        return None, "ni coordonnées ni commune"
+        return None, Message("ni coordonnées ni commune")
     try:
         return communes.resolve(rec.postcode, rec.city), None
     except (CommuneNotFound, AmbiguousCommune) as err:
@@ -71,18 +76,23 @@ class _LocateCommune:
                     rec.note(
                         "commune_insee",
                         address_commune.insee,
-                        f"l'adresse indique {address_commune.name} mais le point est à {found.name} : "
-                        "la position est retenue",
+                        Message(
+                            "l'adresse indique {address} mais le point est à {point} : la position est retenue",
+                            address=address_commune.name,
+                            point=found.name,
+                        ),
                     )
                 rec.commune_insee = found.insee
                 rec.city = rec.city or found.name
                 rec.geo_precision = rec.geo_precision or "exact"
                 return
         if address_commune is None:
-            raise RejectRecord(f"lieu introuvable : {why_not}", "commune")
+            raise RejectRecord(Message("lieu introuvable : {why}", why=why_not), "commune")
         point = address_commune.point
         if point is None:
-            raise RejectRecord(f"la commune {address_commune.name} n'a pas de position connue", "commune")
+            raise RejectRecord(
+                Message("la commune {name} n'a pas de position connue", name=address_commune.name), "commune"
+            )
         rec.commune_insee = address_commune.insee
         rec.city = address_commune.name
         rec.lat, rec.lon = point

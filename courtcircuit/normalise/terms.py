@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from courtcircuit.messages import N_, Message
 from courtcircuit.record import Record
 from courtcircuit.value_mapping import NO_CHOICES, VALUE_FIELDS, ValueMapping, yes_no
 from courtcircuit.vocab import Vocabulary
@@ -21,6 +22,8 @@ from courtcircuit.vocab_match import Match, match_cell, match_value
 NEIGHBOUR = {"labels": "products", "products": "labels"}
 # How the description introduces the words kept from a field.
 TITLES = {"products": "Produits", "labels": "Signes de qualité", "channels": "Circuits de vente"}
+# The neighbour a note names (TITLES in lower case, marked for the catalogue: notes are translated).
+_NEIGHBOUR_WORDS = {"products": N_("produits"), "labels": N_("signes de qualité")}
 
 
 # (id of the vocabulary, cell text) → (the vocabulary, what the cell names): a national file has
@@ -50,37 +53,52 @@ def _labels(vocabulary: Vocabulary, codes: tuple[str, ...], joiner: str = " ou "
 
 
 def _unknown(rec: Record, field_name: str, found: Match, vocabulary: Vocabulary) -> None:
-    where = f"[values.{field_name}] de la correspondance"
     if found.ambiguous:
-        rec.note(
-            field_name,
-            found.value,
-            f"valeur ambiguë pour « {vocabulary.name} » : « {found.value} » peut être "
-            f"{_labels(vocabulary, found.candidates)} ; non retenue, à préciser dans {where}",
+        said = Message(
+            "valeur ambiguë pour « {vocabulary} » : « {value} » peut être {options} ; non retenue, à préciser "
+            "dans [values.{field}] de la correspondance",
+            vocabulary=vocabulary.name,
+            value=found.value,
+            options=_labels(vocabulary, found.candidates),
+            field=field_name,
         )
-        return
-    near = f" (proche : {_labels(vocabulary, found.candidates[:3])})" if found.candidates else ""
-    rec.note(
-        field_name,
-        found.value,
-        f"valeur inconnue du vocabulaire « {vocabulary.name} » : « {found.value} »{near}",
-    )
+    elif found.candidates:
+        said = Message(
+            "valeur inconnue du vocabulaire « {vocabulary} » : « {value} » (proche : {options})",
+            vocabulary=vocabulary.name,
+            value=found.value,
+            options=_labels(vocabulary, found.candidates[:3]),
+        )
+    else:
+        said = Message(
+            "valeur inconnue du vocabulaire « {vocabulary} » : « {value} »",
+            vocabulary=vocabulary.name,
+            value=found.value,
+        )
+    rec.note(field_name, found.value, said)
 
 
 def _understood(rec: Record, field_name: str, found: Match, vocabulary: Vocabulary) -> list[str]:
     """Record the terms of a value read on its words; the words that still name nothing."""
     _add(rec, field_name, found.terms)
-    said = f"« {found.value} » lu comme {_labels(vocabulary, found.terms, ' et ')}"
+    read = {"value": found.value, "terms": _labels(vocabulary, found.terms, " et ")}
+    said = Message("« {value} » lu comme {terms}", **read)
     rest = list(found.leftover)
     neighbour = NEIGHBOUR.get(field_name)
     if neighbour and rest:
         other = match_value(" ".join(rest), VALUE_FIELDS[neighbour])
         if other.known:
             _add(rec, neighbour, other.terms)
-            said += f", et {TITLES[neighbour].lower()} {_labels(VALUE_FIELDS[neighbour], other.terms, ', ')}"
+            read |= {"other": Message(_NEIGHBOUR_WORDS[neighbour]),
+                     "other_terms": _labels(VALUE_FIELDS[neighbour], other.terms, ", ")}  # fmt: skip
+            said = Message("« {value} » lu comme {terms}, et {other} {other_terms}", **read)
             rest = list(other.leftover)
     if rest:
-        said += f" ; « {' '.join(rest)} » hors vocabulaire : la valeur est gardée dans la description"
+        said = Message(
+            "{read} ; « {rest} » hors vocabulaire : la valeur est gardée dans la description",
+            read=said,
+            rest=" ".join(rest),
+        )
     rec.note(field_name, found.value, said)
     return rest
 
@@ -100,7 +118,11 @@ def match_codes(rec: Record, field_name: str, text: str | None, vocabulary: Voca
             rec.note(
                 field_name,
                 found.value,
-                f"« {found.value} » lu comme {_labels(vocabulary, found.terms, ' et ')}",
+                Message(
+                    "« {value} » lu comme {terms}",
+                    value=found.value,
+                    terms=_labels(vocabulary, found.terms, " et "),
+                ),
             )
     return codes
 
@@ -153,7 +175,8 @@ def read_kind(rec: Record, text: str, choices: ValueMapping = NO_CHOICES) -> str
     if not found.known:
         return text
     if not found.exact:
-        rec.note("kind", text, f"« {text} » lu comme « {VALUE_FIELDS['kind'].label(found.terms[0])} »")
+        label = VALUE_FIELDS["kind"].label(found.terms[0])
+        rec.note("kind", text, Message("« {value} » lu comme « {label} »", value=text, label=label))
     return found.terms[0]
 
 
@@ -171,6 +194,11 @@ def apply_flags(rec: Record, cells: Mapping[str, str | None], choices: ValueMapp
             rec.note(
                 field_name,
                 value,
-                f"colonne « {header} » : valeur oui/non non comprise « {value} » (attendu oui ou non) ; "
-                f"« {label} » non ajouté",
+                Message(
+                    "colonne « {header} » : valeur oui/non non comprise « {value} » (attendu oui ou non) ; "
+                    "« {label} » non ajouté",
+                    header=header,
+                    value=value,
+                    label=label,
+                ),
             )

@@ -7,6 +7,7 @@ import re
 import sys
 import unicodedata
 
+from courtcircuit.messages import Message
 from courtcircuit.record import Record, RejectRecord
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -65,7 +66,9 @@ def clean_text_fields(rec: Record) -> None:
         value = clean(getattr(rec, name))
         if value is not None and _INVISIBLE.search(value):
             found = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE.findall(value)})
-            rec.note(name, value[:200], f"caractères invisibles retirés ({', '.join(found)})")
+            rec.note(
+                name, value[:200], Message("caractères invisibles retirés ({found})", found=", ".join(found))
+            )
             value = clean(strip_invisible(value))
         if value is not None and has_template_syntax(value):
             rec.note(
@@ -75,7 +78,11 @@ def clean_text_fields(rec: Record) -> None:
             )
         limit = MAX_CHARS.get(name, MAX_OTHER_CHARS)
         if value is not None and len(value) > limit:
-            rec.note(name, value[:200], f"texte de {len(value)} caractères coupé à {limit}")
+            rec.note(
+                name,
+                value[:200],
+                Message("texte de {n} caractères coupé à {limit}", n=len(value), limit=limit),
+            )
             value = value[: limit - 1].rstrip() + "…"
         if value is not None and name in _SHARED_FIELDS:
             value = sys.intern(value)
@@ -88,4 +95,6 @@ def require_name(rec: Record) -> None:
     if not rec.name:
         raise RejectRecord("nom manquant : une fiche sans nom ne peut pas être publiée", "name")
     if has_markup(rec.name):
-        raise RejectRecord(f"le nom contient du balisage HTML ou du script : « {rec.name[:80]} »", "name")
+        raise RejectRecord(
+            Message("le nom contient du balisage HTML ou du script : « {name} »", name=rec.name[:80]), "name"
+        )
