@@ -1,5 +1,5 @@
 """A one-map page for bench/map_browser.py: the resident search's map alone, drawn either as the
-search page draws it today or with ui.mapview.search_map, so that the two are timed in the same
+search page draws it today or with ui.search_map.search_map, so that the two are timed in the same
 run, on the same server, from the same filter change.
 
     streamlit run bench/map_app.py   (COURT_CIRCUIT_DB names the directory)
@@ -17,7 +17,8 @@ import streamlit as st
 from courtcircuit import map_grid
 from courtcircuit.search import MAP_COLUMNS, Filters, matches, search
 from ui.chrome import cursor
-from ui.mapview import clicked_listing_id, listings_map, search_map, show_map
+from ui.mapview import clicked_listing_id, listings_map, show_map
+from ui.search_map import search_map
 
 MAX_MAP_POINTS = 20_000  # as pages/recherche.py
 

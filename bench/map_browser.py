@@ -17,7 +17,7 @@ search's map alone, drawn three ways on the same directory and in the same run:
 
 * ``listings``: as the search page draws it today (matches(limit=20,000), listings_map: markers
   in markercluster, the frame rebuilt for every change);
-* ``grid``: ui.mapview.search_map (the data layer swapped into the frame by st_folium's
+* ``grid``: ui.search_map.search_map (the data layer swapped into the frame by st_folium's
   ``feature_group_to_add``; beyond courtcircuit.map_grid.DETAIL_MAX matches in view, counts
   per grid cell from DuckDB);
 * ``grid20k``: the same with markers up to 20,000 matches (no counts at these sizes).
@@ -73,7 +73,7 @@ PAINTED = """
     return false;
 """
 # The search page holds min(results, MAX_MAP_POINTS) markers today, counts per area with
-# ui.mapview.search_map: it is done when its layer is (static/map/listings.js sets _ccShown then).
+# ui.search_map.search_map: it is done when its layer is (static/map/listings.js sets _ccShown then).
 SHOWN_JS = "() => { const expected = undefined;" + PAINTED + "}"
 # The same, the expected count read from the page (bench/map_app.py writes « attendu N »).
 SHOWN_AS_SAID_JS = (

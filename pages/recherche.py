@@ -21,17 +21,18 @@ from ui.geolocation import locate_button
 from ui.i18n import _, current, said
 from ui.list_top import list_top
 from ui.map_background import communes_around
-from ui.mapview import clicked_listing_id, search_map, search_map_caption
+from ui.mapview import clicked_listing_id
 from ui.pages import LISTING, SEARCH, routed
 from ui.place_picker import clicked_place, suggestions
 from ui.results import result_list
+from ui.search_map import search_map, search_map_caption
 from ui.suggest_place import propose_place
 from ui.text import md
 
 routed()
 
 PAGE_SIZE = 20
-MAX_LISTED = 20_000  # the list and the downloads stop here; the map counts them all (ui.mapview.search_map)
+MAX_LISTED = 20_000  # the list and the downloads stop here; the map counts them all (ui.search_map)
 # A phone shows the results on its first screen: a smaller title, a tighter top, a shorter banner.
 # A constant rule: no text from anyone.
 _PHONE_CSS = """<style>
@@ -157,7 +158,7 @@ with map_col:
             )
         )
     # Markers of the visible box when it holds few enough, else counts per area (issue 12, 3b):
-    # the map fetches the box the visitor zooms to, in the same frame (ui.mapview.search_map).
+    # the map fetches the box the visitor zooms to, in the same frame (ui.search_map).
     view, out = search_map(
         con,
         state.area,

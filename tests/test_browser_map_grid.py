@@ -1,4 +1,4 @@
-"""The search map by zoom in a real browser (ui.mapview.search_map, served by bench/map_app.py on
+"""The search map by zoom in a real browser (ui.search_map.search_map, served by bench/map_app.py on
 the demo directory): count bubbles named for screen readers, a click on one zooms in until the
 listings show as markers (the frame kept, its layer swapped), and a marker's click still gives
 its listing back to the page."""

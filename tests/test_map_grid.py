@@ -1,6 +1,6 @@
 """The search map by zoom (courtcircuit/map_grid.py): counts per grid cell from DuckDB, every
 match as a marker when few enough, on the demo directory built by the real ETL; and the search
-map that draws it (ui/mapview.search_map), through AppTest."""
+map that draws it (ui/search_map.py), through AppTest."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def _search_map_page(detail_max: int) -> None:
 
     from courtcircuit.search import Filters
     from ui.chrome import cursor
-    from ui.mapview import search_map
+    from ui.search_map import search_map
 
     view, _out = search_map(cursor(), None, Filters(), key="cc_map", height=540, detail_max=detail_max)
     st.write(f"detailed={view.detailed} total={view.total} cells={len(view.cells)} zoom={view.zoom}")

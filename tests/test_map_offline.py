@@ -17,7 +17,7 @@ import pandas as pd
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.communes.map_layer import Bounds, commune_layer, label_zoom
 from courtcircuit.geo import Area
-from ui import mapview
+from ui import map_style, mapview
 
 REPO = Path(__file__).resolve().parents[1]
 AMBERT = (45.549014, 3.743204)
@@ -89,7 +89,7 @@ def test_cluster_colours_are_no_kind_colour() -> None:
     css = (REPO / "static/map/listings.css").read_text()
     rules = re.findall(r"\.marker-cluster[^{]*\{([^}]*)\}", css)
     colours = {c.lower() for rule in rules for c in re.findall(r"#[0-9a-fA-F]{6}", rule)}
-    kinds = {s.color.lower() for s in mapview.KIND_STYLES.values()}
+    kinds = {s.color.lower() for s in map_style.KIND_STYLES.values()}
     assert colours and not colours & kinds
     vendor = (REPO / "static/vendor/leaflet.markercluster/MarkerCluster.Default.css").read_text()
     assert ".marker-cluster-small" in vendor  # the vendor's colours we override are still its names

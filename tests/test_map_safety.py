@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from courtcircuit.db import connect
 from courtcircuit.map_grid import Box, MapView
 from tests.jinja_data import EVALUATED, SENTINEL_VAR, JinjaDirectory, jinja_directory, payloads
-from ui import map_elements, mapview
+from ui import map_elements, mapview, search_map
 from ui.map_safety import (
     TEMPLATE_MARKERS,
     UnsafeMapText,
@@ -246,7 +246,7 @@ def _map_script(at: AppTest) -> str:
     frames = [c for c in at.get("component_instance") if "st_folium" in str(c.proto.component_name)]
     assert len(frames) == 1, "the page shows no map"
     args = json.loads(frames[0].proto.json_args)
-    # The search map's data layer comes apart, swapped into the frame (ui.mapview.search_map).
+    # The search map's data layer comes apart, swapped into the frame (ui.search_map.search_map).
     return args["script"] + args["header"] + args["html"] + (args.get("feature_group") or "")
 
 
@@ -296,7 +296,7 @@ def test_every_page_map_shows_jinja_as_text(jinja, monkeypatch, page, params) ->
 
 
 def test_the_search_maps_swapped_layer_carries_data_only_encoded(sentinel: Path) -> None:
-    """ui.mapview.search_map hands st_folium a layer (feature_group_to_add) rendered apart from
+    """ui.search_map.search_map hands st_folium a layer (feature_group_to_add) rendered apart from
     the map: it is checked on its own, and holds only encoded data."""
     texts = payloads(sentinel)
     points = _points(texts).assign(commune_insee="63003")
@@ -305,7 +305,7 @@ def test_the_search_maps_swapped_layer_carries_data_only_encoded(sentinel: Path)
         MapView(Box(45.0, 3.0, 46.0, 4.0), 10, len(texts), points, cells.iloc[0:0]),
         MapView(Box(45.0, 3.0, 46.0, 4.0), 6, 12, points.iloc[0:0], cells),
     ):
-        layer = mapview.search_layer(view, "fr")
+        layer = search_map.search_layer(view, "fr")
         for element in elements(layer):
             assert type(element).__name__ in ALLOWED_ELEMENTS, f"unreviewed element {type(element)}"
             for part, output in first_pass(element).items():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from courtcircuit.vocab import KINDS
-from ui import mapview
+from ui import map_style, mapview
 
 REPO = Path(__file__).resolve().parents[1]
 STATIC_ROOT = "/app/static"
@@ -99,7 +99,7 @@ def test_only_vendored_assets_and_tiles_are_referenced(page: str) -> None:
     assert all(r.startswith(STATIC_ROOT + "/") for r in refs), refs
     # Any other absolute URL anywhere (inline JS included) must be the tile template or
     # the attribution link (a link the visitor may follow, not a fetch).
-    allowed = {mapview.OSM_FR_TILES, "https://www.openstreetmap.org/copyright"}
+    allowed = {map_style.OSM_FR_TILES, "https://www.openstreetmap.org/copyright"}
     urls = set(re.findall(r"https?://[^\s\"'\\<>)]+", page))
     assert urls <= allowed, urls - allowed
 
@@ -170,7 +170,7 @@ def test_legend_lists_every_kind_present_as_text() -> None:
     page = mapview.map_html(mapview.listings_map(df, lang="fr"))
     title, items = _legend(page)
     assert title == "Types de lieu"
-    expected = [mapview.KIND_STYLES[c].glyph + KINDS.label(c, "fr") for c in KINDS.codes()] + ["?Autre"]
+    expected = [map_style.KIND_STYLES[c].glyph + KINDS.label(c, "fr") for c in KINDS.codes()] + ["?Autre"]
     assert [k["g"] + k["l"] for k in items] == expected
     assert "<b>" not in page
 
@@ -182,8 +182,8 @@ def test_legend_only_lists_kinds_present() -> None:
 
 
 def test_every_kind_has_a_distinct_colour_and_glyph() -> None:
-    assert set(mapview.KIND_STYLES) == set(KINDS.codes())
-    styles = [*mapview.KIND_STYLES.values(), mapview.OTHER_STYLE]
+    assert set(map_style.KIND_STYLES) == set(KINDS.codes())
+    styles = [*map_style.KIND_STYLES.values(), map_style.OTHER_STYLE]
     assert len({s.color.lower() for s in styles}) == len(styles)
     assert len({s.glyph for s in styles}) == len(styles)
 

@@ -40,109 +40,38 @@ neither trigger a rerun nor change the value.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import folium
 import pandas as pd
 import streamlit as st
 import streamlit_folium
 from streamlit.runtime import Runtime
 
-from courtcircuit import map_grid
 from courtcircuit.geo import Area
-from courtcircuit.map_grid import Box, MapView
-from courtcircuit.search import Filters
 from courtcircuit.vocab import KINDS
 from ui.i18n import N_, catalogue, current
-from ui.map_elements import CommuneLayer, CountCells, FillWhenTilesFail, ListingCluster, MapScript, Outlines
+from ui.map_elements import CommuneLayer, FillWhenTilesFail, ListingCluster, MapScript, Outlines
 from ui.map_safety import UnsafeMapText, check_map
-
-
-@dataclass(frozen=True)
-class KindStyle:
-    color: str  # marker fill; white text on it must stay readable
-    glyph: str  # one letter, so kinds stay distinguishable without colour vision
-
-
-# One entry per code of KINDS (tests check the two agree). Letters rather than emoji:
-# emoji fonts are missing on many Linux desktops and in headless browsers.
-KIND_STYLES: dict[str, KindStyle] = {
-    "producteur": KindStyle("#2e7d32", "P"),
-    "point_de_vente": KindStyle("#1565c0", "V"),
-    "magasin_producteurs": KindStyle("#6a1b9a", "M"),
-    "amap": KindStyle("#e65100", "A"),
-    "marche": KindStyle("#c62828", "H"),  # H for halle: M is taken
-    "drive": KindStyle("#00838f", "D"),
-    "distributeur": KindStyle("#ad1457", "C"),  # C for casier
-    "transformation": KindStyle("#6d4c41", "T"),
-    "logistique": KindStyle("#455a64", "L"),
-}
-# Points that are not listings but share the map: buyers' needs (issue: producers find them).
-EXTRA_KINDS: dict[str, tuple[KindStyle, dict[str, str]]] = {
-    "besoin": (KindStyle("#f9a825", "B"), {"fr": "Besoin d'un acheteur", "en": "Buyer's need"}),
-}
-# A code the vocabulary does not know should not take the page down.
-OTHER_STYLE = KindStyle("#8a8a8a", "?")
-_OTHER_LABEL = {"fr": "Autre", "en": "Other"}
-
-OSM_FR_TILES = "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
-# An attribution is HTML (Leaflet shows it as is): the link's words are translated, then escaped.
-OSM_FR_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">{words}</a>'
-OSM_CONTRIBUTORS = N_("les contributeurs d'OpenStreetMap")
-IGN_PLAN_TILES = (
-    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
-    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+from ui.map_style import (
+    ASSETS,
+    BASEMAPS,
+    CLUSTER_CSS,
+    CLUSTER_JS,
+    DEFAULT_CENTER,
+    DEFAULT_ZOOM,
+    EXTRA_KINDS,
+    FIT_MAX_ZOOM,
+    KIND_STYLES,
+    MAP_CSS,
+    MAP_JS,
+    MAP_MAX_ZOOM,
+    OSM_CONTRIBUTORS,
+    OTHER_LABEL,
+    OTHER_STYLE,
+    STATIC_ROOT,
+    KindStyle,
 )
-IGN_ATTRIBUTION = '&copy; <a href="https://www.ign.fr/">IGN</a> – Plan IGN'
-TILES_MAX_ZOOM = 20
-
-
-@dataclass(frozen=True)
-class Basemap:
-    label: str
-    url: str | None  # None: no tiles, outlines only (works offline)
-    attribution: str = ""
-    max_zoom: int = TILES_MAX_ZOOM
-
-
-BASEMAPS: dict[str, Basemap] = {
-    "osmfr": Basemap("OpenStreetMap France", OSM_FR_TILES, OSM_FR_ATTRIBUTION, 20),
-    "ign": Basemap("Plan IGN", IGN_PLAN_TILES, IGN_ATTRIBUTION, 19),
-    "aucun": Basemap(N_("Sans fond (hors ligne)"), None),
-}
-# markercluster needs the map's own maxZoom (a map without tiles has none); 19 is
-# street level, enough to tell neighbours apart before spiderfying identical positions.
-MAP_MAX_ZOOM = 19
-FIT_MAX_ZOOM = 14  # don't zoom to a single farmyard when fitting one point
-DEFAULT_CENTER = (46.6, 2.4)  # mainland France, when there is nothing to fit
-DEFAULT_ZOOM = 6
-
-# Files served from ``static/`` (URL ``static_root``): (folium resource name, path). Folium's
-# own names are reused so a plugin added later replaces ours instead of loading twice.
-MAP_JS: tuple[tuple[str, str], ...] = (
-    ("leaflet", "vendor/leaflet/leaflet.js"),
-    # Folium's Popup and a few plugins call `$`; small, cached, and avoids a blank map later.
-    ("jquery", "vendor/jquery/jquery.min.js"),
-    # Our own map code: a file, so that no code of ours passes through a template.
-    ("courtcircuit_map", "map/listings.js"),
-)
-MAP_CSS: tuple[tuple[str, str], ...] = (
-    ("leaflet_css", "vendor/leaflet/leaflet.css"),
-    ("courtcircuit_map_css", "map/listings.css"),
-)
-CLUSTER_JS: tuple[tuple[str, str], ...] = (
-    ("markerclusterjs", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
-)
-CLUSTER_CSS: tuple[tuple[str, str], ...] = (
-    ("markerclustercss", "vendor/leaflet.markercluster/MarkerCluster.css"),
-    ("markerclusterdefaultcss", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
-)
-# Everything the page may fetch from static/ (Leaflet's CSS also pulls images/).
-ASSETS: tuple[str, ...] = tuple(path for _, path in (*MAP_JS, *MAP_CSS, *CLUSTER_JS, *CLUSTER_CSS))
-STATIC_ROOT = "/app/static"  # where Streamlit serves static/ ([server] enableStaticServing)
 
 LANGS = ("fr", "en")
 # The map's own words (its data come from the listings). Leaflet's controls are English by
@@ -181,7 +110,7 @@ def asset_urls(static_root: str = STATIC_ROOT) -> list[str]:
 def kind_label(code: str, lang: str = "fr") -> str:
     if code in KINDS:
         return KINDS.label(code, lang)
-    labels = EXTRA_KINDS[code][1] if code in EXTRA_KINDS else _OTHER_LABEL
+    labels = EXTRA_KINDS[code][1] if code in EXTRA_KINDS else OTHER_LABEL
     return labels.get(lang, labels["fr"])
 
 
@@ -206,11 +135,11 @@ def clicked_listing_id(popup_text: str | None) -> str | None:
     return None
 
 
-def _links(static_root: str, links: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+def asset_links(static_root: str, links: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     return [(name, f"{static_root.rstrip('/')}/{path}") for name, path in links]
 
 
-def _rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
+def marker_rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
     """Compact marker rows and the kind codes present, in vocabulary order."""
     lat = pd.to_numeric(points["lat"], errors="coerce")
     lon = pd.to_numeric(points["lon"], errors="coerce")
@@ -272,7 +201,7 @@ def listings_map(
         raise ValueError("radius_km needs a center")
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {sorted(BASEMAPS)}, not {basemap!r}")
-    rows, present = _rows(points)
+    rows, present = marker_rows(points)
 
     if center is not None:
         location = center
@@ -281,7 +210,7 @@ def listings_map(
         location = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
     else:
         location = DEFAULT_CENTER
-    m = _base_map(
+    m = base_map(
         location,
         zoom or (12 if center is not None else DEFAULT_ZOOM),
         circle=(center, radius_km) if radius_km is not None and center is not None else None,
@@ -305,12 +234,12 @@ def listings_map(
 
     if rows:
         kinds = legend_items(present, lang)
-        m.add_child(_listing_layer(rows, kinds, lang, static_root))
+        m.add_child(listing_layer(rows, kinds, lang, static_root))
         m.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), kinds))
     return m
 
 
-def _listing_layer(
+def listing_layer(
     rows: list[list[Any]], kinds: list[dict[str, str]], lang: str, static_root: str
 ) -> ListingCluster:
     # chunkedLoading clusters in slices so 20k points don't freeze the page.
@@ -320,12 +249,12 @@ def _listing_layer(
         kinds,
         translated(REF_PREFIX, lang) + " ",
         options,
-        js=_links(static_root, CLUSTER_JS),
-        css=_links(static_root, CLUSTER_CSS),
+        js=asset_links(static_root, CLUSTER_JS),
+        css=asset_links(static_root, CLUSTER_CSS),
     )
 
 
-def _base_map(
+def base_map(
     location: tuple[float, float],
     zoom: int,
     *,
@@ -349,8 +278,8 @@ def _base_map(
     )
     # Per instance, not on the class: other maps in the process keep folium's defaults.
     # Bootstrap, Font Awesome and awesome-markers are dropped: nothing here uses them.
-    m.default_js = _links(static_root, MAP_JS)
-    m.default_css = _links(static_root, MAP_CSS)
+    m.default_js = asset_links(static_root, MAP_JS)
+    m.default_css = asset_links(static_root, MAP_CSS)
     m.options["max_zoom"] = MAP_MAX_ZOOM
     controls = {key: translated(text, lang) for key, text in CONTROL_TEXTS.items()}
     m.add_child(MapScript("setup", f"{static_root.rstrip('/')}/vendor/leaflet/images/", controls))
@@ -442,184 +371,3 @@ def show_map(
     return streamlit_folium.st_folium(
         m, height=height, use_container_width=True, returned_objects=returned_objects, key=key, **extra
     )
-
-
-# ------------------------------------------------------------------ the search map, by zoom
-# The search page's map: a base that changes only with the place (tiles, circle, outlines,
-# communes, legend of every kind), and a data layer that st_folium swaps in place
-# (``feature_group_to_add``) as the visitor pans and zooms: every match of the visible box as a
-# marker when there are at most ``map_grid.DETAIL_MAX``, else counts per grid cell. The frame is
-# not rebuilt for a new box or new filters, and a 1,000,000-listing directory sends a few
-# hundred bubbles, not a million points.
-MAP_WIDTH_PX = 640  # the map column's width on a desktop, to choose the zoom that fits a search
-_VIEW = "_view"  # session_state suffix: the box and zoom whose data the map holds, and for which search
-_HOME = "_home"  # the whole directory's view (centre, zoom): where the frame opens without a place
-_MOVED = "_moved"  # the frame (place, basemap, language) st_folium was asked to move
-
-
-def _search_key(area: Area | None, filters: Filters) -> tuple:
-    return (area, filters)
-
-
-def _fit(extent: Box | None, area: Area | None, height: int) -> tuple[tuple[float, float], int, Box]:
-    """The first view of a search: its circle, else the box of its matches, else France."""
-    if area is not None:
-        (south, west), (north, east) = area.bounds()
-        box = Box(south, west, north, east)
-    elif extent is not None:
-        box = extent
-    else:
-        return DEFAULT_CENTER, DEFAULT_ZOOM, Box(41.0, -5.5, 51.5, 10.0)
-    zoom = map_grid.zoom_to_fit(box, MAP_WIDTH_PX, height, max_zoom=FIT_MAX_ZOOM)
-    return ((box.south + box.north) / 2, (box.west + box.east) / 2), zoom, box
-
-
-def _reported(out: dict | None) -> tuple[Box, int] | None:
-    """The box and zoom st_folium last reported, if it did (its defaults hold None)."""
-    try:
-        return Box.from_leaflet(out["bounds"]), int(out["zoom"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _inside(box: Box, outer: Box) -> bool:
-    return (
-        outer.south <= box.south
-        and outer.west <= box.west
-        and box.north <= outer.north
-        and box.east <= outer.east
-    )
-
-
-def search_map_view(
-    con: duckdb.DuckDBPyConnection,
-    area: Area | None,
-    filters: Filters,
-    *,
-    key: str,
-    open_hours: tuple[str, ...] | None = None,
-    height: int = 540,
-    detail_max: int = map_grid.DETAIL_MAX,
-) -> tuple[MapView, tuple[tuple[float, float], int]]:
-    """What the search map shows in this run, and the search's first view (centre, zoom).
-
-    The box is the one the visitor's map last reported for this search (st_folium's ``zoom``
-    and ``bounds`` under ``key``), else the search's first view. A box inside the one already
-    drawn, at the same zoom (or any zoom when it holds every match as a marker), draws the
-    same data again: the frame keeps it. A new box is fetched with half a screen of margin."""
-    search = _search_key(area, filters)
-    drawn = st.session_state.get(key + _VIEW)
-    reported = _reported(st.session_state.get(key))
-    if drawn and drawn["search"] == search:
-        (center, zoom), box, whole = drawn["first"], drawn["view"].box, drawn["whole"]
-        if reported is None:
-            return drawn["view"], (center, zoom)
-        seen, zoom_now = reported
-        same = drawn["view"]
-        if _inside(seen, same.box) and (zoom_now == same.zoom or same.detailed):
-            return same, (center, zoom)
-        dy, dx = (seen.north - seen.south) / 2, (seen.east - seen.west) / 2
-        box = Box(seen.south - dy, seen.west - dx, seen.north + dy, seen.east + dx)
-    else:  # a new search: its first view (the reported box was the last search's)
-        extent = map_grid.extent(con, area, filters, open_hours=open_hours) if area is None else None
-        center, zoom, box = _fit(extent, area, height)
-        whole = box
-        zoom_now = zoom
-    view = map_grid.map_view(con, area, filters, box, zoom_now, open_hours=open_hours, detail_max=detail_max)
-    st.session_state[key + _VIEW] = {"search": search, "view": view, "first": (center, zoom), "whole": whole}
-    return view, (center, zoom)
-
-
-def search_layer(
-    view: MapView, lang: str | None = None, static_root: str = STATIC_ROOT
-) -> folium.FeatureGroup:
-    """The data layer of the search map: markers (with their letters and popups) or count bubbles."""
-    lang = lang or current()
-    layer = folium.FeatureGroup(name="cc-results", control=False)
-    if view.detailed:
-        rows, present = _rows(view.points[["id", "name", "kind", "lat", "lon"]])
-        if rows:
-            layer.add_child(_listing_layer(rows, legend_items(present, lang), lang, static_root))
-    else:
-        cells = [
-            [round(float(a), 5), round(float(b), 5), int(n)]
-            for a, b, n in zip(view.cells["lat"], view.cells["lon"], view.cells["n"], strict=True)
-        ]
-        layer.add_child(CountCells(cells, {"lang": lang, "cell": translated(CELL_LABEL, lang)}))
-    return layer
-
-
-def search_map(
-    con: duckdb.DuckDBPyConnection,
-    area: Area | None,
-    filters: Filters,
-    *,
-    key: str,
-    height: int,
-    open_hours: tuple[str, ...] | None = None,
-    outlines: dict | None = None,
-    communes: dict | None = None,
-    basemap: str = "osmfr",
-    returned_objects: tuple[str, ...] = ("last_clicked", "last_object_clicked_popup"),
-    detail_max: int = map_grid.DETAIL_MAX,
-    static_root: str = STATIC_ROOT,
-) -> tuple[MapView, dict[str, Any]]:
-    """The search page's map, shown: what it holds (:class:`~courtcircuit.map_grid.MapView`) and
-    st_folium's answer (``zoom`` and ``bounds`` are always asked for: they choose the next box).
-
-    ``open_hours``: ``SearchResult.open_hours`` when « ouvert maintenant » is ticked."""
-    lang = current()
-    view, (center, zoom) = search_map_view(
-        con, area, filters, key=key, open_hours=open_hours, height=height, detail_max=detail_max
-    )
-    # The frame opens on the place's view, or the whole directory's: a first view that needs no
-    # move. A move (st_folium's center/zoom) makes the map report its box, hence a rerun, which
-    # could interrupt the page's first run (and a Back to the search restored by that run).
-    if area is not None:
-        home = (center, zoom)
-    else:
-        home = st.session_state.get(key + _HOME)
-        if home is None:
-            everything = map_grid.extent(con, None, Filters())
-            home = st.session_state[key + _HOME] = _fit(everything, None, height)[:2]
-    base = _base_map(
-        home[0],
-        home[1],
-        circle=((area.lat, area.lon), area.radius_km) if area is not None else None,
-        outlines=outlines,
-        communes=communes,
-        online_tiles=True,
-        basemap=basemap,
-        lang=lang,
-        static_root=static_root,
-    )
-    base.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), legend_items(KINDS.codes(), lang)))
-    # The markers' plugin is loaded with the base, so that swapping layers never loads a script.
-    base.default_js = [*base.default_js, *_links(static_root, CLUSTER_JS)]
-    base.default_css = [*base.default_css, *_links(static_root, CLUSTER_CSS)]
-    layer = search_layer(view, lang, static_root)
-    # The map reports its box (a rerun per move) only while it lacks something: counts, or
-    # markers of part of the search. A frame that has every match needs no rerun when moved; a
-    # rerun started by a move could interrupt one of the page's (a filter chosen meanwhile was
-    # lost in test_search_journey). Whether it reports is part of the frame (st_folium reads
-    # returned_objects once per frame): a base that says so gets its own frame.
-    drawn = st.session_state[key + _VIEW]
-    complete = view.detailed and _inside(drawn["whole"], view.box)
-    asked = list(returned_objects) if complete else list(dict.fromkeys([*returned_objects, "zoom", "bounds"]))
-    base.add_child(MapScript("follows", not complete))
-    # Once this frame was moved to a search's view, every later search says where it wants it.
-    frame = (area, basemap, lang)
-    moved = st.session_state.get(key + _MOVED) == frame
-    if (center, zoom) != home or moved:
-        st.session_state[key + _MOVED] = frame
-        out = show_map(
-            base, key=key, height=height, returned_objects=asked, layer=layer, center=center, zoom=zoom
-        )
-    else:
-        out = show_map(base, key=key, height=height, returned_objects=asked, layer=layer)
-    return view, out
-
-
-def search_map_caption(view: MapView) -> str | None:
-    """What to say under the search map when it shows counts rather than markers."""
-    return None if view.detailed else translated(COUNTED, current()).format(n=view.total)
