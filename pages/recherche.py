@@ -140,11 +140,7 @@ else:
         icon=":material/my_location:",
     )
 if result.total == 0:
-    hints = widen_hints(result, state.area, state.filters)  # courtcircuit's Messages: constant words
-    if hints and current() != "fr":  # widen_advice joins the French hints with « de »: each one here
-        st.warning(_("Aucun lieu ne correspond. Essayez {conseils}.", conseils="; ".join(map(said, hints))))
-    else:
-        st.warning(form.widen_advice(hints))
+    st.warning(form.widen_advice(widen_hints(result, state.area, state.filters)))
 
 map_col, list_col = st.columns([3, 2])
 with map_col:

@@ -161,7 +161,7 @@ def test_the_search_without_a_place_and_with_nothing_found(demo_db, monkeypatch,
     )
     assert re.sub(r"\\(.)", r"\1", nothing.subheader[0].value) == "No places within 10 km of Ambert (63600)"
     assert [w.value for w in nothing.warning] == [
-        "No place matches: widen the radius or remove some filters."
+        "No place matches. Try widening the radius (currently 10 km); clearing the text search."
     ]
     assert nothing.button(key="cc_clear").label == "Clear the filters"
     assert leaks_of(nothing) == []

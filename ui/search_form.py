@@ -19,7 +19,7 @@ from courtcircuit.places import Place, find_places
 from courtcircuit.search import Filters
 from courtcircuit.search_state import LIST_PARAMS, MAX_TEXT, SearchState, parse, to_params
 from ui.geolocation import LABEL as MY_POSITION
-from ui.i18n import LANGS, _, catalogue, current
+from ui.i18n import LANGS, _, catalogue, current, said
 from ui.i18n import PARAM as LANG_PARAM
 
 PLACE = "cc_place"  # dict(label, lat, lon, kind) or None: the chosen centre
@@ -170,8 +170,8 @@ def widen_advice(hints: list[str]) -> str:
     """What to say when nothing matches, from :func:`courtcircuit.search.widen_hints`."""
     if not hints:
         return _("Aucun lieu ici.")
-    if current() != "fr":  # the hints are French phrases: a general advice instead
-        return _("Aucun lieu ne correspond : élargissez le rayon ou retirez des filtres.")
+    if current() != "fr":  # each hint in the reader's language (courtcircuit's Messages)
+        return _("Aucun lieu ne correspond. Essayez {conseils}.", conseils="; ".join(map(said, hints)))
     return _("Aucun lieu ne correspond. Essayez {conseils}.", conseils=" ; ".join(de(h) for h in hints))
 
 
