@@ -18,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from babel.messages.pofile import read_po
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.testing.v1 import AppTest
 
@@ -32,13 +31,20 @@ from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace import suggestions as sg
 from courtcircuit.workspace.accounts import AccountError, Territory
 from courtcircuit.workspace.store import Store
+from tests.i18n_area import area_catalogue, english
 from tests.markdown_check import plain
 from ui import i18n, staff_words
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 PAGE = "pages/equipe.py"
-CATALOGUE = REPO / "locale" / "en" / "LC_MESSAGES" / "staff.po"
+# The staff space's core, whose wrapped texts English mode must not show in French.
+AREA_FILES = (
+    "pages/equipe.py", "ui/staff_session.py", "ui/staff_identity.py", "ui/staff_admin.py", "ui/staff_edit.py",
+    "ui/staff_form.py", "ui/staff_listing.py", "ui/staff_history.py", "ui/staff_verify.py",
+    "ui/staff_backend.py", "ui/staff_arbitrate.py", "ui/staff_same_place.py", "ui/staff_suggestions.py",
+    "ui/staff_words.py",
+)  # fmt: skip
 PASSWORD = "un mot de passe de test"
 ADMIN, EDITOR, MODERATOR = "admin@parc.example", "edit@parc.example", "modo@parc.example"
 FARM = "Ferme du Bord"  # tests/fixtures/suppliers/producers.csv, north of Ambert (63)
@@ -47,8 +53,7 @@ FRENCH_MOMENT = re.compile(r"\b\d\d/\d\d/\d{4}\b")
 
 
 def staff_catalogue() -> dict[str, str]:
-    with CATALOGUE.open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id and m.string}
+    return {k: v for k, v in area_catalogue(AREA_FILES).items() if v}
 
 
 def _literal_parts(msgid: str) -> list[str]:
@@ -243,8 +248,8 @@ def test_the_labels_of_listings_found_nearby_or_selling_are_the_domain_s_in_fren
 
 
 def test_every_suggestion_field_the_staff_screen_names_has_english():
-    english = staff_catalogue()
-    assert all(english.get(label) for label in sg.FIELDS.values())
+    translated = english()
+    assert all(translated.get(label) for label in sg.FIELDS.values())
 
 
 # ------------------------------------------------------------------ the pages

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
@@ -24,6 +23,7 @@ from courtcircuit.run_log import SourceRun, append_runs, run_log_path
 from courtcircuit.workspace import revisions
 from courtcircuit.workspace.needs import NeedStore
 from courtcircuit.workspace.store import Store
+from tests.i18n_area import area_catalogue
 from tests.markdown_check import plain
 from tests.test_app_staff import (
     ADMIN,
@@ -39,12 +39,15 @@ from tests.test_app_staff import (
     store,
 )
 from tests.test_app_staff_import import PARTNER, folders
-from ui.i18n import catalogue_files
 
 __all__ = ["db", "farm_id", "folders", "people", "store"]  # fixtures used through their names
 
 REPO = Path(__file__).resolve().parents[1]
-CATALOGUE = REPO / "locale" / "en" / "LC_MESSAGES" / "staff_tools.po"
+# The staff tools, whose wrapped texts English mode must not show in French.
+AREA_FILES = (
+    "ui/staff_import.py", "ui/staff_import_check.py", "ui/staff_import_values.py", "ui/staff_needs.py",
+    "ui/staff_moves.py", "ui/staff_territory.py", "ui/staff_runs.py", "ui/staff_print.py", "ui/staff_embed.py",
+)  # fmt: skip
 PLACEHOLDER = re.compile(r"{\w+}")
 HEADERS = tuple(PARTNER.read_text(encoding="cp1252").splitlines()[0].split(";"))  # data, shown as is
 
@@ -68,16 +71,9 @@ def formats_like_the_page(monkeypatch) -> None:
 
 
 def catalogue() -> dict[str, str]:
-    """French msgid → English of this area's catalogue, for texts whose English, as the app
-    finds it (every .po, the first translation wins), differs from the French."""
-    shown: dict[str, str] = {}
-    for path in catalogue_files("en"):
-        with path.open("rb") as handle:
-            for m in read_po(handle):
-                if m.id and isinstance(m.id, str) and m.string:
-                    shown.setdefault(m.id, m.string)
-    with CATALOGUE.open("rb") as handle:
-        return {m.id: shown[m.id] for m in read_po(handle) if m.id and shown.get(m.id, m.id) != m.id}
+    """French msgid → English of this area's texts whose English, as the app finds it (every
+    .po, the first translation wins), differs from the French."""
+    return {k: v for k, v in area_catalogue(AREA_FILES).items() if v and v != k}
 
 
 def _leak_pattern(msgid: str) -> tuple[tuple[str, ...], re.Pattern[str]] | None:
