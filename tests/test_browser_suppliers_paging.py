@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import IDLE, LONG, chromium_browser, rerun, streamlit_app
 from tests.test_browser_buyers import AMBERT, open_tab, shortlist, tick_row, visible_table
@@ -48,7 +49,8 @@ def test_a_buyer_turns_pages_and_keeps_the_ticks(app, tmp_path):
             page.get_by_role("button", name="Précédent"),
             page.get_by_role("button", name="Suivant"),
         )
-        assert previous.count() == 1 and following.count() == 1
+        expect(previous).to_have_count(1)  # waits: a rerun may still be redrawing the tab
+        expect(following).to_have_count(1)
         assert previous.is_disabled() and following.is_enabled()
 
         tick_row(page, visible_table(page), 0)
