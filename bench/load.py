@@ -22,7 +22,6 @@ one JSON line. The machine is shared: read the figures with the load.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -42,6 +41,8 @@ from bench.serving import (
     file_mb,
     haproxy,
     load_average,
+    sessions_args,
+    sessions_cli,
     with_children,
 )
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_process
@@ -170,15 +171,8 @@ def run(db: Path, processes: int, sessions: int, seconds: float, workdir: Path) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="demo", help="demo, synthetic:N or a directory file")
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument("--short", action="store_true", help="4 sessions for 20 s: the pipeline works")
-    args = parser.parse_args()
-    if args.short:
-        args.sessions, args.seconds = 4, 20
+    parser = sessions_cli(__doc__.splitlines()[0])
+    args = sessions_args(parser)
     workdir = Path(tempfile.mkdtemp(prefix="cc-bench-load-"))
     db = directory(args.db, workdir)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}; "

@@ -33,7 +33,6 @@ the load.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -60,6 +59,8 @@ from bench.serving import (
     file_mb,
     haproxy,
     load_average,
+    sessions_args,
+    sessions_cli,
     with_children,
 )
 from courtcircuit.db import REPO_ROOT
@@ -260,16 +261,9 @@ def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="demo", help="demo, synthetic:N or a directory file")
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument("--short", action="store_true", help="4 sessions for 20 s: the pipeline works")
+    parser = sessions_cli(__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="py-spy on the servers during the run")
-    args = parser.parse_args()
-    if args.short:
-        args.sessions, args.seconds = 4, 20
+    args = sessions_args(parser)
     workdir = Path(tempfile.mkdtemp(prefix="cc-bench-protocol-"))
     db = directory(args.db, workdir)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}; "

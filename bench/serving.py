@@ -3,6 +3,7 @@ serve, the app processes' memory from /proc, HAProxy from deploy/haproxy.cfg, th
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -168,3 +169,22 @@ def haproxy(upstreams: list[int]) -> Iterator[tuple[str, subprocess.Popen]]:
 
 def file_mb(path: Path) -> float:
     return os.path.getsize(path) / 1e6
+
+
+def sessions_cli(description: str) -> argparse.ArgumentParser:
+    """The options every many-sessions benchmark takes (bench.load, bench.protocol_load); read
+    them with :func:`sessions_args`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--db", default="demo", help="demo, synthetic:N or a directory file")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--short", action="store_true", help="4 sessions for 20 s: the pipeline works")
+    return parser
+
+
+def sessions_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    args = parser.parse_args()
+    if args.short:
+        args.sessions, args.seconds = 4, 20
+    return args
