@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Frame, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from courtcircuit.elision import de
-from tests.browser import chromium_browser, streamlit_app
+from tests.browser import chromium_browser, rerun, streamlit_app
 from tests.conftest import FORMULA_NAME, HOSTILE_DESCRIPTION, HOSTILE_NAME
 
 # No skip when chromium is missing: `make test` installs it, and a skipped journey proves nothing.
@@ -286,7 +286,7 @@ def follow(page: Page, link: Locator, name: str, *, check_url: bool = True) -> s
     ``check_url=False`` from one listing to another: the address bar keeps the first id
     there (test_listing_to_listing_link_updates_the_address)."""
     listing_id = parse_qs(urlsplit(link.get_attribute("href") or "").query)["id"][0]
-    link.click()
+    rerun(page, link.click)
     if check_url:
         expect_listing_page(page, listing_id, name)
     else:
@@ -404,8 +404,7 @@ def test_listing_to_listing_link_updates_the_address(app_url: str, page: Page) -
     follow(page, page.get_by_role("link", name="Marché d'Ambert", exact=True), "Marché d'Ambert")
     producer_link = expect_under(page, "Producteurs présents", "GAEC Les Combes")
     producer_id = follow(page, producer_link, "GAEC Les Combes", check_url=False)
-    page.wait_for_timeout(1000)  # the page is drawn; the address bar would have changed by now
-    assert url_params(page)["id"] == producer_id
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("id") == [producer_id], timeout=T)
 
 
 # ------------------------------------------------------------------ 2-3. clicks on the map

@@ -21,7 +21,7 @@ from courtcircuit.export import readable_phone
 from courtcircuit.workspace import accounts, revisions
 from courtcircuit.workspace.accounts import Territory
 from courtcircuit.workspace.store import Store
-from tests.browser import IDLE, LONG, REPO, chromium_browser, rerun, streamlit_app
+from tests.browser import LONG, REPO, chromium_browser, rerun, settle, streamlit_app
 
 pytestmark = pytest.mark.browser
 
@@ -93,10 +93,10 @@ def type_in(page: Page, label: str, value: str, attempts: int = 5) -> None:
             ".leaflet-container"
         ).wait_for(timeout=LONG)
     for _ in range(attempts):
-        page.locator(IDLE).wait_for(timeout=LONG)
+        settle(page)
         box.fill(value)
         box.press("Tab")  # commits the value to the form, as leaving the field does
-        page.locator(IDLE).wait_for(timeout=LONG)
+        settle(page)
         if box.input_value() == value:
             return
     raise AssertionError(f"{label!r} did not keep {value!r}")

@@ -14,7 +14,7 @@ from courtcircuit.export import SHORTLIST_COLUMNS, SHORTLIST_TITLES
 from courtcircuit.vocab import LABELS, PRODUCTS
 from etl.build import build
 from etl.sources import DEFAULT_SOURCES, load_sources
-from tests.browser import LONG, chromium_page, rerun, streamlit_app
+from tests.browser import LONG, chromium_page, rerun, settle, streamlit_app
 from tests.test_browser_buyers import shortlist, tick_row, visible_table
 
 # No skip when chromium is missing: `make test` installs it, and a skipped journey proves nothing.
@@ -109,6 +109,6 @@ def test_a_deep_link_uses_the_app_navigation(small_build, tmp_path, monkeypatch)
     with streamlit_app(small_build.db, tmp_path) as url, chromium_page(tmp_path) as page:
         page.goto(f"{url}/fournisseurs", wait_until="domcontentloaded")
         page.get_by_text("Trouver des fournisseurs locaux").wait_for(timeout=LONG)
-        page.wait_for_timeout(1000)
+        settle(page)  # the menu is the one of a finished run
         menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "Fournisseurs locaux (pros)" in menu and "fiche" not in menu, menu
