@@ -252,6 +252,38 @@ def test_back_from_a_listing_to_a_bare_address_restores_the_search(small_build, 
     assert {k: str(v).strip("[]'") for k, v in at.query_params.items()} == params  # written back
 
 
+def test_back_from_a_listing_restores_the_search_even_when_that_run_is_cut_short(small_build, monkeypatch):
+    # Back from a listing, the search's run can be cut short by a rerun (the map's first report)
+    # before it writes the restored search to the URL: the next run, from the same bare address,
+    # must restore it again, although the previous page is the search by then.
+    import ui.search_form
+
+    params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
+    at = _run(small_build.db, monkeypatch, params)
+    before = heading(at)
+    with connect(small_build.db) as con:
+        (listing_id,) = con.execute("SELECT id FROM listings LIMIT 1").fetchone()
+    at.switch_page("pages/fiche.py")
+    at.query_params.clear()
+    at.query_params["id"] = listing_id
+    at.run()
+    write_url = ui.search_form.write_url
+    monkeypatch.setattr(ui.search_form, "write_url", lambda state: None)  # the run ends before it
+    at.switch_page("pages/recherche.py")
+    at.query_params.clear()
+    at.run()
+    assert not at.exception
+    monkeypatch.setattr(ui.search_form, "write_url", write_url)
+    at.query_params.clear()  # the address is still bare
+    at.run()
+    assert not at.exception
+    assert heading(at) == before
+    assert {k: str(v).strip("[]'") for k, v in at.query_params.items()} == params
+    at.query_params.clear()  # written: a bare address is a new search again
+    at.run()
+    assert "dans tout l'annuaire" in heading(at)
+
+
 def test_a_bare_address_opened_from_the_search_itself_is_a_new_search(small_build, monkeypatch):
     at = _run(small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"})
     at.query_params.clear()

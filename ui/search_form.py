@@ -40,6 +40,8 @@ TAPPED = "cc_tapped"  # a point tapped on the map, offered (not yet chosen) as t
 # The radius choices: the presets a resident wants, and any other value a shared link carries.
 RADIUS_CHOICES = (1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100)
 PREVIOUS_PAGE = "cc_previous_page"  # set by ui.pages.route after each page: where the visitor comes from
+# Set while a search restored on the way back from a listing is not yet in the URL (see sync_from_url).
+RESTORING = "cc_restoring"
 # Every parameter a search writes (search_state.to_params): a URL with none of them is bare.
 SEARCH_PARAMS = frozenset(
     {"lieu", "lat", "lon", "rayon", *LIST_PARAMS, "texte", "ouvert", "jour", "heure", "page", "fond"}
@@ -58,12 +60,17 @@ def sync_from_url() -> list[str]:
     if st.session_state.get(WRITTEN) == current and widgets_kept:
         return st.session_state.get(NOTICES, [])
     written = st.session_state.get(WRITTEN)
-    if written and not SEARCH_PARAMS & current.keys() and st.session_state.get(PREVIOUS_PAGE) == "fiche":
+    back = st.session_state.get(PREVIOUS_PAGE) == "fiche" or st.session_state.get(RESTORING)
+    if written and not SEARCH_PARAMS & current.keys() and back:
         # Back from a listing opened from a map marker: st.switch_page replaced the search's
         # history entry with a bare address, so the browser's Back lands on « / ». Coming from
         # a listing, a bare address means « the search I came from »: this session's last one.
+        # Until write_url has put it in the URL, a rerun that cut this run short (the map's
+        # first report) still restores it: the previous page is the search by then, and the
+        # search came back empty in 1 Back of 2 on a loaded machine.
         params = {k: [v] for k, v in written.items()}
         current = written
+        st.session_state[RESTORING] = True
     state, notices = parse(params)
     set_form(state)
     st.session_state[WRITTEN] = current
@@ -215,4 +222,5 @@ def write_url(state: SearchState) -> None:
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state[WRITTEN] = params
+    st.session_state.pop(RESTORING, None)  # the restored search is in the URL now
     st.session_state.pop(NOTICES, None)  # shown by this run
