@@ -47,7 +47,11 @@ RUN_COUNTER = """(() => {
         while (i < bytes.length) {
             const tag = varint(), number = Math.floor(tag / 8), wire = tag & 7;
             if (wire === 0) found.push([number, varint()]);
-            else if (wire === 2) { i += varint(); found.push([number, null]); }
+            else if (wire === 2) {
+                const length = varint();  // read first: « i += varint() » adds to the old i
+                i += length;
+                found.push([number, null]);
+            }
             else if (wire === 1) { i += 8; found.push([number, null]); }
             else if (wire === 5) { i += 4; found.push([number, null]); }
             else break;

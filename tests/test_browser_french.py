@@ -13,7 +13,7 @@ import re
 import pytest
 
 from courtcircuit.db import connect
-from tests.browser import IDLE, LONG, REPO, chromium_browser, rerun, streamlit_app
+from tests.browser import IDLE, LONG, REPO, chromium_browser, rerun, runs_ended, streamlit_app
 
 pytestmark = pytest.mark.browser
 
@@ -138,7 +138,9 @@ def test_no_english_on_any_public_page(app, listing_id, tmp_path):
             assert page.locator('[data-testid="stMainMenu"]').count() == 0
             english = english_in(page)
             if name == "fournisseurs":  # the coverage chart draws when its tab opens
+                ended = runs_ended(page)
                 rerun(page, page.get_by_role("tab", name="Où l'offre manque").click)
+                assert runs_ended(page) == ended + 1  # one click, one run: the count is exact
                 page.locator(
                     '[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas'
                 ).first.wait_for()
