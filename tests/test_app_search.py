@@ -284,6 +284,21 @@ def test_back_from_a_listing_restores_the_search_even_when_that_run_is_cut_short
     assert "dans tout l'annuaire" in heading(at)
 
 
+def test_a_quick_back_to_the_listings_id_on_the_search_address_restores_the_search(small_build, monkeypatch):
+    # A marker's click: st.switch_page writes « ?id=… » on the search's address, then opens the
+    # listing. A Back before the listing's run ends lands on « /?id=… » with the search as the
+    # previous page: the search comes back all the same.
+    params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
+    at = _run(small_build.db, monkeypatch, params)
+    before = heading(at)
+    at.query_params.clear()
+    at.query_params["id"] = "cc-000000000000"
+    at.run()
+    assert not at.exception
+    assert heading(at) == before
+    assert {k: str(v).strip("[]'") for k, v in at.query_params.items()} == params
+
+
 def test_a_bare_address_opened_from_the_search_itself_is_a_new_search(small_build, monkeypatch):
     at = _run(small_build.db, monkeypatch, {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320"})
     at.query_params.clear()

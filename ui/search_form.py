@@ -42,6 +42,7 @@ RADIUS_CHOICES = (1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100)
 PREVIOUS_PAGE = "cc_previous_page"  # set by ui.pages.route after each page: where the visitor comes from
 # Set while a search restored on the way back from a listing is not yet in the URL (see sync_from_url).
 RESTORING = "cc_restoring"
+LISTING_PARAM = "id"  # a listing's parameter (pages/fiche.py): on the search's address only on the way back
 # Every parameter a search writes (search_state.to_params): a URL with none of them is bare.
 SEARCH_PARAMS = frozenset(
     {"lieu", "lat", "lon", "rayon", *LIST_PARAMS, "texte", "ouvert", "jour", "heure", "page", "fond"}
@@ -60,14 +61,20 @@ def sync_from_url() -> list[str]:
     if st.session_state.get(WRITTEN) == current and widgets_kept:
         return st.session_state.get(NOTICES, [])
     written = st.session_state.get(WRITTEN)
-    back = st.session_state.get(PREVIOUS_PAGE) == "fiche" or st.session_state.get(RESTORING)
+    back = (
+        st.session_state.get(PREVIOUS_PAGE) == "fiche"
+        or st.session_state.get(RESTORING)
+        or LISTING_PARAM in current
+    )
     if written and not SEARCH_PARAMS & current.keys() and back:
-        # Back from a listing opened from a map marker: st.switch_page replaced the search's
-        # history entry with a bare address, so the browser's Back lands on « / ». Coming from
-        # a listing, a bare address means « the search I came from »: this session's last one.
-        # Until write_url has put it in the URL, a rerun that cut this run short (the map's
-        # first report) still restores it: the previous page is the search by then, and the
-        # search came back empty in 1 Back of 2 on a loaded machine.
+        # Back from a listing opened from a map marker: st.switch_page wrote the listing's
+        # « ?id=… » on the search's address before switching (a history entry of its own), or
+        # left a bare « / »; the browser's Back lands there. Coming from a listing, such an
+        # address means « the search I came from »: this session's last one. The id says so
+        # even when the listing's run was cut short by the Back before it could be recorded as
+        # the previous page (a quick Back, seen in the websocket's frames). Until write_url has
+        # put the search in the URL, a rerun that cut this run short (the map's first report)
+        # still restores it: the previous page is the search by then.
         params = {k: [v] for k, v in written.items()}
         current = written
         st.session_state[RESTORING] = True
