@@ -143,6 +143,23 @@ def test_js_literal_escapes_every_brace_inside_strings(text: str) -> None:
     assert json.loads(out) == {"name": text, "nested": [{"v": text}]}
 
 
+_CELLS = st.one_of(
+    st.text(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELLS, max_size=6) | st.tuples(_CELLS, _CELLS), max_size=8))
+def test_a_table_is_encoded_as_its_rows_one_by_one(table) -> None:
+    """A table of scalars takes one json.dumps: the same text as each row encoded alone."""
+    assert js_literal(table) == "[" + ",".join(js_literal(list(row)) for row in table) + "]"
+    assert not has_template_syntax(js_literal(table))
+
+
 def test_js_literal_refuses_what_it_cannot_encode() -> None:
     with pytest.raises(TypeError):
         js_literal(object())
@@ -204,6 +221,36 @@ def test_a_raw_folium_element_with_data_text_is_refused_before_any_render(sentin
     with pytest.raises(UnsafeMapText):
         mapview.map_html(m)
     assert not sentinel.exists()
+
+
+def test_our_elements_output_reaches_the_page_without_a_second_render(sentinel: Path) -> None:
+    """A second line of defence: even text that skipped js_literal is written as it is by a
+    DataElement (branca would compile it as a template), through both of st_folium's renders."""
+    from folium.template import Template
+
+    class Careless(map_elements.DataElement):
+        _template = Template("{% macro script(this, kwargs) %}var t = '{{ this.text }}';{% endmacro %}")
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    m = folium.Map()
+    Careless("Ferme {{ 7*7 }}").add_to(m)
+    Careless(payloads(sentinel)[3]).add_to(m)
+    html = m.get_root().render()
+    m.render()  # st_folium renders the map a second time
+    assert "var t = 'Ferme {{ 7*7 }}';" in html and "Ferme 49" not in html
+    assert not sentinel.exists()
+    for name in (
+        "MapScript",
+        "Outlines",
+        "FillWhenTilesFail",
+        "CommuneLayer",
+        "ListingCluster",
+        "CountCells",
+    ):
+        assert issubclass(getattr(map_elements, name), map_elements.DataElement), name
 
 
 def test_data_enters_our_templates_only_pre_encoded() -> None:

@@ -3,20 +3,52 @@
 
 Their templates insert pre-encoded strings (``{{ this.rows_js }}``), never ``|tojson`` of raw
 values: see ``ui/map_safety.py`` for why, and add any new data-carrying element here.
+
+Each is a :class:`DataElement`: what its macros write goes into the page as it is. branca's
+``MacroElement.render`` would wrap it in ``Element(output)``, compiling the whole data as a Jinja
+template and rendering it again, on every rerun (st_folium renders a map twice): that second pass
+is the one that would evaluate template syntax in a name, and it was the largest part of a search
+map's rendering (``python -m bench.map_render``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from ui.map_safety import js_literal
 
 
-class MapScript(MacroElement):
+class Verbatim(Element):
+    """Text put in the page as it is, never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class DataElement(MacroElement):
+    """A MacroElement whose macros' output (header, html, script) reaches the page verbatim:
+    :meth:`render` is branca's without the second, template, pass over that output."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part, section in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = macros.get(part)
+            if macro is not None:
+                section.add_child(Verbatim(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class MapScript(DataElement):
     """One call of ``static/map/listings.js`` on the map (the map's own links load the file)."""
 
     _template = Template(
@@ -36,7 +68,7 @@ class MapScript(MacroElement):
         self.args_js = "".join(f", {js_literal(a)}" for a in args)
 
 
-class Outlines(MacroElement):
+class Outlines(DataElement):
     """Administrative outlines (GeoJSON): no tooltip, not clickable, drawn under the markers."""
 
     _template = Template(
@@ -69,7 +101,7 @@ class Outlines(MacroElement):
         self.style_js = js_literal(style)
 
 
-class FillWhenTilesFail(MacroElement):
+class FillWhenTilesFail(DataElement):
     """Offline the tiles fail one by one: fill the outlines' land at the first failure."""
 
     _template = Template(
@@ -87,7 +119,7 @@ class FillWhenTilesFail(MacroElement):
         self.outlines = outlines
 
 
-class CommuneLayer(MacroElement):
+class CommuneLayer(DataElement):
     """Commune outlines and names (``courtcircuit.communes.map_layer``), more names the closer
     the zoom. With tiles, drawn only once a tile fails (offline); without, at once."""
 
@@ -113,7 +145,7 @@ class CommuneLayer(MacroElement):
         self.tiles = tiles
 
 
-class ListingCluster(JSCSSMixin, MacroElement):
+class ListingCluster(JSCSSMixin, DataElement):
     """Listings drawn in the browser from compact rows ``[lat, lon, kind index, name, id]``,
     clustered by leaflet.markercluster (one Python object per marker would cost ~10x the HTML
     and ~100x the build time)."""
@@ -148,7 +180,7 @@ class ListingCluster(JSCSSMixin, MacroElement):
         self.default_css = css
 
 
-class CountCells(MacroElement):
+class CountCells(DataElement):
     """Matches counted per grid cell (``courtcircuit.map_grid``): rows ``[lat, lon, count]``,
     drawn as count bubbles that zoom in when clicked. ``texts``: ``lang`` (number format) and
     ``cell`` (a bubble's accessible name, ``{n}`` filled in the browser)."""

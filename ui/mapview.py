@@ -151,11 +151,12 @@ def marker_rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
     index = {code: i for i, code in enumerate(present)}
     names = pts["name"].astype("string").fillna("").tolist()
     ids = [i.item() if hasattr(i, "item") else i for i in pts["id"].tolist()]  # numpy -> JSON-able
+    # 1e-5 degree ~ 1 m; rounded by numpy in one pass (a round() per value was a third of a
+    # 20,000-marker map's encoding)
+    lats = lat[keep].astype(float).round(5).tolist()
+    lons = lon[keep].astype(float).round(5).tolist()
     rows = [
-        [round(float(a), 5), round(float(b), 5), index[k], n, i]  # 1e-5 degree ~ 1 m
-        for a, b, k, n, i in zip(
-            lat[keep].tolist(), lon[keep].tolist(), codes_in_data, names, ids, strict=True
-        )
+        [a, b, index[k], n, i] for a, b, k, n, i in zip(lats, lons, codes_in_data, names, ids, strict=True)
     ]
     return rows, present
 
