@@ -60,7 +60,7 @@ def test_an_editor_imports_a_partner_spreadsheet_and_the_public_finds_it(app):
     page.set_default_timeout(LONG)
     page.goto(f"{base}/equipe", wait_until="domcontentloaded")
     page.get_by_label("E-mail").fill(EDITOR)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     click(page, "Se connecter")
     rerun(page, page.get_by_test_id("stRadio").get_by_text("Importer un fichier", exact=True).click)
 

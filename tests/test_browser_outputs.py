@@ -51,7 +51,7 @@ def signed_in(browser, base: str, section: str) -> Page:
     page.set_default_timeout(LONG)
     page.goto(f"{base}/equipe", wait_until="domcontentloaded")
     page.get_by_label("E-mail").fill(EDITOR)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     rerun(page, page.get_by_role("button", name="Se connecter").click)
     rerun(page, page.get_by_text(section, exact=True).click)
     return page

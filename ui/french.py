@@ -72,6 +72,8 @@ FRENCH: dict[str, str] = {
     "Copy Vega-Lite spec": "Copier la description du graphique (Vega-Lite)",
     "Show data": "Afficher les données",
     "Show chart": "Afficher le graphique",
+    "Show password": "Afficher le mot de passe",
+    "Hide password": "Masquer le mot de passe",
     "Download as PNG": "Télécharger en PNG",
     "Open in Vega Editor": "Ouvrir dans l'éditeur Vega",
     "Press Enter to apply": "Entrée pour valider",
