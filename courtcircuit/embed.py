@@ -30,12 +30,17 @@ def embed_url(
     channels: Sequence[str] = (),
     labels: Sequence[str] = (),
     products: Sequence[str] = (),
+    lang: str = "fr",
 ) -> str:
+    """The embedded search's address. ``lang``: the language the frame opens in (the public
+    pages' ``?lang=``, which they keep in every address they write); French says nothing."""
     params = {"embed": "1", "titre": title.strip()[:MAX_TITLE]}
     params |= {"territoire": territory.strip()} if territory.strip() else {}
     for name, codes in (("type", kinds), ("vente", channels), ("label", labels), ("produit", products)):
         if codes:
             params[name] = ",".join(codes)
+    if lang != "fr":
+        params["lang"] = lang
     return f"{base_url.rstrip('/')}/?{urlencode(params)}"
 
 

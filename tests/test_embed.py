@@ -22,6 +22,12 @@ def test_the_address_carries_the_title_territory_and_filters():
     }  # fmt: skip
 
 
+def test_the_address_carries_a_language_other_than_french():
+    assert "lang" not in parse_qs(urlsplit(embed_url("https://a.example", "Titre")).query)
+    english = parse_qs(urlsplit(embed_url("https://a.example", "Where to buy", lang="en")).query)
+    assert english["lang"] == ["en"] and english["embed"] == ["1"]
+
+
 def test_the_snippet_has_an_escaped_title_and_source():
     title = 'Le "Parc" & <script>'
     snippet = iframe_snippet(embed_url("https://a.example", title), title)

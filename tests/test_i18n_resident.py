@@ -147,6 +147,21 @@ def test_the_search_in_english(demo_db, monkeypatch, leaks_of) -> None:
     assert at.query_params["lang"] in ("en", ["en"])  # kept in the URL the page rewrites
 
 
+def test_an_embed_made_in_english_opens_in_english(demo_db, monkeypatch, leaks_of) -> None:
+    """The staff's embed snippet with « English » (courtcircuit.embed.embed_url(lang="en"))."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from courtcircuit.embed import embed_url
+
+    url = embed_url("https://annuaire.example.fr", "Where to buy local", "63003", lang="en")
+    params = dict(parse_qsl(urlsplit(url).query))
+    at = open_page(demo_db, monkeypatch, "pages/recherche.py", params)
+    assert at.title[0].value == "Where can I buy local food near me?"
+    assert at.text_input(key="cc_lieu").label == "Address, commune or postcode"
+    assert leaks_of(at) == []
+    assert at.query_params["lang"] == "en"  # kept in the address the search writes
+
+
 def test_the_search_without_a_place_and_with_nothing_found(demo_db, monkeypatch, leaks_of) -> None:
     at = open_page(demo_db, monkeypatch, "pages/recherche.py", {"lang": "en"})
     assert re.fullmatch(r"\d+ places in the whole directory", at.subheader[0].value)

@@ -433,7 +433,13 @@ def test_the_map_embedding_in_english(people) -> None:
     assert at.multiselect(key="staff_embed_prod").label == "Products"
     assert at.slider(key="staff_embed_height").label == "Height (pixels)"
     english(at, "Code to paste into the partner website's page:", "See the preview")
-    title.input("")
+    frame = at.radio(key="staff_embed_lang")
+    assert frame.label == "Language of the frame" and frame.value == "fr"
+    assert "lang=" not in at.code[0].value
+    frame.set_value("en")
+    run(at)
+    assert "lang=en" in at.code[0].value  # the partner's frame opens in English
+    at.text_input(key="staff_embed_title").input("")
     run(at)
     assert [plain(e.value) for e in at.error] == [
         "Give a title: it tells screen readers what the frame contains."

@@ -14,6 +14,9 @@ from ui.chrome import communes
 from ui.i18n import _, term
 from ui.text import md
 
+# Each language named in itself, as the language switch names them.
+FRAME_LANGUAGES = {"fr": "Français", "en": "English"}
+
 
 def embed_panel(member: StaffMember) -> None:
     st.subheader(_("Intégrer la carte sur un site partenaire"))
@@ -48,6 +51,10 @@ def embed_panel(member: StaffMember) -> None:
         _("Produits"), PRODUCTS.codes(), format_func=lambda c: term(PRODUCTS, c), key="staff_embed_prod"
     )
     height = st.slider(_("Hauteur (pixels)"), 400, 1400, 720, step=20, key="staff_embed_height")
+    lang = st.radio(
+        _("Langue du cadre"), list(FRAME_LANGUAGES), format_func=FRAME_LANGUAGES.get, horizontal=True,
+        key="staff_embed_lang", help=_("Le site d'un office de tourisme peut montrer la recherche en anglais."),
+    )  # fmt: skip
     if not title.strip():
         st.error(_("Donnez un titre : il dit aux lecteurs d'écran ce que contient le cadre."))
         return
@@ -58,8 +65,9 @@ def embed_panel(member: StaffMember) -> None:
             st.error(md(_("Territoire refusé : {reason}", reason=err)))
             return
     url = embed_url(
-        public_url(), title, territory, kinds=kinds, channels=channels, labels=labels, products=products
-    )
+        public_url(), title, territory, kinds=kinds, channels=channels, labels=labels, products=products,
+        lang=lang,
+    )  # fmt: skip
     st.write(_("Code à coller dans la page du site partenaire :"))
     st.code(iframe_snippet(url, title, height), language="html", wrap_lines=True)
     st.link_button(_("Voir l'aperçu"), url, icon=":material/open_in_new:")
