@@ -19,7 +19,7 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from ui.map_safety import js_literal
+from ui.map_safety import Encoded, js_literal
 
 
 class Verbatim(Element):
@@ -138,7 +138,7 @@ class CommuneLayer(DataElement):
         """
     )
 
-    def __init__(self, data: dict, tiles: MacroElement | None) -> None:
+    def __init__(self, data: dict | Encoded, tiles: MacroElement | None) -> None:
         super().__init__()
         self._name = "CommuneLayer"
         self.data_js = js_literal(data)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from branca.element import Element, MacroElement
@@ -75,12 +76,27 @@ def _string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).translate(_STRING_ESCAPES)
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A value already through :func:`js_literal`, kept to be written again as it is: a map layer
+    shared by many runs (the commune outlines) is encoded once, not on every run."""
+
+    js: str
+    empty: bool = False  # the value was an empty layer: nothing to draw
+
+
+def encoded(value: Any, *, empty: bool = False) -> Encoded:
+    return Encoded(js_literal(value), empty)
+
+
 def js_literal(value: Any) -> str:
     """``value`` (str, numbers, bool, None, lists, tuples, dicts) as a JavaScript literal that is
     safe inside ``<script>`` and inert under any number of Jinja renders.
 
     Non-finite floats become ``null`` (JSON has no NaN). Dict keys are written as strings.
     """
+    if isinstance(value, Encoded):
+        return value.js
     if isinstance(value, list | tuple) and _is_table(value):
         # A table of scalars (the markers' rows): one json.dumps, then the escapes over the
         # whole text, as no brace or <>&' can stand outside a string in it. 20,000 rows: about

@@ -52,7 +52,7 @@ from courtcircuit.geo import Area
 from courtcircuit.vocab import KINDS
 from ui.i18n import N_, catalogue, current
 from ui.map_elements import CommuneLayer, FillWhenTilesFail, ListingCluster, MapScript, Outlines
-from ui.map_safety import UnsafeMapText, check_map
+from ui.map_safety import Encoded, UnsafeMapText, check_map
 from ui.map_style import (
     ASSETS,
     BASEMAPS,
@@ -139,6 +139,10 @@ def asset_links(static_root: str, links: tuple[tuple[str, str], ...]) -> list[tu
     return [(name, f"{static_root.rstrip('/')}/{path}") for name, path in links]
 
 
+def _empty_layer(layer: dict | Encoded) -> bool:
+    return layer.empty if isinstance(layer, Encoded) else not layer.get("features")
+
+
 def marker_rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
     """Compact marker rows and the kind codes present, in vocabulary order."""
     lat = pd.to_numeric(points["lat"], errors="coerce")
@@ -168,7 +172,7 @@ def listings_map(
     zoom: int | None = None,
     radius_km: float | None = None,
     outlines: dict | None = None,
-    communes: dict | None = None,
+    communes: dict | Encoded | None = None,
     online_tiles: bool = True,
     basemap: str = "osmfr",
     lang: str | None = None,
@@ -261,7 +265,7 @@ def base_map(
     *,
     circle: tuple[tuple[float, float], float] | None,
     outlines: dict | None,
-    communes: dict | None,
+    communes: dict | Encoded | None,
     online_tiles: bool,
     basemap: str,
     lang: str,
@@ -296,7 +300,7 @@ def base_map(
         m.add_child(shapes)
         if tiles is not None:
             m.add_child(FillWhenTilesFail(tiles, shapes))
-    if communes is not None and communes.get("features"):
+    if communes is not None and not _empty_layer(communes):
         m.add_child(CommuneLayer(communes, tiles))
 
     if circle is not None:

@@ -22,6 +22,7 @@ from courtcircuit.search import Filters
 from courtcircuit.vocab import KINDS
 from ui.i18n import current
 from ui.map_elements import CountCells, MapScript
+from ui.map_safety import Encoded
 from ui.map_style import CLUSTER_CSS, CLUSTER_JS, DEFAULT_CENTER, DEFAULT_ZOOM, FIT_MAX_ZOOM, STATIC_ROOT
 from ui.mapview import (
     CELL_LABEL,
@@ -149,7 +150,7 @@ def search_map(
     height: int,
     open_hours: tuple[str, ...] | None = None,
     outlines: dict | None = None,
-    communes: dict | None = None,
+    communes: dict | Encoded | None = None,
     basemap: str = "osmfr",
     returned_objects: tuple[str, ...] = ("last_clicked", "last_object_clicked_popup"),
     detail_max: int = map_grid.DETAIL_MAX,
