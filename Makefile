@@ -51,7 +51,8 @@ test: $(VENV)/.installed-dev browser-deps postgres-deps print-deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -n 2 -q -m "not load and not browser"
 	# Browser tests one at a time: each runs an app server and a chromium, and two of them side
-	# by side on 2 cores lost clicks under CI's load (a click that never started a rerun).
+	# by side on 2 cores starve each other. (The « click that never started a rerun » blamed on
+	# that was the tests' way of seeing a rerun: tests/browser.py now counts the app's messages.)
 	$(VENV)/bin/pytest -q -m "browser and not load"
 	# The load test alone: 20 browser sessions would otherwise starve the other browser tests.
 	$(VENV)/bin/pytest -q -m load
