@@ -84,6 +84,11 @@ class Encoded:
     js: str
     empty: bool = False  # the value was an empty layer: nothing to draw
 
+    def __js__(self) -> str:
+        # Read by name, not by class: a cache shared across runs can hold an Encoded made before
+        # this module was imported again (tests/test_routing.py imports the pages afresh).
+        return self.js
+
 
 def encoded(value: Any, *, empty: bool = False) -> Encoded:
     return Encoded(js_literal(value), empty)
@@ -95,8 +100,8 @@ def js_literal(value: Any) -> str:
 
     Non-finite floats become ``null`` (JSON has no NaN). Dict keys are written as strings.
     """
-    if isinstance(value, Encoded):
-        return value.js
+    if hasattr(value, "__js__"):  # an Encoded
+        return value.__js__()
     if isinstance(value, list | tuple):
         # Lists (the markers' rows, a ring's coordinates): one json.dumps, then the escapes over
         # the whole text, when no brace or <>&' can stand outside a string in it: no brace at

@@ -140,7 +140,7 @@ def asset_links(static_root: str, links: tuple[tuple[str, str], ...]) -> list[tu
 
 
 def _empty_layer(layer: dict | Encoded) -> bool:
-    return layer.empty if isinstance(layer, Encoded) else not layer.get("features")
+    return not layer.get("features") if isinstance(layer, dict) else layer.empty  # an Encoded
 
 
 def marker_rows(points: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
