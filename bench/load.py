@@ -41,6 +41,7 @@ from bench.serving import (
     file_mb,
     haproxy,
     load_average,
+    percentile,
     sessions_args,
     sessions_cli,
     with_children,
@@ -58,11 +59,6 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     servers: dict[str, int] = field(default_factory=dict)  # proxy cookie value -> sessions
     client_cpu_s: float = 0.0  # chromium and Playwright's driver, during the timed part
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 async def _visitor(browser, base: str, index: int, deadline: float, tally: Tally) -> None:

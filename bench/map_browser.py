@@ -48,6 +48,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.serving import percentile
 from bench.synthetic import make_directory
 from courtcircuit.db import REPO_ROOT
 from courtcircuit.schema import BUILD_INFO, LISTING_LINKS, SCHEMA_VERSION, SOURCES
@@ -241,11 +242,6 @@ def measure_app(n: int, mode: str, repeats: int) -> tuple[list[float], list[floa
     return painted[1:], reruns[1:]
 
 
-def _p95(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
@@ -267,7 +263,7 @@ def main() -> None:
             painted, reruns = measure(n, args.repeats) if way == "page" else measure_app(n, way, args.repeats)
             f = figures.setdefault(way, {})[str(n)] = {
                 "median_s": round(statistics.median(painted), 3),
-                "p95_s": round(_p95(painted), 3),
+                "p95_s": round(percentile(painted, 0.95), 3),
                 "min_s": round(min(painted), 3),
                 "rerun_median_s": round(statistics.median(reruns), 3),
                 "runs": len(painted),

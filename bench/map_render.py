@@ -27,7 +27,7 @@ import pandas as pd
 from branca.element import MacroElement
 from streamlit_folium import generate_leaflet_string
 
-from bench.serving import load_average
+from bench.serving import load_average, percentile
 from ui import map_elements
 from ui.mapview import listings_map
 
@@ -79,11 +79,6 @@ def verbatim_render() -> Iterator[None]:
 METHODS: dict[str, Callable[[], object]] = {"verbatim": verbatim_render, "branca": branca_render}
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def measure(sizes: list[int], repeats: int, seed: int) -> dict[str, dict[str, list[float]]]:
     timings: dict[str, dict[str, list[float]]] = {}
     for n in sizes:
@@ -118,7 +113,7 @@ def main() -> None:
     summary: dict[str, dict[str, float]] = {}
     for n, times in timings.items():
         for method, values in times.items():
-            median, high = statistics.median(values) * 1000, p95(values) * 1000
+            median, high = statistics.median(values) * 1000, percentile(values, 0.95) * 1000
             summary[f"{method}_{n}"] = {"median_ms": round(median, 1), "p95_ms": round(high, 1)}
             print(f"{n:>9} {method:<9} {median:>11.1f} {high:>8.1f}")
         ratio = statistics.median(times["verbatim"]) / statistics.median(times["branca"])

@@ -59,6 +59,7 @@ from bench.serving import (
     file_mb,
     haproxy,
     load_average,
+    percentile,
     sessions_args,
     sessions_cli,
     with_children,
@@ -78,11 +79,6 @@ class Tally:
     times: list[float] = field(default_factory=list)  # s, every search that showed its result
     errors: list[str] = field(default_factory=list)
     servers: Counter = field(default_factory=Counter)  # proxy cookie value -> connections
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def rerun_script(query: str, page_name: str, page_script_hash: str) -> bytes:

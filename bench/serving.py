@@ -26,6 +26,12 @@ PROXY_CONFIG = REPO_ROOT / "deploy" / "haproxy.cfg"
 APP_ENV = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0 to 1) of ``values`` by nearest rank; NaN when there are none."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
 def load_average() -> float:
     """The 1-minute load average: the machine is shared, so every figure is printed with it."""
     return float(Path("/proc/loadavg").read_text().split()[0])
