@@ -231,10 +231,12 @@ def test_a_tap_on_the_map_only_offers_to_move_the_centre(small_build, monkeypatc
     assert not [b for b in at.button if b.key == "cc_search_here"]  # the offer is taken
 
 
-def test_back_from_a_listing_to_a_bare_address_restores_the_search(small_build, monkeypatch):
-    # st.switch_page (a marker click) leaves a bare « / » in the history: Back lands there.
-    params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
-    at = _run(small_build.db, monkeypatch, params)
+BACK_SEARCH = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
+
+
+def _search_then_a_listing(small_build, monkeypatch) -> tuple[AppTest, str]:
+    """A search (BACK_SEARCH), then a listing opened from it; the search's heading."""
+    at = _run(small_build.db, monkeypatch, BACK_SEARCH)
     before = heading(at)
     with connect(small_build.db) as con:
         (listing_id,) = con.execute("SELECT id FROM listings LIMIT 1").fetchone()
@@ -242,6 +244,13 @@ def test_back_from_a_listing_to_a_bare_address_restores_the_search(small_build, 
     at.query_params.clear()
     at.query_params["id"] = listing_id
     at.run()
+    return at, before
+
+
+def test_back_from_a_listing_to_a_bare_address_restores_the_search(small_build, monkeypatch):
+    # st.switch_page (a marker click) leaves a bare « / » in the history: Back lands there.
+    params = BACK_SEARCH
+    at, before = _search_then_a_listing(small_build, monkeypatch)
     assert not at.exception and at.title
     at.switch_page("pages/recherche.py")
     at.query_params.clear()
@@ -258,15 +267,8 @@ def test_back_from_a_listing_restores_the_search_even_when_that_run_is_cut_short
     # must restore it again, although the previous page is the search by then.
     import ui.search_form
 
-    params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
-    at = _run(small_build.db, monkeypatch, params)
-    before = heading(at)
-    with connect(small_build.db) as con:
-        (listing_id,) = con.execute("SELECT id FROM listings LIMIT 1").fetchone()
-    at.switch_page("pages/fiche.py")
-    at.query_params.clear()
-    at.query_params["id"] = listing_id
-    at.run()
+    params = BACK_SEARCH
+    at, before = _search_then_a_listing(small_build, monkeypatch)
     write_url = ui.search_form.write_url
     monkeypatch.setattr(ui.search_form, "write_url", lambda state: None)  # the run ends before it
     at.switch_page("pages/recherche.py")
@@ -288,7 +290,7 @@ def test_a_quick_back_to_the_listings_id_on_the_search_address_restores_the_sear
     # A marker's click: st.switch_page writes « ?id=… » on the search's address, then opens the
     # listing. A Back before the listing's run ends lands on « /?id=… » with the search as the
     # previous page: the search comes back all the same.
-    params = {"lieu": "Ambert (63600)", "lat": "45.54901", "lon": "3.74320", "rayon": "30", "type": "marche"}
+    params = BACK_SEARCH
     at = _run(small_build.db, monkeypatch, params)
     before = heading(at)
     at.query_params.clear()
