@@ -68,10 +68,19 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+# +33 then 1 to 7 or 9: ten digits in pairs. 0 and 8 (special and free numbers) are grouped
+# otherwise ("0 800 12 34 56"), so they go through phonenumbers.
+_PLAIN_FRENCH = tuple(f"+33{digit}" for digit in "12345679")
+
+
 def readable_phone(e164: str) -> str:
     """+33473820000 -> 04 73 82 00 00 (French numbers); others in international format.
 
     Also keeps phones out of the formula guard: "+33…" would need an apostrophe."""
+    if len(e164) == 12 and e164.startswith(_PLAIN_FRENCH) and e164[4:].isdigit():
+        # Geographic and mobile numbers, the vast majority: phonenumbers writes them so, and its
+        # parse was most of writing the open-data CSV (tests/test_export.py checks they agree).
+        return f"0{e164[3]} {e164[4:6]} {e164[6:8]} {e164[8:10]} {e164[10:]}"
     try:
         number = phonenumbers.parse(e164, "FR")
     except phonenumbers.NumberParseException:

@@ -265,69 +265,87 @@ def build(
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(db), _collector_paused():
-        messages = [f"fichier temporaire abandonné supprimé : {p.name}" for p in remove_stale_temporaries(db)]
-        steps = build_steps(communes or CommuneIndex.load())
-        rejections: list[Rejection] = []
-        records: list[Record] = []
-        read: dict[str, int] = {}
-        failed: dict[str, str] = {}
-        seconds: dict[str, float] = {}
-        for source in sources:
-            started = time.perf_counter()
-            with stage("read"):
-                reading = read_source(source, steps, rejections, progress)
-            seconds[source.name] = time.perf_counter() - started
-            read[source.name] = reading.read
-            records += reading.records
-            if reading.failure is not None:
-                failed[source.name] = reading.failure
-        if failed and not allow_failed_sources:
-            raise SourcesFailed(failed, read, seconds)
-        decided = load_decisions(decisions)
-        if workspace is not None:  # people's decisions from the staff space win over the file's
-            decided |= pair_decisions(workspace)
-        with stage("resolve"):
-            resolution = resolve(records, decided, previous_ids(db))
-        with stage("link"):
-            links, unresolved = resolve_links(resolution.listings)
-        for listing in resolution.listings:
-            listing.name_keys = ()  # folded for linking only: hundreds of MB at 10^6 while publishing
-        rejections += [Rejection(s, ref, "field", i.field, i.value, i.reason) for s, ref, i in unresolved]
-        stats = {s.name: {"read": read[s.name], "loaded": 0, "merged": 0, "rejected": 0} for s in sources}
-        for listing in resolution.listings:
-            for i, member in enumerate(listing.members):
-                stats[member.source]["merged" if i else "loaded"] += 1
-        for r in rejections:
-            if r.scope == "record":
-                stats[r.source]["rejected"] += 1
-        rejected = pd.DataFrame([r.row() for r in rejections], columns=list(REJECTION_COLUMNS))
-        if not resolution.listings:
-            # Replacing a directory with an empty one is never what was meant: keep the old one.
-            why = "; ".join(f"{r.source} : {r.reason}" for r in rejections if r.scope == "source")
-            raise DataCheckFailed(
-                f"aucune fiche publiable, la base précédente est conservée ({why or 'sources vides'})"
+        # A function of its own: its millions of records are freed when it returns, before the
+        # collection at the end, which would otherwise walk them all for nothing (1.8 s at 2·10^5).
+        return _build_locked(
+            db, sources, decisions, progress, communes, before_swap, allow_failed_sources, workspace
+        )
+
+
+def _build_locked(
+    db: Path,
+    sources: list[SourceConfig],
+    decisions: Path | None,
+    progress: bool,
+    communes: CommuneIndex | None,
+    before_swap: Callable[[Path], None] | None,
+    allow_failed_sources: bool,
+    workspace: Store | None,
+) -> BuildReport:
+    """`build`'s work, under its lock and with the collector paused."""
+    messages = [f"fichier temporaire abandonné supprimé : {p.name}" for p in remove_stale_temporaries(db)]
+    steps = build_steps(communes or CommuneIndex.load())
+    rejections: list[Rejection] = []
+    records: list[Record] = []
+    read: dict[str, int] = {}
+    failed: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    for source in sources:
+        started = time.perf_counter()
+        with stage("read"):
+            reading = read_source(source, steps, rejections, progress)
+        seconds[source.name] = time.perf_counter() - started
+        read[source.name] = reading.read
+        records += reading.records
+        if reading.failure is not None:
+            failed[source.name] = reading.failure
+    if failed and not allow_failed_sources:
+        raise SourcesFailed(failed, read, seconds)
+    decided = load_decisions(decisions)
+    if workspace is not None:  # people's decisions from the staff space win over the file's
+        decided |= pair_decisions(workspace)
+    with stage("resolve"):
+        resolution = resolve(records, decided, previous_ids(db))
+    with stage("link"):
+        links, unresolved = resolve_links(resolution.listings)
+    for listing in resolution.listings:
+        listing.name_keys = ()  # folded for linking only: hundreds of MB at 10^6 while publishing
+    rejections += [Rejection(s, ref, "field", i.field, i.value, i.reason) for s, ref, i in unresolved]
+    stats = {s.name: {"read": read[s.name], "loaded": 0, "merged": 0, "rejected": 0} for s in sources}
+    for listing in resolution.listings:
+        for i, member in enumerate(listing.members):
+            stats[member.source]["merged" if i else "loaded"] += 1
+    for r in rejections:
+        if r.scope == "record":
+            stats[r.source]["rejected"] += 1
+    rejected = pd.DataFrame([r.row() for r in rejections], columns=list(REJECTION_COLUMNS))
+    if not resolution.listings:
+        # Replacing a directory with an empty one is never what was meant: keep the old one.
+        why = "; ".join(f"{r.source} : {r.reason}" for r in rejections if r.scope == "source")
+        raise DataCheckFailed(
+            f"aucune fiche publiable, la base précédente est conservée ({why or 'sources vides'})"
+        )
+    tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
+    try:
+        with stage("publish"):  # the data checks run inside count as "checks"
+            write_database(
+                tmp,
+                resolution.listings,
+                links,
+                rejected,
+                resolution.merges,
+                resolution.kept_apart,
+                sources,
+                stats,
             )
-        tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
-        try:
-            with stage("publish"):  # the data checks run inside count as "checks"
-                write_database(
-                    tmp,
-                    resolution.listings,
-                    links,
-                    rejected,
-                    resolution.merges,
-                    resolution.kept_apart,
-                    sources,
-                    stats,
-                )
-                if workspace is not None:
-                    messages.append(apply_workspace_edits(tmp, workspace))
-                if before_swap is not None:
-                    before_swap(tmp)
-                swap_in(tmp, db)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+            if workspace is not None:
+                messages.append(apply_workspace_edits(tmp, workspace))
+            if before_swap is not None:
+                before_swap(tmp)
+            swap_in(tmp, db)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
     return BuildReport(
         db,
         stats,

@@ -7,10 +7,11 @@ import io
 import json
 
 import pandas as pd
+import phonenumbers
 import pytest
 
 from courtcircuit.db import connect
-from courtcircuit.export import french_number, neutralise, to_csv, to_geojson
+from courtcircuit.export import french_number, neutralise, readable_phone, to_csv, to_geojson
 from courtcircuit.search import Area, Filters, search
 from courtcircuit.vocab import CHANNELS, KINDS, LABELS, PRODUCTS
 from tests.conftest import FORMULA_NAME, HOSTILE_DESCRIPTION, HOSTILE_NAME
@@ -77,6 +78,29 @@ def test_numbers_and_empty_cells_are_unchanged(value):
 )  # fmt: skip
 def test_french_number_writes_what_french_excel_reads(value, text):
     assert french_number(value) == text
+
+
+def _phonenumbers_writing(e164: str) -> str:
+    number = phonenumbers.parse(e164, "FR")
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def test_readable_phone_writes_every_french_prefix_as_phonenumbers_does():
+    # Every prefix +33 00 to +33 99 (the fast path covers most of them, the others go through
+    # phonenumbers), and a few numbers abroad and in the overseas départements.
+    numbers = [
+        f"+33{prefix:02d}{tail}" for prefix in range(100) for tail in ("1234567", "0000000", "9876543")
+    ]
+    numbers += ["+32475123456", "+262692123456", "+590590123456", "+33473", "+3347382000012"]
+    assert [readable_phone(n) for n in numbers] == [_phonenumbers_writing(n) for n in numbers]
+    assert readable_phone("+33473824567") == "04 73 82 45 67"
+    assert readable_phone("+33800123456") == "0 800 12 34 56"
+    assert readable_phone("pas un numéro") == "pas un numéro"
 
 
 # ---------------------------------------------------------------- CSV
