@@ -13,6 +13,7 @@ from courtcircuit.db import connect
 from courtcircuit.open_data import open_data_folder
 from etl.build import SourcesFailed, build
 from etl.checks import DataCheckFailed, run_checks
+from etl.publish import HILBERT
 from etl.sources import load_sources
 from tests.conftest import FIXTURES, SHARED_OSM
 
@@ -90,6 +91,8 @@ def test_weekly_opening_slots_answer_saturday_morning(small_build):
 def test_rows_are_hilbert_ordered_and_have_a_geometry(small_build):
     (n,) = query(small_build.db, "SELECT count(*) FROM listings WHERE geom IS NULL")[0]
     assert n == 0
+    keys = [k for (k,) in query(small_build.db, f"SELECT {HILBERT} FROM listings ORDER BY rowid")]  # noqa: S608
+    assert len(set(keys)) > 5 and keys == sorted(keys)  # stored in the order the bounding box relies on
 
 
 def test_data_checks_catch_a_bad_code(small_build, tmp_path):
