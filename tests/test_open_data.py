@@ -119,6 +119,13 @@ def test_csv_neutralises_spreadsheet_formulas_and_geojson_keeps_the_text(hostile
     assert not [v for r in rows for v in r.values() if v.startswith(("=", "+", "-", "@"))]
     geo = json.loads((folder / FILES["geojson"]).read_text(encoding="utf-8"))
     assert FORMULA_NAME in [f["properties"]["nom"] for f in geo["features"]]
+    # Every text as it is in the table, quotes, markup and accents included (DuckDB writes it).
+    with connect(hostile_db, read_only=True) as con:
+        table = {
+            i: [n, d] for i, n, d in con.execute("SELECT id, name, description FROM listings").fetchall()
+        }
+    written = {f["id"]: [f["properties"]["nom"], f["properties"]["description"]] for f in geo["features"]}
+    assert len(written) >= 4 and written == {i: table[i] for i in written}
 
 
 def test_a_rebuild_swaps_the_folder_and_removes_the_old_one(open_build, tmp_path, communes):
