@@ -99,7 +99,7 @@ _TYPES = dict(LISTINGS.columns)
 _SQL_TYPES = [_TYPES.get(column, "") for column, _, _ in OPEN_DATA_FIELDS]
 
 
-def _csv_column(field: str, sql_type: str, values: tuple) -> Iterable[Any]:
+def _csv_column(field: str, sql_type: str, values: list) -> Iterable[Any]:
     if field == "telephone":
         return ["" if v is None else readable_phone(v) for v in values]
     if sql_type == "VARCHAR":
@@ -109,10 +109,6 @@ def _csv_column(field: str, sql_type: str, values: tuple) -> Iterable[Any]:
     if sql_type in ("BOOLEAN", "INTEGER"):
         return ["" if v is None else v for v in values]
     return ["" if (cell := _csv_cell(field, v)) is None else cell for v in values]
-
-
-def _columns(rows: list[tuple]) -> list[tuple]:
-    return list(zip(*rows, strict=True)) if rows else [() for _ in _NAMES]
 
 
 def write_geojson(
@@ -136,25 +132,20 @@ def write_geojson(
     return count
 
 
-class _CSVFile:
-    """UTF-8, comma-separated (the data.gouv.fr convention); text cells safe in a spreadsheet.
-
-    Written as pandas' `to_csv` wrote it before (the same csv writer, missing values empty)."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.writer = csv.writer(out, lineterminator="\r\n")
-        self.writer.writerow(_NAMES)
-
-    def add(self, rows: list[tuple]) -> None:
-        columns = zip(_NAMES, _SQL_TYPES, _columns(rows), strict=True)
-        self.writer.writerows(zip(*(_csv_column(f, t, c) for f, t, c in columns), strict=True))
-
-
 def write_csv(out: TextIO, con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """The CSV of the query's listings, a batch at a time."""
-    result, table = con.execute(sql), _CSVFile(out)
-    while rows := result.fetchmany(EXPORT_BATCH):
-        table.add(rows)
+    """The CSV of the query's listings, a batch at a time: UTF-8, comma-separated (the
+    data.gouv.fr convention), missing values empty, text cells safe in a spreadsheet.
+
+    Read as Arrow batches, a column at a time (`to_pylist`): DuckDB's rows as Python tuples,
+    then turned into columns, took twice as long."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_NAMES)
+    for batch in con.execute(sql).to_arrow_reader(EXPORT_BATCH):
+        columns = (
+            _csv_column(field, sql_type, batch.column(i).to_pylist())
+            for i, (field, sql_type) in enumerate(zip(_NAMES, _SQL_TYPES, strict=True))
+        )
+        writer.writerows(zip(*columns, strict=True))
 
 
 def write_geojson_and_csv(
