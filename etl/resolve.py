@@ -111,29 +111,34 @@ def _cell(rec: Record) -> tuple[int, int]:
 
 
 def candidate_pairs(records: list[Record]) -> Iterable[tuple[int, int, float | None]]:
-    """Index pairs (i < j) worth comparing, with their distance (None: one is commune-level)."""
-    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
-    by_commune: dict[str, list[int]] = defaultdict(list)
+    """Index pairs (i < j) worth comparing, with their distance (None: one is commune-level):
+    records of kinds that can describe one place (KIND_GROUP), within NEAR_M of each other or
+    in the same commune when one is placed at its town hall only.
+
+    Grouped by kind before distances are taken: a village square holds a market, a shop and
+    producers within 200 m, and their pairs, compared then dropped, grew with the square's
+    crowd (a tenth of a 10^6-row build)."""
+    grid: dict[tuple[str | None, int, int], list[int]] = defaultdict(list)
+    by_commune: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+    exact_by_commune: dict[tuple[str | None, str], list[int]] = defaultdict(list)
     for i, rec in enumerate(records):
+        group = _kind_group(rec.kind)
         if rec.geo_precision == "commune":
-            by_commune[rec.commune_insee or ""].append(i)
+            by_commune[(group, rec.commune_insee or "")].append(i)
         else:
-            grid[_cell(rec)].append(i)
+            grid[(group, *_cell(rec))].append(i)
+            exact_by_commune[(group, rec.commune_insee or "")].append(i)
     seen: set[tuple[int, int]] = set()
-    for (cx, cy), members in grid.items():
+    for (group, cx, cy), members in grid.items():
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
-                for j in grid.get((cx + dx, cy + dy), ()):
+                for j in grid.get((group, cx + dx, cy + dy), ()):
                     for i in members:
                         if i < j and (i, j) not in seen:
                             seen.add((i, j))
                             d = distance_m(records[i], records[j])
                             if d <= NEAR_M:
                                 yield i, j, d
-    exact_by_commune: dict[str, list[int]] = defaultdict(list)
-    for i, rec in enumerate(records):
-        if rec.geo_precision != "commune":
-            exact_by_commune[rec.commune_insee or ""].append(i)
     for insee, vague in by_commune.items():
         others = vague + exact_by_commune.get(insee, [])
         for i in vague:
@@ -207,10 +212,9 @@ def resolve(
     scored: list[tuple[float, int, int, float | None, str]] = []
     cache = KeyCache()
     keys = [cache(r.name) for r in records]
-    groups_of_kind = [_kind_group(r.kind) for r in records]
-    for i, j, dist in candidate_pairs(records):
+    for i, j, dist in candidate_pairs(records):  # of kinds that can be one place
         a, b = records[i], records[j]
-        if groups_of_kind[i] != groups_of_kind[j] or (decisions and frozenset({a.key, b.key}) in decisions):
+        if decisions and frozenset({a.key, b.key}) in decisions:
             continue
         same, score, reason = same_place(a, b, dist, (keys[i], keys[j]))
         if same:
@@ -219,7 +223,7 @@ def resolve(
             apart.append(MergeNote(a.key, b.key, dist, score, reason))
     # What each step needs is let go once done: at 10^6 records these lists and dicts held
     # hundreds of MB while the listings were being made, the build's memory peak.
-    del keys, groups_of_kind
+    del keys
     index = {r.key: i for i, r in enumerate(records)} if decisions else {}
     for pair, same in decisions.items():
         keys = sorted(pair)
