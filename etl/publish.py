@@ -8,6 +8,7 @@ from __future__ import annotations
 import operator
 import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -125,8 +126,13 @@ def _create(
 T = TypeVar("T")
 # Rows handed to DuckDB per batch: one frame of 10^6 listings (provenance JSON, object columns,
 # then DuckDB's copy) was 9 GB at its peak; batches bound it to a few hundred MB.
-CHUNK = 50_000
+CHUNK = 32_768  # eight row groups; two batches are held at once (one written, one made)
 DUCKDB_MEMORY = "512MB"
+
+
+def _insert(con: duckdb.DuckDBPyConnection, sql: str, frame: pd.DataFrame | pa.Table) -> None:
+    """Run `sql`, which reads `frame` by its name (DuckDB finds it among this call's locals)."""
+    con.execute(sql)
 
 
 def _create_in_chunks(
@@ -143,11 +149,21 @@ def _create_in_chunks(
     casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in table.columns)
     added = f", {extra}" if extra and not order_by else ""
     created = False
-    for rows in chunks:
-        frame = _frame(table, rows)  # noqa: F841 - read by DuckDB by its name
-        into = "INSERT INTO" if created else ("CREATE TEMP TABLE" if order_by else "CREATE TABLE")
-        con.execute(f"{into} {staging} {'' if created else 'AS '}SELECT {casts}{added} FROM frame")  # noqa: S608 - our identifiers
-        created = True
+    # DuckDB writes a batch in a thread of its own while this one makes the next (DuckDB lets go
+    # of Python's lock while it works; one batch at a time uses the connection, and at most two
+    # are held): the two overlap on a second core.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish") as writer:
+        written: Future[None] | None = None
+        for rows in chunks:
+            frame = _frame(table, rows)
+            into = "INSERT INTO" if created else ("CREATE TEMP TABLE" if order_by else "CREATE TABLE")
+            sql = f"{into} {staging} {'' if created else 'AS '}SELECT {casts}{added} FROM frame"  # noqa: S608 - our identifiers
+            if written is not None:
+                written.result()
+            written = writer.submit(_insert, con, sql, frame)
+            created = True
+        if written is not None:
+            written.result()
     if not created:
         _create(con, table, [], order_by, extra)
         return
