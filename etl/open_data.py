@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -148,16 +149,37 @@ def write_csv(out: TextIO, con: duckdb.DuckDBPyConnection, sql: str) -> None:
         writer.writerows(zip(*columns, strict=True))
 
 
-def write_geojson_and_csv(
+def _write_geojson_and_parquet(
     folder: Path, con: duckdb.DuckDBPyConnection, sql: str, licence: str, attribution: str
 ) -> int:
-    """Both files of the query's listings; their number."""
-    with (
-        (folder / FILES["geojson"]).open("w", encoding="utf-8", newline="") as geojson_out,
-        (folder / FILES["csv"]).open("w", encoding="utf-8", newline="") as csv_out,
-    ):
-        write_csv(csv_out, con, sql)
-        return write_geojson(geojson_out, con, sql, licence, attribution)
+    with (folder / FILES["geojson"]).open("w", encoding="utf-8", newline="") as geojson_out:
+        listings = write_geojson(geojson_out, con, sql, licence, attribution)
+    # GeoParquet: the spatial extension writes the geometry with its metadata (CRS84); the
+    # columns keep the listing table's types (a date is a DATE, an empty column still text).
+    target = str(folder / FILES["parquet"]).replace("'", "''")  # our own path, quotes doubled
+    copy = f"COPY (SELECT *, ST_Point(longitude, latitude) AS geometry FROM ({sql})) TO '{target}'"  # noqa: S608
+    con.execute(copy + " (FORMAT parquet)")
+    return listings
+
+
+def write_files(
+    folder: Path, con: duckdb.DuckDBPyConnection, sql: str, licence: str, attribution: str
+) -> int:
+    """The GeoJSON, CSV and GeoParquet files of the query's listings; their number.
+
+    The GeoJSON and the Parquet are mostly DuckDB's work, which lets go of Python's lock: they
+    are written in a thread, on a cursor of their own, while this one writes the CSV."""
+    cursor = con.cursor()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-data") as duckdb_files:
+            listings = duckdb_files.submit(
+                _write_geojson_and_parquet, folder, cursor, sql, licence, attribution
+            )
+            with (folder / FILES["csv"]).open("w", encoding="utf-8", newline="") as csv_out:
+                write_csv(csv_out, con, sql)
+            return listings.result()
+    finally:
+        cursor.close()
 
 
 def write_open_data(new: Path, db: Path) -> Path:
@@ -177,12 +199,7 @@ def write_open_data(new: Path, db: Path) -> Path:
         attribution = "Court-Circuit, annuaire des circuits courts. Sources : " + " ; ".join(
             f"{r.attribution} ({r.licence})" for r in rights if r.included
         )
-        listings = write_geojson_and_csv(folder, con, sql, licence, attribution)
-        # GeoParquet: the spatial extension writes the geometry with its metadata (CRS84); the
-        # columns keep the listing table's types (a date is a DATE, an empty column still text).
-        target = str(folder / FILES["parquet"]).replace("'", "''")  # our own path, quotes doubled
-        copy = f"COPY (SELECT *, ST_Point(longitude, latitude) AS geometry FROM ({sql})) TO '{target}'"  # noqa: S608
-        con.execute(copy + " (FORMAT parquet)")
+        listings = write_files(folder, con, sql, licence, attribution)
         (built_at,) = con.execute("SELECT max(built_at) FROM build_info").fetchone() or (None,)
     finally:
         con.close()
