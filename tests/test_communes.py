@@ -233,6 +233,16 @@ def test_outlines(index: CommuneIndex) -> None:
         index.outlines(["64B"])
 
 
+def test_map_outlines_are_merged_once_then_read_from_the_cache(tmp_path: Path) -> None:
+    first = CommuneIndex.from_data(tmp_path).outlines(["63", "2A"])
+    assert len(list(tmp_path.glob("communes-outlines-*.pkl"))) == 1  # every département, once
+    again = CommuneIndex.from_data(tmp_path)
+    assert again.outlines(["63", "2A"]) == first
+    assert again._outlines == {}  # no commune was merged: the cache answered
+    everything = again.outlines()
+    assert len(everything["features"]) > 100 and everything["features"][0]["properties"]["code"] == "01"
+
+
 def test_cache_is_written_atomically_and_reused(tmp_path: Path) -> None:
     built = CommuneIndex.from_data(tmp_path)
     files = sorted(p.name for p in tmp_path.iterdir())

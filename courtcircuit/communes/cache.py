@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 # The modules whose code decides what the cached tables and polygons hold.
-_BUILDERS = ("model.py", "names.py", "build.py", "cache.py")
+_BUILDERS = ("model.py", "names.py", "build.py", "cache.py", "index.py")  # index.py: the outlines
 
 
 @functools.cache

@@ -31,6 +31,9 @@ from courtcircuit.communes.names import (
 from courtcircuit.vocab import fold
 
 CACHE_DIR = Path(__file__).resolve().parents[2] / "data" / "cache"
+# Degrees the map's département outlines are simplified by (~1 km): the outlines drawn under
+# the markers, cached once per machine (CommuneIndex._map_outlines).
+MAP_TOLERANCE = 0.01
 _FUZZY_MIN = 0.8  # Damerau similarity: one typo in a 5-letter name, "ambret" -> "ambert" (0.83)
 
 
@@ -46,6 +49,7 @@ class CommuneIndex:
         self._shapes_source = shapes
         self._cache_dir = cache_dir
         self._outlines: dict[str, Any] = {}
+        self._map: dict[str, dict] | None = None  # _map_outlines
 
     @classmethod
     @functools.cache
@@ -233,23 +237,37 @@ class CommuneIndex:
             found.setdefault(codes[i], []).append(polygons[i])
         return found
 
-    def outlines(self, departements: list[str] | None = None, tolerance: float = 0.01) -> dict:
+    def outlines(self, departements: list[str] | None = None, tolerance: float = MAP_TOLERANCE) -> dict:
         """GeoJSON FeatureCollection of simplified département outlines (WGS84), for an offline map."""
         features = []
         for dep in departements or sorted(self._t.departement_names):
             if dep not in self._t.departement_names:
                 raise LookupError(f"département inconnu : « {dep} »")
-            shape = _without_specks(shapely.simplify(self._outline(dep), tolerance), tolerance**2)
-            shape = shapely.transform(shape, lambda xy: np.round(xy, 5))
             properties = {"code": dep, "nom": self._t.departement_names[dep]}
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": properties,
-                    "geometry": json.loads(shapely.to_geojson(shape)),
-                }
+            geometry = (
+                self._map_outlines()[dep] if tolerance == MAP_TOLERANCE else self._simplified(dep, tolerance)
             )
+            features.append({"type": "Feature", "properties": properties, "geometry": geometry})
         return {"type": "FeatureCollection", "features": features}
+
+    def _map_outlines(self) -> dict[str, dict]:
+        """Every département's outline at the map's tolerance, as GeoJSON geometry: merged from
+        its communes once per machine (data/cache), since a home map over France asked for a
+        hundred of them (1.2 s of its first run)."""
+        if self._map is None:
+            found = read_cache(self._cache_dir, "outlines")
+            if not isinstance(found, dict) or set(found) != set(self._t.departement_names):
+                found = {
+                    dep: self._simplified(dep, MAP_TOLERANCE) for dep in sorted(self._t.departement_names)
+                }
+                write_cache(self._cache_dir, "outlines", found)
+            self._map = found
+        return self._map
+
+    def _simplified(self, dep: str, tolerance: float) -> dict:
+        shape = _without_specks(shapely.simplify(self._outline(dep), tolerance), tolerance**2)
+        shape = shapely.transform(shape, lambda xy: np.round(xy, 5))
+        return json.loads(shapely.to_geojson(shape))
 
     def _outline(self, dep: str) -> shapely.Geometry:
         if dep not in self._outlines:
