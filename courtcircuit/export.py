@@ -68,8 +68,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-# +33 then 1 to 7 or 9: ten digits in pairs. 0 and 8 (special and free numbers) are grouped
-# otherwise ("0 800 12 34 56"), so they go through phonenumbers.
+# +33 then 1-7 or 9: ten digits in pairs; 0 and 8 ("0 800 12 34 56") go through phonenumbers.
 _PLAIN_FRENCH = tuple(f"+33{digit}" for digit in "12345679")
 
 
