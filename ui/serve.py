@@ -3,10 +3,9 @@
 ``streamlit run app.py`` imports nothing before the first visitor: that visitor's run pays for
 importing pandas, folium, SQLAlchemy and every module of ours, and for reading the commune index
 (py-spy on a cold start: about two thirds of the first run). This launcher does that work first,
-in the same process (the index with its polygons, which the first map reads), then starts
-Streamlit exactly as ``streamlit run`` would: the first run finds the modules in ``sys.modules``
-and the index in the resource cache. What is loaded is then frozen out of the cycle collector's
-walks (see :func:`main`).
+in the same process, then starts Streamlit exactly as ``streamlit run`` would: the first run finds
+the modules in ``sys.modules`` and the index in the resource cache. What is loaded is then
+frozen out of the cycle collector's walks (see :func:`main`).
 
     python -m ui.serve [streamlit options, e.g. --server.port 8501]
 
@@ -60,7 +59,7 @@ def warm() -> list[str]:
         try:
             from ui.chrome import communes
 
-            communes().load_shapes()  # a resource cache: the same one the first run reads
+            communes()  # a resource cache: the same one the first run reads
         except Exception as exc:
             problems.append(f"index des communes : {type(exc).__name__} : {exc}")
     finally:

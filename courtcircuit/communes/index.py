@@ -203,13 +203,6 @@ class CommuneIndex:
 
     # ------------------------------------------------------------ geometry
 
-    def load_shapes(self) -> int:
-        """Decode the commune polygons and the map's département outlines now rather than at
-        the first map that needs them (a server loads them before its first visitor); the
-        number of polygons."""
-        self._map_outlines()
-        return len(self._geometry[1])
-
     @functools.cached_property
     def _geometry(self) -> tuple[shapely.STRtree, np.ndarray, list[str]]:
         shapes = self._shapes_source or read_cache(self._cache_dir, "shapes")
