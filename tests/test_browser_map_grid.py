@@ -10,13 +10,14 @@ import re
 import pytest
 
 from bench.map_browser import map_app
-from tests.browser import IDLE, LONG, chromium_page
+from tests.browser import LONG, chromium_page, settle
 
 # Run with the load tests, alone after the others (make test). Known defect, left open in issue
 # 12's note: since 9f5084d (the map reports its box only while it lacks something), a click on
-# a count bubble no longer zooms in (6 runs of 6, alone or not). The search map is not on the
-# search page for now: there, under two parallel browser tests, Back after a marker click lost
-# the search. The test still runs every time and says XPASS the day it passes again.
+# a count bubble often does not zoom in: on 30/11 it passed 2 runs of 2 in CI and 1 of 5 here,
+# even clicking only on a settled page. That keeps the search map off the search page: with it
+# there, the 73 other browser tests passed (demo results are few enough to be markers), but a
+# national directory would show bubbles. The test says XPASS the day it passes again.
 pytestmark = [pytest.mark.browser, pytest.mark.load]
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -34,6 +35,7 @@ STATE_JS = """() => {
     return {bubbles, markers: group ? group.getLayers().length : 0, zoom: map.getZoom(), shown: map._ccShown,
             frame: window.__ccFrame = window.__ccFrame || Math.random()};
 }"""
+SHOWN_JS = "() => window.map._ccShown > 0 && !window.map._animatingZoom"
 # Zoom until the first listing stands alone (markercluster's own way); its container point.
 LONE_JS = """() => new Promise((resolve) => {
     let group = null;
@@ -66,6 +68,10 @@ def test_bubbles_zoom_in_to_markers_and_a_marker_opens_its_listing(url, tmp_path
         for bubble in state["bubbles"]:
             assert bubble["label"] == f"{bubble['n']} lieux ici : touchez pour zoomer"
         for _ in range(8):  # each click zooms in two steps, the page fetches that box
+            # Click on a settled page: the box the map reported has been answered and its layer
+            # swapped in (a click during the swap hits a bubble being replaced).
+            settle(page)
+            frame.wait_for_function(SHOWN_JS, polling=100)
             state = frame.evaluate(STATE_JS)
             if not state["bubbles"]:
                 break
@@ -73,11 +79,8 @@ def test_bubbles_zoom_in_to_markers_and_a_marker_opens_its_listing(url, tmp_path
             box = page.locator(FRAME).bounding_box()
             page.mouse.click(box["x"] + biggest["x"], box["y"] + biggest["y"])
             frame.wait_for_function(f"() => window.map.getZoom() > {state['zoom']}")
-            page.locator(IDLE).wait_for()
-            frame.wait_for_function(
-                "() => window.map._ccShown > 0 && !window.map._animatingZoom", polling=100
-            )
-            page.locator(IDLE).wait_for()
+        settle(page)
+        frame.wait_for_function(SHOWN_JS, polling=100)
         page.get_by_text(re.compile(r"zoom \d+, marqueurs")).wait_for()
         state = frame.evaluate(STATE_JS)
         assert state["markers"] > 0 and not state["bubbles"], state
