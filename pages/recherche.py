@@ -7,11 +7,10 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from courtcircuit.directory import directory_summary
+from courtcircuit.directory import departements_present, directory_summary
 from courtcircuit.export import to_csv, to_geojson
-from courtcircuit.geo import departements_of
 from courtcircuit.places import Place, communes_with_listings
-from courtcircuit.search import MAP_COLUMNS, PARIS, matches, search, widen_hints
+from courtcircuit.search import PARIS, matches, search, widen_hints
 from courtcircuit.search_state import MAX_TEXT
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines, per_file
@@ -21,18 +20,19 @@ from ui.geolocation import LABEL as MY_POSITION
 from ui.geolocation import locate_button
 from ui.i18n import _, current, said
 from ui.list_top import list_top
-from ui.map_background import communes_around, communes_over
-from ui.mapview import clicked_listing_id, listings_map, show_map
+from ui.map_background import communes_around
+from ui.mapview import clicked_listing_id
 from ui.pages import LISTING, SEARCH, routed
 from ui.place_picker import clicked_place, suggestions
 from ui.results import result_list
+from ui.search_map import search_map, search_map_caption
 from ui.suggest_place import propose_place
 from ui.text import md
 
 routed()
 
 PAGE_SIZE = 20
-MAX_LISTED = 20_000  # the map stays smooth up to here (bench/map_browser.py); the list has them all
+MAX_LISTED = 20_000  # the list and the downloads stop here; the map counts the others by area
 # A phone shows the results on its first screen: a smaller title, a tighter top, a shorter banner.
 # A constant rule: no text from anyone.
 _PHONE_CSS = """<style>
@@ -144,31 +144,31 @@ if result.total == 0:
 
 map_col, list_col = st.columns([3, 2])
 with map_col:
-    shown = matches(con, state.area, state.filters, result, columns=MAP_COLUMNS, limit=MAX_LISTED)
-    if result.total > len(shown):
+    if result.total > MAX_LISTED:
         st.caption(
             _(
-                "La carte, la liste et les téléchargements donnent les {shown} lieux les plus proches "
-                "sur {total} : réduisez le rayon ou ajoutez un filtre pour voir les autres.",
-                shown=len(shown),
+                "La liste et les téléchargements donnent les {shown} lieux les plus proches sur "
+                "{total} : réduisez le rayon ou ajoutez un filtre pour voir les autres.",
+                shown=MAX_LISTED,
                 total=result.total,
             )
         )
-    departements = departements_of(shown["commune_insee"])
-    fmap = listings_map(
-        shown[["id", "name", "kind", "lat", "lon"]],
-        center=(state.lat, state.lon) if state.area else None,
-        radius_km=float(state.radius_km) if state.area else None,
-        outlines=outlines(tuple(departements)) if departements else None,
-        communes=communes_around(state.area) if state.area else communes_over(shown),
+    # Markers of the visible box when it holds few enough, else counts per grid cell (issue 12):
+    # the map fetches the box the visitor zooms to, in the same frame (ui.search_map). A
+    # directory of 10^6 listings sends a few hundred bubbles, not 20,000 points.
+    view, out = search_map(
+        con,
+        state.area,
+        state.filters,
+        key="cc_map",
+        height=540,
+        open_hours=result.open_hours if state.filters.open_now else None,
+        outlines=None if state.area else outlines(tuple(per_file(departements_present))),
+        communes=communes_around(state.area) if state.area else None,
         basemap=state.basemap,
     )
-    out = show_map(
-        fmap,
-        height=540,
-        returned_objects=["last_clicked", "last_object_clicked_popup"],
-        key="cc_map",
-    )
+    if caption := search_map_caption(view):
+        st.caption(caption)
     clicked_id = clicked_listing_id((out or {}).get("last_object_clicked_popup"))
     if clicked_id and clicked_id != st.session_state.get("cc_last_popup"):
         st.session_state["cc_last_popup"] = clicked_id
