@@ -78,15 +78,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _csv_cell(field: str, value: Any) -> Any:
-    value = _plain(value)
-    if field == "telephone" and isinstance(value, str):
-        return readable_phone(value)  # "+33…" would otherwise need the formula guard's apostrophe
-    if isinstance(value, list):
-        value = " | ".join(str(v) for v in value)
-    return neutralise(value)  # the spreadsheet formula guard of the app's own downloads
-
-
 # Rows fetched and written at a time: the files are streamed to disk, never held whole (the
 # GeoJSON of 10^6 listings, built in memory with its frame, was most of a build's memory peak).
 EXPORT_BATCH = 20_000
@@ -109,7 +100,8 @@ def _csv_column(field: str, sql_type: str, values: list) -> Iterable[Any]:
         return ["" if v is None else neutralise(" | ".join(v)) for v in values]
     if sql_type in ("BOOLEAN", "INTEGER"):
         return ["" if v is None else v for v in values]
-    return ["" if (cell := _csv_cell(field, v)) is None else cell for v in values]
+    # DATE, DOUBLE: ISO dates and numbers, which no spreadsheet runs as a formula.
+    return ["" if (cell := _plain(v)) is None else cell for v in values]
 
 
 def write_geojson(
