@@ -161,6 +161,10 @@ RESULT_COLUMNS = LISTINGS.pick(
     "geo_precision", "phone", "email", "website", "opening_hours", "opening_hours_text", "channels",
     "labels", "ab_status", "products", "is_demo", "last_verified", "sources",
 )  # fmt: skip
+# What a result card of the search page shows (ui/results.py): the page reads only these.
+CARD_COLUMNS = LISTINGS.pick(
+    "id", "kind", "name", "city", "geo_precision", "opening_hours", "channels", "is_demo"
+)
 # What the import wizard's preview shows of each normalised record (etl/import_check.py).
 PREVIEW_COLUMNS = LISTINGS.pick(
     "kind", "name", "street", "postcode", "city", "commune_insee", "lat", "lon", "geo_precision", "phone",

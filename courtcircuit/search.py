@@ -32,10 +32,13 @@ from courtcircuit.messages import Message
 from courtcircuit.schema import FACET_BITS, RESULT_COLUMNS
 from courtcircuit.search_counts import PARIS, area_sql, count_circle, open_expressions
 from courtcircuit.search_filters import FACETS, Condition, Filters, both, filter_sql, text_terms
+from courtcircuit.search_index import SearchIndex
 
 # Re-exported: callers of search() build the Area and the Filters here; the benchmark times the
 # circle query alone (_area_sql); the listing page evaluates hours as search does.
-__all__ = ["EARTH_RADIUS_KM", "FACETS", "PARIS", "Area", "Filters", "open_expressions", "text_terms"]
+__all__ = [
+    "EARTH_RADIUS_KM", "FACETS", "PARIS", "Area", "Filters", "SearchIndex", "open_expressions", "text_terms"
+]  # fmt: skip
 _area_sql = area_sql
 
 RADIUS_MIN_KM, RADIUS_MAX_KM = 1.0, 100.0
@@ -111,12 +114,17 @@ def search(
     now: datetime | None = None,
     limit: int = 20_000,
     offset: int = 0,
+    index: SearchIndex | None = None,
+    columns: Sequence[str] = RESULT_COLUMNS,
 ) -> SearchResult:
     """Listings in ``area`` (everywhere when None) matching ``filters``, nearest first, with facet counts.
 
-    Two queries: the counts, in one pass over the circle, then the ``limit`` rows from rank
-    ``offset`` (the page's list shows 20: only those become a data frame), read from a circle
-    no wider than the farthest of them.
+    The counts, in one pass over the circle, then the ``limit`` rows from rank ``offset`` (the
+    page's list shows 20: only those become a data frame), read from a circle no wider than the
+    farthest of them: ``columns`` of them and distance_km.
+
+    ``index``: the directory's SearchIndex (what a server keeps per file); the counts then come
+    from memory, unless a text or day/hour filter needs SQL. The answer is the same either way.
     """
     when = now or datetime.now(PARIS)
     local = when.astimezone(PARIS) if when.tzinfo else when
@@ -125,18 +133,25 @@ def search(
     nearest = wanted if area is not None and 0 < wanted <= NEAREST_MAX else 0
     cur = con.cursor()
     try:
-        counts = count_circle(cur, area, conditions, open_now=filters.open_now, when=local, nearest=nearest)
+        if index is not None and index.answers(filters):
+            counts = index.count(cur, area, filters, when=local, nearest=nearest)
+        else:
+            counts = count_circle(
+                cur, area, conditions, open_now=filters.open_now, when=local, nearest=nearest
+            )
         rows_area = area
         if area is not None and counts.farthest is not None:
             # The wanted rows all lie within the wanted-th smallest distance (ties included); a
-            # radius a little larger only adds rows that sort after them.
-            rows_area = Area(area.lat, area.lon, min(area.radius_km, max(counts.farthest, 1e-6)))
+            # radius a little larger only adds rows that sort after them. A little larger also
+            # covers the last bit of rounding between numpy's distances (the index) and SQL's.
+            reach = max(counts.farthest * (1 + 1e-9), 1e-6)
+            rows_area = Area(area.lat, area.lon, min(area.radius_km, reach))
         listings = _rows(
             cur,
             rows_area,
             conditions,
             counts.open_hours if filters.open_now else None,
-            RESULT_COLUMNS,
+            columns,
             limit,
             offset,
         )

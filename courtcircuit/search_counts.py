@@ -132,14 +132,44 @@ def count_circle(
     # Each distinct expression evaluated once; rows get theirs through the dictionary code.
     hours = pc.dictionary_encode(table.column("opening_hours")).combine_chunks()
     expressions = hours.dictionary.to_pylist()
-    open_hours = open_expressions(expressions, when)
+    codes = pc.fill_null(hours.indices, len(expressions)).to_numpy(zero_copy_only=False)
+    return tally(
+        {
+            facet: table.column(bits).to_numpy(zero_copy_only=False)
+            for facet, (bits, *_) in FACET_BITS.items()
+        },
+        codes,
+        expressions,
+        table.column("distance_km").to_numpy(zero_copy_only=False) if area is not None else None,
+        {name: _flag(table, f"f_{name}") for name in active},
+        open_now=open_now,
+        when=when,
+        nearest=nearest,
+    )
+
+
+def tally(
+    bits: dict[str, np.ndarray],
+    codes: np.ndarray,
+    expressions: Sequence[str],
+    distances: np.ndarray | None,
+    passing: dict[str, np.ndarray],
+    *,
+    open_now: bool,
+    when: datetime,
+    nearest: int = 0,
+) -> Counts:
+    """The counts of a circle's listings, given per listing: its facet bits (facet -> array),
+    its opening-hours expression as a code into ``expressions`` (``len(expressions)``: none),
+    its distance (None: no area) and whether it passes each active filter (name -> array).
+
+    Only the expressions that occur among ``codes`` are evaluated at ``when``."""
+    occurring = np.flatnonzero(np.bincount(codes, minlength=len(expressions) + 1)[: len(expressions)])
+    open_hours = open_expressions([expressions[code] for code in occurring], when)
     opened = set(open_hours)
     is_open = np.array([e in opened for e in expressions] + [False])  # last: no hours
-    codes = pc.fill_null(hours.indices, len(expressions)).to_numpy(zero_copy_only=False)
     open_rows = is_open[codes]
-
-    passing = {name: _flag(table, f"f_{name}") for name in active}
-    everything = np.ones(table.num_rows, dtype=bool)
+    everything = np.ones(len(codes), dtype=bool)
 
     def all_but(skip: str | None) -> np.ndarray:
         kept = everything.copy()
@@ -151,18 +181,17 @@ def count_circle(
     counted = open_rows if open_now else everything
     matching = all_but(None)
     facets = {}
-    for facet, (bits, _, _, vocab) in FACET_BITS.items():
-        column = table.column(bits).to_numpy(zero_copy_only=False)
-        found = bit_counts(column[all_but(facet) & counted], len(vocab.codes()))
+    for facet, (_, _, _, vocab) in FACET_BITS.items():
+        found = bit_counts(bits[facet][all_but(facet) & counted], len(vocab.codes()))
         facets[facet] = {code: int(n) for code, n in zip(vocab.codes(), found, strict=True)}
     farthest = None
-    if nearest and area is not None:
-        distances = table.column("distance_km").to_numpy(zero_copy_only=False)[matching & counted]
-        farthest = float(np.partition(distances, nearest - 1)[nearest - 1] if len(distances) > nearest else
-                         distances.max(initial=0.0))  # fmt: skip
+    if nearest and distances is not None:
+        near = distances[matching & counted]
+        farthest = float(np.partition(near, nearest - 1)[nearest - 1] if len(near) > nearest else
+                         near.max(initial=0.0))  # fmt: skip
     return Counts(
         facets,
-        in_area=table.num_rows,
+        in_area=len(codes),
         total=int((matching & counted).sum()),
         open_now=int((matching & open_rows).sum()),
         open_hours=open_hours,

@@ -17,8 +17,9 @@ import pytest
 
 from courtcircuit.db import connect
 from courtcircuit.hours import open_state
-from courtcircuit.search import FACETS, RADIUS_MAX_KM, Area, Filters, search, widen_hints
+from courtcircuit.search import FACETS, RADIUS_MAX_KM, Area, Filters, widen_hints
 from courtcircuit.vocab import fold
+from tests.search_both import search_both_ways as search  # every answer checked by SQL and by the index
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = ZoneInfo("UTC")
