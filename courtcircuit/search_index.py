@@ -3,8 +3,8 @@
 A search counts every listing of its circle (the numbers beside the filters). Asked of DuckDB,
 that costs a query reading the circle's rows, most of a page search's time at 10^6 listings
 (bench/search.py). The index holds, for each active listing, what the counting reads: its
-position, its four facet bits and its opening-hours expression as a code. That is 56 bytes
-a listing (56 MB at 10^6), loaded once per file by the server (ui.chrome.per_file).
+position, its four facet bits and its opening-hours expression as a code. That is 48 bytes
+a listing (48 MB at 10^6), loaded once per file by the server (ui.chrome.per_file).
 
 The rows are bucketed on a grid of CELL_DEG degrees, sorted by cell, latitude band first: a
 circle's candidates are then one contiguous slice per band of its bounding box. A candidate is
@@ -62,11 +62,19 @@ def distances_km(area: Area, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     )
 
 
+def _sql_says_inside(cur: duckdb.DuckDBPyConnection, area: Area, lat: float, lon: float) -> bool:
+    # DuckDB's own functions on the same doubles: the distance area_sql compares, to the last bit.
+    (inside,) = cur.execute(
+        f"SELECT {haversine_sql()} <= ? FROM (SELECT ?::DOUBLE AS lat, ?::DOUBLE AS lon)",  # noqa: S608 - constant SQL
+        [area.lat, area.lat, area.lon, area.radius_km, lat, lon],
+    ).fetchone()
+    return bool(inside)
+
+
 @dataclass(frozen=True, eq=False)
 class SearchIndex:
     """The active listings of one directory file, sorted by grid cell (see the module)."""
 
-    rowid: np.ndarray  # int64: the listing's row in the listings table
     lat: np.ndarray  # float64, NaN when the listing has no position
     lon: np.ndarray
     bits: dict[str, np.ndarray]  # facet -> int32 bits, as courtcircuit.schema.FACET_BITS writes them
@@ -79,7 +87,7 @@ class SearchIndex:
         """Read the index of the directory ``cur`` is on (0.2 s at 10^6 listings)."""
         bits_columns = [bits for bits, *_ in FACET_BITS.values()]
         table = cur.execute(
-            f"SELECT rowid, lat, lon, {', '.join(bits_columns)}, opening_hours "  # noqa: S608 - schema names
+            f"SELECT lat, lon, {', '.join(bits_columns)}, opening_hours "  # noqa: S608 - schema names
             "FROM listings WHERE status = 'active'"
         ).to_arrow_table()
         hours = pc.dictionary_encode(table.column("opening_hours")).combine_chunks()
@@ -99,7 +107,6 @@ class SearchIndex:
             for facet, column in zip(FACET_BITS, bits_columns, strict=True)
         }
         return cls(
-            rowid=table.column("rowid").to_numpy()[order],
             lat=lat[order],
             lon=lon[order],
             bits=bits,
@@ -109,7 +116,7 @@ class SearchIndex:
         )
 
     def __len__(self) -> int:
-        return len(self.rowid)
+        return len(self.lat)
 
     @staticmethod
     def answers(filters: Filters) -> bool:
@@ -134,16 +141,9 @@ class SearchIndex:
         distance = distances_km(area, lat, lon)
         inside = distance <= area.radius_km
         edge = np.flatnonzero(np.abs(distance - area.radius_km) <= EDGE * area.radius_km)
-        for at in edge.tolist():  # next to never: a listing a rounding error from the circle
-            inside[at] = self._sql_says_inside(cur, area, int(self.rowid[candidates[at]]))
+        for at in edge.tolist():  # one listing in a million: a rounding error from the circle
+            inside[at] = _sql_says_inside(cur, area, float(lat[at]), float(lon[at]))
         return candidates[inside], distance[inside]
-
-    def _sql_says_inside(self, cur: duckdb.DuckDBPyConnection, area: Area, rowid: int) -> bool:
-        found = cur.execute(
-            f"SELECT {haversine_sql()} <= ? FROM listings WHERE rowid = ?",  # noqa: S608 - constant SQL
-            [area.lat, area.lat, area.lon, area.radius_km, rowid],
-        ).fetchone()
-        return bool(found and found[0])
 
     def count(
         self,

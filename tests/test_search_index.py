@@ -7,13 +7,14 @@ index answers, and for those it leaves to SQL."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
 from bench.synthetic import make_directory, sample_points
-from courtcircuit.db import connect
+from courtcircuit.db import Snapshots, connect
 from courtcircuit.geo import haversine_sql
 from courtcircuit.schema import CARD_COLUMNS
 from courtcircuit.search import Area, Filters, SearchIndex, search
@@ -32,9 +33,13 @@ FILTERS = [
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    info = make_directory(tmp_path_factory.mktemp("synthetic") / "n60000.duckdb", 60_000, 11)
-    with connect(info.path, read_only=True) as con:
+def directory(tmp_path_factory) -> Path:
+    return make_directory(tmp_path_factory.mktemp("synthetic") / "n60000.duckdb", 60_000, 11).path
+
+
+@pytest.fixture(scope="module")
+def con(directory):
+    with connect(directory, read_only=True) as con:
         yield con
 
 
@@ -75,6 +80,11 @@ def test_without_a_place_the_index_counts_the_whole_directory(con, index):
     )
 
 
+def found_at(index: SearchIndex, con, area: Area) -> set[tuple[float, float]]:
+    positions, _ = index.circle(con.cursor(), area)
+    return set(zip(index.lat[positions].tolist(), index.lon[positions].tolist(), strict=True))
+
+
 def test_a_listing_exactly_on_the_circle_is_in_it(con, index):
     """The radius is the SQL distance of a listing, to the last bit: SQL counts it in the circle
     (distance <= radius) and leaves it out of a circle one float smaller; so must the index.
@@ -85,7 +95,7 @@ def test_a_listing_exactly_on_the_circle_is_in_it(con, index):
     for lat, lon in centres(8, seed=9):
         lat, lon = lat + rng.random() * 1e-3, lon + rng.random() * 1e-3  # every bit of the centre used
         rows = con.execute(
-            f"SELECT rowid, lat, lon, {haversine_sql()} AS d FROM listings "  # noqa: S608 - constant SQL
+            f"SELECT lat, lon, {haversine_sql()} AS d FROM listings "  # noqa: S608 - constant SQL
             "WHERE status = 'active' AND d <= 100 ORDER BY d",
             [lat, lat, lon],
         ).fetchnumpy()
@@ -93,11 +103,10 @@ def test_a_listing_exactly_on_the_circle_is_in_it(con, index):
         disagreeing += int(differs.sum())
         checked = np.flatnonzero(differs).tolist() + list(range(min(20, len(differs))))
         for at in checked:
-            rowid, distance = int(rows["rowid"][at]), float(rows["d"][at])
-            positions, _ = index.circle(con.cursor(), Area(lat, lon, distance))
-            assert rowid in index.rowid[positions].tolist()
-            positions, _ = index.circle(con.cursor(), Area(lat, lon, float(np.nextafter(distance, 0))))
-            assert rowid not in index.rowid[positions].tolist()
+            listing, distance = (float(rows["lat"][at]), float(rows["lon"][at])), float(rows["d"][at])
+            assert listing in found_at(index, con, Area(lat, lon, distance))
+            # (another listing at the same place is as far: out as well)
+            assert listing not in found_at(index, con, Area(lat, lon, float(np.nextafter(distance, 0))))
     assert disagreeing > 0
 
 
@@ -108,6 +117,15 @@ def test_the_page_columns_are_the_same_rows(con, index):
     narrow = search(con, area, Filters(), now=SATURDAY_MORNING, limit=20, index=index, columns=CARD_COLUMNS)
     assert list(narrow.listings.columns) == [*CARD_COLUMNS, "distance_km"]
     assert narrow.listings.equals(wide.listings[[*CARD_COLUMNS, "distance_km"]])
+
+
+def test_the_server_loads_the_same_index_from_its_snapshot_of_the_file(directory, con, index):
+    # The server reads the file through views (courtcircuit.db.open_snapshot), as the page does.
+    served = Snapshots(directory).per_file(SearchIndex.load)
+    assert len(served) == len(index)
+    area = Area(*centres(1, seed=3)[0], 30.0)
+    for at in (served, index):
+        assert found_at(at, Snapshots(directory).cursor(), area) == found_at(index, con, area)
 
 
 def test_only_the_filters_it_holds_are_answered_by_the_index(index):
