@@ -37,8 +37,8 @@ import pandas as pd
 from bench.search_geo import BOUNDARY_TOLERANCE, GeoBaseline, GeoCheck, check_geopandas
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import REPO_ROOT, connect, copy_database
-from courtcircuit.schema import DIRECTORY_ROW_GROUP_SIZE
-from courtcircuit.search import MAP_COLUMNS, PARIS, Area, Filters, _area_sql, matches, search
+from courtcircuit.schema import CARD_COLUMNS, DIRECTORY_ROW_GROUP_SIZE
+from courtcircuit.search import MAP_COLUMNS, PARIS, Area, Filters, SearchIndex, _area_sql, matches, search
 
 MIX_RADII_KM = (5.0, 10.0, 30.0, 50.0)
 WARMUP = 3  # queries per method before timing, at their own centres
@@ -237,6 +237,21 @@ def main(argv: list[str] | None = None) -> int:
     def search_ids(filters: Filters, limit: int = EVERY_ROW) -> Callable[[Area], np.ndarray]:
         return lambda area: search(con, area, filters, now=NOW, limit=limit).listings["id"].to_numpy()
 
+    # The page's call (pages/recherche.py): the file's index, kept by the server, and the card columns.
+    index_started = time.perf_counter()
+    index = SearchIndex.load(con.cursor())
+    index_seconds = time.perf_counter() - index_started
+    index_mb = (
+        index.lat.nbytes * 2
+        + index.hours.nbytes
+        + index.cells.nbytes
+        + sum(b.nbytes for b in index.bits.values())
+    ) / 1e6
+
+    def page_ids(area: Area) -> np.ndarray:
+        found = search(con, area, Filters(), now=NOW, limit=PAGE_ROWS, index=index, columns=CARD_COLUMNS)
+        return found.listings["id"].to_numpy()
+
     def map_ids(area: Area) -> np.ndarray:
         # The page's map: the nearest MAP_POINTS matches, the marker's columns (pages/recherche.py).
         result = search(con, area, Filters(), now=NOW, limit=PAGE_ROWS)
@@ -248,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     methods = [
         Method("search(), no filter, every row", search_ids(Filters()), search_centres),
         Method("search(), channels=marche + labels=ab", search_ids(TYPICAL), search_centres),
-        Method("search() as the page: counts + 20 rows", search_ids(Filters(), PAGE_ROWS), search_centres),
+        Method("search() as the page: index, 20 cards", page_ids, search_centres),
+        Method("search(): SQL counts + 20 full rows", search_ids(Filters(), PAGE_ROWS), search_centres),
         Method("page's map: search() + matches() 20,000", map_ids, search_centres),
         Method("bbox + haversine SQL alone (ids)", sql_ids(bbox=True), args.centres),
         Method("A: full-scan haversine SQL (ids)", sql_ids(bbox=False), args.centres),
@@ -258,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"timing every method at each centre in turn [{name}] …", file=sys.stderr, flush=True)
         time_interleaved(methods, name, areas, warmup)
 
-    plain, _, page, _, bbox_sql, full, geo_m = methods
+    plain, _, page, _, _, bbox_sql, full, geo_m = methods
     mix_found = [len(ids) for ids in full.found["mix"]]
     ten_found = [len(ids) for ids in full.found["10km"]]
     lines += [
@@ -270,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(max {max(mix_found):,}), 10km median {np.median(ten_found):,.0f} (max {max(ten_found):,})",
         f"now       {NOW:%A %Y-%m-%d %H:%M} Europe/Paris (for 'open now' counts); typical filter: "
         "Filters(channels=('marche',), labels=('ab',))",
+        f"index     the page's SearchIndex (courtcircuit.search_index), loaded once outside the timing as the "
+        f"server does per file: {index_seconds:.2f} s, {index_mb:.0f} MB",
         "geopandas GeoSeries of the active points projected to Lambert-93 (EPSG:2154) once, outside the "
         f"timing ({geo.setup_seconds:.1f} s); per query the centre is projected and distance() <= r computed",
     ]
@@ -331,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         "ms": {m.label: {run: {"median": ms(m.times[run], 50), "p95": ms(m.times[run], 95)} for run in passes}
                for m in methods},
         "page_vs_geopandas_median": {run: ratio(page, geo_m, run) for run in passes},
+        "index": {"seconds": index_seconds, "mb": index_mb},
         "differing_centres": differing,
     }  # fmt: skip
     print(json.dumps(figures))

@@ -10,7 +10,8 @@ import streamlit as st
 from courtcircuit.directory import departements_present, directory_summary
 from courtcircuit.export import to_csv, to_geojson
 from courtcircuit.places import Place, communes_with_listings
-from courtcircuit.search import PARIS, matches, search, widen_hints
+from courtcircuit.schema import CARD_COLUMNS
+from courtcircuit.search import PARIS, SearchIndex, matches, search, widen_hints
 from courtcircuit.search_state import MAX_TEXT
 from ui import search_form as form
 from ui.chrome import communes, credits, cursor, demo_banner, outlines, per_file
@@ -54,10 +55,12 @@ now = datetime.now(PARIS)
 # The one search of this page: the counts and the list's page of rows (the pagination's state is
 # known before its widget is drawn); the map's points and the downloads are read below.
 page = max(1, int(st.session_state.get(form.PAGE, 1)))
-result = search(con, state.area, state.filters, now=now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+# The counts come from the file's in-memory index; the list reads only what its cards show.
+asked = {"now": now, "limit": PAGE_SIZE, "index": per_file(SearchIndex.load), "columns": CARD_COLUMNS}
+result = search(con, state.area, state.filters, offset=(page - 1) * PAGE_SIZE, **asked)
 if page > 1 and result.listings.empty:  # a page that a narrower search no longer has: the first
     st.session_state[form.PAGE] = page = 1
-    result = search(con, state.area, state.filters, now=now, limit=PAGE_SIZE)
+    result = search(con, state.area, state.filters, **asked)
 
 st.html(_PHONE_CSS)
 st.title(_("Où acheter local près de chez moi ?"))
