@@ -16,9 +16,9 @@ import pytest
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import Snapshots, connect
 from courtcircuit.geo import haversine_sql
+from courtcircuit.point_grid import distances_km
 from courtcircuit.schema import CARD_COLUMNS
 from courtcircuit.search import Area, Filters, SearchIndex, search
-from courtcircuit.search_index import distances_km
 from tests.search_both import assert_same_answer
 
 SATURDAY_MORNING = datetime(2026, 10, 17, 10, 30, tzinfo=ZoneInfo("Europe/Paris"))
@@ -81,8 +81,8 @@ def test_without_a_place_the_index_counts_the_whole_directory(con, index):
 
 
 def found_at(index: SearchIndex, con, area: Area) -> set[tuple[float, float]]:
-    positions, _ = index.circle(con.cursor(), area)
-    return set(zip(index.lat[positions].tolist(), index.lon[positions].tolist(), strict=True))
+    positions, _ = index.grid.circle(con.cursor(), area)
+    return set(zip(index.grid.lat[positions].tolist(), index.grid.lon[positions].tolist(), strict=True))
 
 
 def test_a_listing_exactly_on_the_circle_is_in_it(con, index):
