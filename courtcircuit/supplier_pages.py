@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -38,6 +39,9 @@ from courtcircuit.suppliers import (
     coverage_frame,
 )
 from courtcircuit.vocab import PRODUCTS
+
+if TYPE_CHECKING:  # the index imports this module's STATES
+    from courtcircuit.supplier_index import SupplierIndex
 
 PAGE_ROWS = 50  # rows of a supplier table page
 STATES = tuple(DELIVERY)  # a delivery state travels as its position in this tuple (1-based in SQL)
@@ -79,12 +83,10 @@ def _state_code_sql() -> str:
     return f"list_position([{codes}], {_STATE_SQL}) - 1"
 
 
-def _scan(
-    cur: duckdb.DuckDBPyConnection, store: Store, filters: SupplierFilters, near_km: float
-) -> tuple[pa.Table, float]:
+def _scan(cur: duckdb.DuckDBPyConnection, store: Store, filters: SupplierFilters, near_km: float) -> pa.Table:
     """The producers within reach of ``store`` (the filters but the product one applied): their
     distance, product bits, delivery state, whether they pass the product filter, and the
-    point columns of those on either list. Returns the columns and the reach in km."""
+    point columns of those on either list."""
     reach = max(_max_radius(cur), float(near_km), float(max(COVERAGE_BANDS_KM)))
     south, north, west, east = Area(store.lat, store.lon, max(reach, 0.001)).bbox()
     wider, wider_params = _filter_sql(SupplierFilters(**{**filters.__dict__, "products": ()}))
@@ -111,7 +113,29 @@ def _scan(
         store.lat, store.lat, store.lon, south, north, west, east, *wider_params,
         float(max(COVERAGE_BANDS_KM)), near,
     ]  # fmt: skip
-    return cur.execute(sql, params).to_arrow_table(), reach
+    return cur.execute(sql, params).to_arrow_table()
+
+
+@dataclass
+class Reach:
+    """The producers within reach of a store: every one the coverage counts (their distance,
+    product bits and DELIVERY state as a position in STATES), and those of either list, in the
+    lists' order (``listed``: distance_km, state and POINT_COLUMNS)."""
+
+    distance: np.ndarray
+    product_bits: np.ndarray
+    state: np.ndarray
+    listed: pa.Table
+
+
+def _reach(cur: duckdb.DuckDBPyConnection, store: Store, filters: SupplierFilters, near_km: float) -> Reach:
+    table = _scan(cur, store, filters, near_km)
+    return Reach(
+        table.column("distance_km").to_numpy(),
+        pc.fill_null(table.column("product_bits"), 0).to_numpy(),
+        table.column("state").to_numpy(),
+        _listed_in_order(table),
+    )
 
 
 def _listed_in_order(table: pa.Table) -> pa.Table:
@@ -159,14 +183,22 @@ def prospect_page(
     page_rows: int = PAGE_ROWS,
     deliverers_offset: int = 0,
     nearby_offset: int = 0,
+    index: SupplierIndex | None = None,
 ) -> ProspectPage:
     """The supplier page for ``store``: the lists of :func:`courtcircuit.suppliers.prospect`,
     of which only ``page_rows`` rows each (from ``deliverers_offset`` and ``nearby_offset``)
-    carry every column, their totals and order, the map's points and the coverage table."""
+    carry every column, their totals and order, the map's points and the coverage table.
+
+    ``index``: the file's SupplierIndex (what a server keeps per file): the producers within
+    reach are then read from memory; the answer is the same."""
     cur = con.cursor()
     try:
-        table, _ = _scan(cur, store, filters, near_km)
-        listed = _listed_in_order(table)
+        reach = (
+            index.reach(cur, store, filters, near_km)
+            if index is not None
+            else _reach(cur, store, filters, near_km)
+        )
+        listed = reach.listed
         state = listed.column("state").to_numpy()
         distance = listed.column("distance_km").to_numpy()
         lists = {
@@ -176,11 +208,12 @@ def prospect_page(
         offsets = {"deliverers": deliverers_offset, "nearby": nearby_offset}
         shown = {name: at[offsets[name] : offsets[name] + page_rows] for name, at in lists.items()}
         on_pages = listed.take(np.unique(np.concatenate(list(shown.values()))))
-        rows = _empty()
         if on_pages.num_rows:
             lat, lon = on_pages.column("lat"), on_pages.column("lon")
             box = (pc.min(lat).as_py(), pc.max(lat).as_py(), pc.min(lon).as_py(), pc.max(lon).as_py())
             rows = _rows(cur, store, on_pages.column("id").to_pylist(), box)
+        else:
+            rows = _empty()
         rows = rows.set_index("id")
         ids = listed.column("id")
 
@@ -195,7 +228,7 @@ def prospect_page(
             nearby=page("nearby"),
             unknown_radius=int((state[lists["nearby"]] == RAYON_INCONNU).sum()),
             points=listed.select(list(POINT_COLUMNS)).take(longer).to_pandas(),
-            coverage=_coverage(table),
+            coverage=_coverage(reach),
         )
     finally:
         cur.close()
@@ -205,10 +238,8 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=[*SUPPLIER_COLUMNS, "distance_km", "delivery", "delivery_label"])
 
 
-def _coverage(table: pa.Table) -> pd.DataFrame:
-    distance = table.column("distance_km").to_numpy()
-    bits = pc.fill_null(table.column("product_bits"), 0).to_numpy()
-    delivering = table.column("state").to_numpy() == LIVRE
+def _coverage(reach: Reach) -> pd.DataFrame:
+    distance, bits, delivering = reach.distance, reach.product_bits, reach.state == LIVRE
     width = len(PRODUCTS.codes())
     found, delivered = {}, {}
     for band in COVERAGE_BANDS_KM:

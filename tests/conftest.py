@@ -42,6 +42,15 @@ def small_build(tmp_path_factory: pytest.TempPathFactory, communes: CommuneIndex
     )
 
 
+@pytest.fixture(scope="session")
+def synthetic_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated national directory of 60,000 listings (bench.synthetic), for the in-memory
+    indexes' comparisons with SQL: dense enough that circles around towns are full."""
+    from bench.synthetic import make_directory
+
+    return make_directory(tmp_path_factory.mktemp("synthetic") / "n60000.duckdb", 60_000, 11).path
+
+
 # Hostile text planted in a copy of the small database (see hostile_db).
 HOSTILE_NAME = "<img src=x onerror=alert(1)>Ferme"
 HOSTILE_DESCRIPTION = '<script>alert("x")</script>'

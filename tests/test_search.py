@@ -19,7 +19,7 @@ from courtcircuit.db import connect
 from courtcircuit.hours import open_state
 from courtcircuit.search import FACETS, RADIUS_MAX_KM, Area, Filters, widen_hints
 from courtcircuit.vocab import fold
-from tests.search_both import search_both_ways as search  # every answer checked by SQL and by the index
+from tests.both_ways import search_both_ways as search  # every answer checked by SQL and by the index
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = ZoneInfo("UTC")

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from bench.synthetic import make_directory, sample_points
+from bench.synthetic import sample_points
 from courtcircuit.db import Snapshots, connect
 from courtcircuit.geo import haversine_sql
 from courtcircuit.point_grid import distances_km
 from courtcircuit.schema import CARD_COLUMNS
 from courtcircuit.search import Area, Filters, SearchIndex, search
-from tests.search_both import assert_same_answer
+from tests.both_ways import assert_same_answer
 
 SATURDAY_MORNING = datetime(2026, 10, 17, 10, 30, tzinfo=ZoneInfo("Europe/Paris"))
 FILTERS = [
@@ -33,8 +33,8 @@ FILTERS = [
 
 
 @pytest.fixture(scope="module")
-def directory(tmp_path_factory) -> Path:
-    return make_directory(tmp_path_factory.mktemp("synthetic") / "n60000.duckdb", 60_000, 11).path
+def directory(synthetic_directory) -> Path:
+    return synthetic_directory
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ import pytest
 
 from courtcircuit.communes import CommuneIndex
 from courtcircuit.db import connect
-from courtcircuit.supplier_pages import POINT_COLUMNS, prospect_page, suppliers_by_id
+from courtcircuit.supplier_pages import POINT_COLUMNS, suppliers_by_id
 from courtcircuit.suppliers import Store, SupplierFilters, coverage, prospect
+from tests.both_ways import prospect_page_both_ways as prospect_page  # every page by SQL and by the index
 
 AMBERT = "63003"  # the store of tests/fixtures/suppliers: producers are placed around it
 FILTERS = [
