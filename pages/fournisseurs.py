@@ -10,13 +10,14 @@ import streamlit as st
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
 from courtcircuit.geo import departements_of
+from courtcircuit.supplier_index import SupplierIndex
 from courtcircuit.supplier_pages import PAGE_ROWS, prospect_page, suppliers_by_id
 from courtcircuit.supplier_state import MAX_PLACE, VIEWS
 from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in_france, frequencies
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
 from ui import shortlist
-from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines
+from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines, per_file
 from ui.coverage_view import coverage_view
 from ui.i18n import _, current, term
 from ui.mapview import listings_map, show_map
@@ -164,6 +165,7 @@ result = prospect_page(
     page_rows=PAGE_ROWS,
     deliverers_offset=offset_of(page[DELIVER_TABLE], PAGE_ROWS),
     nearby_offset=offset_of(page[NEAR_TABLE], PAGE_ROWS),
+    index=per_file(SupplierIndex.load),  # the producers within reach, read from memory
 )  # the one query of this page
 lists = {DELIVER_TABLE: result.deliverers, NEAR_TABLE: result.nearby}
 if any([past_the_end(part, base) for base, part in lists.items()]):  # a list, not a generator: both reset
