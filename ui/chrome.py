@@ -17,6 +17,7 @@ from courtcircuit.workspace.needs import NeedStore
 from courtcircuit.workspace.needs_import import legacy_needs_path
 from courtcircuit.workspace.store import default_url
 from ui.i18n import N_, _
+from ui.map_safety import Encoded, encoded
 from ui.text import md
 
 T = TypeVar("T")
@@ -91,10 +92,14 @@ def credits(summary: DirectorySummary) -> None:
     )
 
 
-@st.cache_data(show_spinner=False)
-def outlines(departements: tuple[str, ...]) -> dict:
-    """Simplified département outlines (GeoJSON) drawn under the markers: the offline background."""
-    return CommuneIndex.load().outlines(list(departements))
+@st.cache_resource(show_spinner=False, max_entries=128)
+def outlines(departements: tuple[str, ...]) -> Encoded:
+    """Simplified département outlines (GeoJSON) drawn under the markers: the offline background.
+
+    Encoded for the map once (ui.map_safety.Encoded), and shared as it is: France's outlines
+    cost a fifth of the search page's run when every run copied them out of a data cache and
+    encoded them again."""
+    return encoded(CommuneIndex.load().outlines(list(departements)))
 
 
 @st.cache_resource(show_spinner=False)

@@ -80,7 +80,7 @@ class Outlines(DataElement):
         """
     )
 
-    def __init__(self, data: dict, fill: bool) -> None:
+    def __init__(self, data: dict | Encoded, fill: bool) -> None:
         super().__init__()
         self._name = "Outlines"
         self.data_js = js_literal(data)

@@ -149,7 +149,7 @@ def search_map(
     key: str,
     height: int,
     open_hours: tuple[str, ...] | None = None,
-    outlines: dict | None = None,
+    outlines: dict | Encoded | None = None,
     communes: dict | Encoded | None = None,
     basemap: str = "osmfr",
     returned_objects: tuple[str, ...] = ("last_clicked", "last_object_clicked_popup"),
