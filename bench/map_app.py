@@ -15,8 +15,8 @@ from __future__ import annotations
 import streamlit as st
 
 from courtcircuit import map_grid
-from courtcircuit.search import MAP_COLUMNS, Filters, matches, search
-from ui.chrome import cursor
+from courtcircuit.search import MAP_COLUMNS, Filters, SearchIndex, matches, search
+from ui.chrome import cursor, per_file
 from ui.mapview import clicked_listing_id, listings_map, show_map
 from ui.search_map import search_map
 
@@ -27,7 +27,8 @@ mode = st.query_params.get("mode", "grid")
 detail = int(st.query_params.get("detail", map_grid.DETAIL_MAX))
 text = st.text_input("Nom ou produit", key="cc_texte")
 filters = Filters(text=text)
-result = search(con, None, filters, limit=20)
+index = per_file(SearchIndex.load)  # as the search page
+result = search(con, None, filters, limit=20, index=index)
 st.write(f"{result.total} lieux")
 if mode == "listings":
     shown = matches(con, None, filters, result, columns=MAP_COLUMNS, limit=MAX_MAP_POINTS)
@@ -39,7 +40,7 @@ if mode == "listings":
     )
     expected = len(shown)
 else:
-    view, out = search_map(con, None, filters, key="cc_map", height=540, detail_max=detail)
+    view, out = search_map(con, None, filters, key="cc_map", height=540, detail_max=detail, index=index)
     expected = len(view.points) if view.detailed else len(view.cells)
     # What tests/test_browser_map_grid.py reads: the view drawn and the marker clicked.
     st.write(f"zoom {view.zoom}, {'marqueurs' if view.detailed else 'secteurs'}")

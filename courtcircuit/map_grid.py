@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from courtcircuit.geo import Area
-from courtcircuit.search import MAP_COLUMNS, Filters
+from courtcircuit.search import MAP_COLUMNS, Filters, SearchIndex
 from courtcircuit.search_counts import area_sql
 from courtcircuit.search_filters import both, filter_sql
 
@@ -115,6 +116,51 @@ def _matching(
     return f"SELECT * FROM ({inner}) WHERE {where}", [*params, *where_params]  # noqa: S608 - constants
 
 
+def _indexed(
+    con: duckdb.DuckDBPyConnection,
+    index: SearchIndex | None,
+    area: Area | None,
+    filters: Filters,
+    open_hours: Sequence[str] | None,
+    box: Box,
+) -> np.ndarray | None:
+    """The index's positions of the search's matches in ``box``; None when it cannot say."""
+    if index is None or not index.answers(filters):
+        return None
+    cur = con.cursor()
+    try:
+        return index.matches(
+            cur, area, filters, (box.south, box.west, box.north, box.east), open_hours=open_hours
+        )
+    finally:
+        cur.close()
+
+
+def _cells(index: SearchIndex, rows: np.ndarray, dlat: float, dlon: float) -> pd.DataFrame:
+    """grid_cells' SQL, on the index's ``rows``: GROUP BY floor(lat / dlat), floor(lon / dlon)
+    (the same divisions, so the same cells), the mean position and the count of each."""
+    lat, lon = index.grid.lat[rows], index.grid.lon[rows]
+    if not len(rows):
+        return pd.DataFrame({"lat": lat, "lon": lon, "n": np.zeros(0, dtype=np.int64)})
+    y, x = np.floor(lat / dlat).astype(np.int64), np.floor(lon / dlon).astype(np.int64)
+    y, x = y - y.min(), x - x.min()
+    cell = y * (x.max() + 1) + x
+    if cell.max() >= 1 << 22:  # a box of millions of cells at its zoom (not the map's): numbered anew
+        cell = np.unique(cell, return_inverse=True)[1]
+    n = np.bincount(cell)
+    present = np.flatnonzero(n)
+    n = n[present]
+    found = pd.DataFrame(
+        {
+            "lat": np.bincount(cell, weights=lat)[present] / n,
+            "lon": np.bincount(cell, weights=lon)[present] / n,
+            "n": n.astype(np.int64),
+        }
+    )
+    # ORDER BY n DESC, lat, lon
+    return found.iloc[np.lexsort((found["lon"], found["lat"], -found["n"]))].reset_index(drop=True)
+
+
 def grid_cells(
     con: duckdb.DuckDBPyConnection,
     area: Area | None,
@@ -123,10 +169,16 @@ def grid_cells(
     zoom: int,
     *,
     open_hours: Sequence[str] | None = None,
+    index: SearchIndex | None = None,
 ) -> pd.DataFrame:
     """The matches in ``box`` counted per cell of ``zoom``: columns ``lat``, ``lon`` (the mean
-    position of the cell's matches, so a bubble sits where its listings are) and ``n``."""
+    position of the cell's matches, so a bubble sits where its listings are) and ``n``.
+
+    ``index``: the directory's SearchIndex; the cells are then counted in memory."""
     dlat, dlon = cell_degrees(zoom)
+    rows = _indexed(con, index, area, filters, open_hours, box)
+    if rows is not None:
+        return _cells(index, rows, dlat, dlon)
     matching, params = _matching(area, filters, open_hours, box)
     sql = (
         "SELECT avg(lat) AS lat, avg(lon) AS lon, count(*) AS n "  # noqa: S608 - constants
@@ -168,15 +220,25 @@ def map_view(
     *,
     open_hours: Sequence[str] | None = None,
     detail_max: int = DETAIL_MAX,
+    index: SearchIndex | None = None,
 ) -> MapView:
     """What the map shows of the search in ``box`` at ``zoom`` (see :class:`MapView`): one
     grouped scan of the box, then the points themselves if there are at most ``detail_max``.
 
     ``box`` is snapped to the zoom's cells first (:meth:`Box.snapped`); ``open_hours``: the
     search's open expressions when « ouvert maintenant » is ticked (``SearchResult.open_hours``).
+    ``index``: the directory's SearchIndex; the box's matches are then found in memory, and only
+    the points shown are read from the file.
     """
     zoom = min(max(int(zoom), MIN_ZOOM), MAX_ZOOM)
     box = box.snapped(zoom)
+    rows = _indexed(con, index, area, filters, open_hours, box)
+    if rows is not None:
+        if len(rows) <= detail_max:
+            points = points_in(con, area, filters, box, open_hours=open_hours, limit=detail_max)
+            return MapView(box, zoom, len(rows), points, pd.DataFrame(columns=list(CELL_COLUMNS)))
+        cells = _cells(index, rows, *cell_degrees(zoom))
+        return MapView(box, zoom, len(rows), pd.DataFrame(columns=list(MAP_COLUMNS)), cells)
     cells = grid_cells(con, area, filters, box, zoom, open_hours=open_hours)
     total = int(cells["n"].sum()) if not cells.empty else 0
     if total <= detail_max:
@@ -191,9 +253,16 @@ def extent(
     filters: Filters,
     *,
     open_hours: Sequence[str] | None = None,
+    index: SearchIndex | None = None,
 ) -> Box | None:
     """The box of every match of the search (None when nothing matches): the first view."""
     world = Box(-90.0, -180.0, 90.0, 180.0)
+    rows = _indexed(con, index, area, filters, open_hours, world)
+    if rows is not None:
+        if not len(rows):
+            return None
+        lat, lon = index.grid.lat[rows], index.grid.lon[rows]
+        return Box(float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max()))
     matching, params = _matching(area, filters, open_hours, world)
     sql = f"SELECT min(lat), min(lon), max(lat), max(lon) FROM ({matching})"  # noqa: S608 - constants
     cur = con.cursor()

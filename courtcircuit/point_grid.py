@@ -98,10 +98,8 @@ class PointGrid:
         self.cells = found[self.order]
         self.lat, self.lon = lat[self.order], lon[self.order]
 
-    def candidates(self, area: Area) -> tuple[np.ndarray, np.ndarray]:
-        """The rows in ``area``'s bounding box (as area_sql's ``lat BETWEEN … AND lon BETWEEN``
-        keeps them), and their distances from its centre (numpy's)."""
-        south, north, west, east = area.bbox()
+    def in_box(self, south: float, west: float, north: float, east: float) -> np.ndarray:
+        """The rows with ``lat BETWEEN south AND north AND lon BETWEEN west AND east``."""
         corners = cells(np.array([south, north]), np.array([west, east]))
         first_band, last_band = corners // _LON_CELLS
         west_cell, east_cell = corners % _LON_CELLS
@@ -111,8 +109,13 @@ class PointGrid:
         slices = [np.arange(s, e) for s, e in zip(starts.tolist(), ends.tolist(), strict=True) if e > s]
         rows = np.concatenate(slices) if slices else np.zeros(0, dtype=np.int64)
         lat, lon = self.lat[rows], self.lon[rows]
-        boxed = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
-        rows = rows[boxed]
+        return rows[(lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)]
+
+    def candidates(self, area: Area) -> tuple[np.ndarray, np.ndarray]:
+        """The rows in ``area``'s bounding box (as area_sql's ``lat BETWEEN … AND lon BETWEEN``
+        keeps them), and their distances from its centre (numpy's)."""
+        south, north, west, east = area.bbox()
+        rows = self.in_box(south, west, north, east)
         return rows, distances_km(area, self.lat[rows], self.lon[rows])
 
     def circle(self, cur: duckdb.DuckDBPyConnection, area: Area) -> tuple[np.ndarray, np.ndarray]:

@@ -10,11 +10,13 @@ The positions are on a grid (courtcircuit.point_grid), which finds a circle's li
 courtcircuit.search_counts.area_sql does, to the last listing.
 
 Text and day/hour filters read the names and the opening slots: :meth:`SearchIndex.answers`
-says so, and courtcircuit.search counts those searches in SQL.
+says so, and courtcircuit.search counts those searches in SQL. The search map
+(courtcircuit.map_grid) asks the index which matches lie in its box, and counts them per cell.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -72,6 +74,37 @@ class SearchIndex:
     def answers(filters: Filters) -> bool:
         """Whether the index can count ``filters``: the text and day/hour filters need SQL."""
         return not filters.text.strip() and filters.day is None and filters.minute is None
+
+    def matches(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        area: Area | None,
+        filters: Filters,
+        box: tuple[float, float, float, float],
+        *,
+        open_hours: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """The positions of the search's matches in ``box`` (south, west, north, east), as
+        courtcircuit.map_grid's SQL finds them: the circle, the filters, the expressions of
+        ``open_hours`` when given (« ouvert maintenant »), for filters the index :meth:`answers`."""
+        if not self.answers(filters):
+            raise ValueError("text and day/hour filters are matched in SQL (courtcircuit.map_grid)")
+        south, west, north, east = box
+        if area is None:
+            rows = self.grid.in_box(south, west, north, east)
+        else:
+            rows, _ = self.grid.circle(cur, area)
+            lat, lon = self.grid.lat[rows], self.grid.lon[rows]
+            rows = rows[(lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)]
+        kept = np.ones(len(rows), dtype=bool)
+        for facet, (_, _, _, vocab) in FACET_BITS.items():
+            asked = filters.facet_values(facet)
+            if asked:
+                kept &= (self.bits[facet][rows] & option_bits(vocab, asked)) != 0
+        if open_hours is not None:
+            opened = set(open_hours)
+            kept &= np.array([e in opened for e in self.expressions] + [False])[self.hours[rows]]
+        return rows[kept]
 
     def count(
         self,

@@ -56,7 +56,8 @@ now = datetime.now(PARIS)
 # known before its widget is drawn); the map's points and the downloads are read below.
 page = max(1, int(st.session_state.get(form.PAGE, 1)))
 # The counts come from the file's in-memory index; the list reads only what its cards show.
-asked = {"now": now, "limit": PAGE_SIZE, "index": per_file(SearchIndex.load), "columns": CARD_COLUMNS}
+index = per_file(SearchIndex.load)
+asked = {"now": now, "limit": PAGE_SIZE, "index": index, "columns": CARD_COLUMNS}
 result = search(con, state.area, state.filters, offset=(page - 1) * PAGE_SIZE, **asked)
 if page > 1 and result.listings.empty:  # a page that a narrower search no longer has: the first
     st.session_state[form.PAGE] = page = 1
@@ -169,6 +170,7 @@ with map_col:
         outlines=None if state.area else outlines(tuple(per_file(departements_present))),
         communes=communes_around(state.area) if state.area else None,
         basemap=state.basemap,
+        index=index,
     )
     if caption := search_map_caption(view):
         st.caption(caption)

@@ -11,11 +11,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from bench.synthetic import sample_points
 from courtcircuit.db import Snapshots, connect
 from courtcircuit.geo import haversine_sql
+from courtcircuit.map_grid import Box, MapView, extent, map_view
 from courtcircuit.point_grid import distances_km
 from courtcircuit.schema import CARD_COLUMNS
 from courtcircuit.search import Area, Filters, SearchIndex, search
@@ -134,3 +136,43 @@ def test_only_the_filters_it_holds_are_answered_by_the_index(index):
     assert not index.answers(Filters(day=2))
     with pytest.raises(ValueError):
         index.count(None, None, Filters(text="miel"), when=SATURDAY_MORNING)
+
+
+def assert_same_view(indexed: MapView, plain: MapView) -> None:
+    assert (indexed.box, indexed.zoom, indexed.total, indexed.detailed) == (
+        plain.box,
+        plain.zoom,
+        plain.total,
+        plain.detailed,
+    )
+    pd.testing.assert_frame_equal(indexed.points, plain.points, check_dtype=False, check_index_type=False)
+    # The cells' mean positions are sums in another order: equal to the last few bits.
+    pd.testing.assert_frame_equal(
+        indexed.cells, plain.cells, check_dtype=False, check_index_type=False, rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    "filters", [f for f in FILTERS if SearchIndex.answers(f)], ids=lambda f: repr(f)[8:60]
+)
+def test_the_search_map_from_the_index_is_the_sql_map(con, index, filters):
+    """courtcircuit.map_grid with the index (the box's matches in memory, counted per cell
+    there) draws what its SQL draws, at every zoom from France to a street."""
+    open_hours = (
+        search(con, None, filters, now=SATURDAY_MORNING, limit=1).open_hours if filters.open_now else None
+    )
+    assert extent(con, None, filters, open_hours=open_hours, index=index) == extent(
+        con, None, filters, open_hours=open_hours
+    )
+    views = 0
+    for i, (lat, lon) in enumerate(centres(8, seed=13)):
+        area = Area(lat, lon, 30.0) if i % 2 else None
+        for zoom in (5, 8, 11, 14):
+            half = 90 / 2**zoom  # about the map's half-width at that zoom
+            box = Box(lat - half / 2, lon - half, lat + half / 2, lon + half)
+            for detail_max in (2_000, 50):
+                asked = {"open_hours": open_hours, "detail_max": detail_max}
+                indexed = map_view(con, area, filters, box, zoom, index=index, **asked)
+                assert_same_view(indexed, map_view(con, area, filters, box, zoom, **asked))
+                views += indexed.total > 0
+    assert views >= 20  # not a comparison of empty maps

@@ -18,7 +18,7 @@ import streamlit as st
 from courtcircuit import map_grid
 from courtcircuit.geo import Area
 from courtcircuit.map_grid import Box, MapView
-from courtcircuit.search import Filters
+from courtcircuit.search import Filters, SearchIndex
 from courtcircuit.vocab import KINDS
 from ui.i18n import current
 from ui.map_elements import CountCells, MapScript
@@ -92,6 +92,7 @@ def search_map_view(
     open_hours: tuple[str, ...] | None = None,
     height: int = 540,
     detail_max: int = map_grid.DETAIL_MAX,
+    index: SearchIndex | None = None,
 ) -> tuple[MapView, tuple[tuple[float, float], int]]:
     """What the search map shows in this run, and the search's first view (centre, zoom).
 
@@ -113,11 +114,15 @@ def search_map_view(
         dy, dx = (seen.north - seen.south) / 2, (seen.east - seen.west) / 2
         box = Box(seen.south - dy, seen.west - dx, seen.north + dy, seen.east + dx)
     else:  # a new search: its first view (the reported box was the last search's)
-        extent = map_grid.extent(con, area, filters, open_hours=open_hours) if area is None else None
+        extent = (
+            map_grid.extent(con, area, filters, open_hours=open_hours, index=index) if area is None else None
+        )
         center, zoom, box = _fit(extent, area, height)
         whole = box
         zoom_now = zoom
-    view = map_grid.map_view(con, area, filters, box, zoom_now, open_hours=open_hours, detail_max=detail_max)
+    view = map_grid.map_view(
+        con, area, filters, box, zoom_now, open_hours=open_hours, detail_max=detail_max, index=index
+    )
     st.session_state[key + _VIEW] = {"search": search, "view": view, "first": (center, zoom), "whole": whole}
     return view, (center, zoom)
 
@@ -155,14 +160,16 @@ def search_map(
     returned_objects: tuple[str, ...] = ("last_clicked", "last_object_clicked_popup"),
     detail_max: int = map_grid.DETAIL_MAX,
     static_root: str = STATIC_ROOT,
+    index: SearchIndex | None = None,
 ) -> tuple[MapView, dict[str, Any]]:
     """The search page's map, shown: what it holds (:class:`~courtcircuit.map_grid.MapView`) and
     st_folium's answer (``zoom`` and ``bounds`` are always asked for: they choose the next box).
 
-    ``open_hours``: ``SearchResult.open_hours`` when « ouvert maintenant » is ticked."""
+    ``open_hours``: ``SearchResult.open_hours`` when « ouvert maintenant » is ticked; ``index``:
+    the directory's SearchIndex (the box's matches found in memory)."""
     lang = current()
     view, (center, zoom) = search_map_view(
-        con, area, filters, key=key, open_hours=open_hours, height=height, detail_max=detail_max
+        con, area, filters, key=key, open_hours=open_hours, height=height, detail_max=detail_max, index=index
     )
     # The frame opens on the place's view, or the whole directory's: a first view that needs no
     # move. A move (st_folium's center/zoom) makes the map report its box, hence a rerun, which
@@ -172,7 +179,7 @@ def search_map(
     else:
         home = st.session_state.get(key + _HOME)
         if home is None:
-            everything = map_grid.extent(con, None, Filters())
+            everything = map_grid.extent(con, None, Filters(), index=index)
             home = st.session_state[key + _HOME] = _fit(everything, None, height)[:2]
     base = base_map(
         home[0],
