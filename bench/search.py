@@ -241,12 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     index_started = time.perf_counter()
     index = SearchIndex.load(con.cursor())
     index_seconds = time.perf_counter() - index_started
-    index_mb = (
-        index.lat.nbytes * 2
-        + index.hours.nbytes
-        + index.cells.nbytes
-        + sum(b.nbytes for b in index.bits.values())
-    ) / 1e6
+    index_mb = index.nbytes / 1e6
 
     def page_ids(area: Area) -> np.ndarray:
         found = search(con, area, Filters(), now=NOW, limit=PAGE_ROWS, index=index, columns=CARD_COLUMNS)

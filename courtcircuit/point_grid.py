@@ -98,6 +98,10 @@ class PointGrid:
         self.cells = found[self.order]
         self.lat, self.lon = lat[self.order], lon[self.order]
 
+    @property
+    def nbytes(self) -> int:
+        return self.order.nbytes + self.cells.nbytes + self.lat.nbytes + self.lon.nbytes
+
     def in_box(self, south: float, west: float, north: float, east: float) -> np.ndarray:
         """The rows with ``lat BETWEEN south AND north AND lon BETWEEN west AND east``."""
         corners = cells(np.array([south, north]), np.array([west, east]))

@@ -70,6 +70,11 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.hours)
 
+    @property
+    def nbytes(self) -> int:
+        """The index's memory (its arrays)."""
+        return self.grid.nbytes + self.hours.nbytes + sum(b.nbytes for b in self.bits.values())
+
     @staticmethod
     def answers(filters: Filters) -> bool:
         """Whether the index can count ``filters``: the text and day/hour filters need SQL."""

@@ -112,6 +112,13 @@ class SupplierIndex:
             max_radius=_max_radius(cur),
         )
 
+    @property
+    def nbytes(self) -> int:
+        """The index's memory (its arrays and the points' text)."""
+        arrays = (self.product_bits, self.label_bits, self.delivers, self.radius, self.has_radius,
+                  self.ab_status, self.frequency, self.rank, *self.stated.values())  # fmt: skip
+        return self.grid.nbytes + sum(a.nbytes for a in arrays) + self.points.nbytes
+
     def _passing(self, rows: np.ndarray, filters: SupplierFilters) -> np.ndarray:
         """Which of ``rows`` pass every filter but the product one (courtcircuit.suppliers._filter_sql)."""
         kept = np.ones(len(rows), dtype=bool)
