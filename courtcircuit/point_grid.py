@@ -92,15 +92,20 @@ def settle(
 class PointGrid:
     """Positions sorted by grid cell; :meth:`candidates` gives the rows in a bounding box."""
 
-    def __init__(self, lat: np.ndarray, lon: np.ndarray) -> None:
+    def __init__(self, lat: np.ndarray, lon: np.ndarray, cells: np.ndarray) -> None:
+        self.lat, self.lon, self.cells = lat, lon, cells  # sorted by cell: see sort()
+
+    @classmethod
+    def sort(cls, lat: np.ndarray, lon: np.ndarray) -> tuple[PointGrid, np.ndarray]:
+        """The grid of these points, and the order it put them in: apply it to every column kept
+        with the grid (the order itself is not kept)."""
         found = cells(lat, lon)
-        self.order = np.argsort(found, kind="stable")  # apply to every column kept with the grid
-        self.cells = found[self.order]
-        self.lat, self.lon = lat[self.order], lon[self.order]
+        order = np.argsort(found, kind="stable")
+        return cls(lat[order], lon[order], found[order]), order
 
     @property
     def nbytes(self) -> int:
-        return self.order.nbytes + self.cells.nbytes + self.lat.nbytes + self.lon.nbytes
+        return self.cells.nbytes + self.lat.nbytes + self.lon.nbytes
 
     def in_box(self, south: float, west: float, north: float, east: float) -> np.ndarray:
         """The rows with ``lat BETWEEN south AND north AND lon BETWEEN west AND east``."""

@@ -54,16 +54,16 @@ class SearchIndex:
         def floats(name: str) -> np.ndarray:
             return pc.fill_null(pc.cast(table.column(name), "double"), np.nan).to_numpy()
 
-        grid = PointGrid(floats("lat"), floats("lon"))
+        grid, order = PointGrid.sort(floats("lat"), floats("lon"))
         # A NULL bits value passes no facet filter in SQL, nor does 0 here; it has no bit to count.
         bits = {
-            facet: pc.fill_null(table.column(column), 0).to_numpy().astype(np.int32)[grid.order]
+            facet: pc.fill_null(table.column(column), 0).to_numpy().astype(np.int32)[order]
             for facet, column in zip(FACET_BITS, bits_columns, strict=True)
         }
         return cls(
             grid=grid,
             bits=bits,
-            hours=pc.fill_null(hours.indices, len(expressions)).to_numpy().astype(np.int32)[grid.order],
+            hours=pc.fill_null(hours.indices, len(expressions)).to_numpy().astype(np.int32)[order],
             expressions=expressions,
         )
 
