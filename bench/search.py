@@ -37,8 +37,11 @@ import pandas as pd
 from bench.search_geo import BOUNDARY_TOLERANCE, GeoBaseline, GeoCheck, check_geopandas
 from bench.synthetic import make_directory, sample_points
 from courtcircuit.db import REPO_ROOT, connect, copy_database
+from courtcircuit.map_grid import Box, map_view, zoom_to_fit
 from courtcircuit.schema import CARD_COLUMNS, DIRECTORY_ROW_GROUP_SIZE
 from courtcircuit.search import MAP_COLUMNS, PARIS, Area, Filters, SearchIndex, _area_sql, matches, search
+from ui.map_style import FIT_MAX_ZOOM
+from ui.search_map import MAP_WIDTH_PX
 
 MIX_RADII_KM = (5.0, 10.0, 30.0, 50.0)
 WARMUP = 3  # queries per method before timing, at their own centres
@@ -248,8 +251,17 @@ def main(argv: list[str] | None = None) -> int:
         return found.listings["id"].to_numpy()
 
     def map_ids(area: Area) -> np.ndarray:
-        # The page's map: the nearest MAP_POINTS matches, the marker's columns (pages/recherche.py).
-        result = search(con, area, Filters(), now=NOW, limit=PAGE_ROWS)
+        # The page's map (ui.search_map, first view of a place): the circle's box at the zoom that
+        # fits it, markers when it holds at most DETAIL_MAX matches, else counts per cell.
+        (south, west), (north, east) = area.bounds()
+        box = Box(south, west, north, east)
+        zoom = zoom_to_fit(box, MAP_WIDTH_PX, 540, max_zoom=FIT_MAX_ZOOM)
+        view = map_view(con, area, Filters(), box, zoom, index=index)
+        return view.points["id"].to_numpy()
+
+    def download_ids(area: Area) -> np.ndarray:
+        # The page's downloads: the nearest MAP_POINTS matches (pages/recherche.py, on a click).
+        result = search(con, area, Filters(), now=NOW, limit=PAGE_ROWS, index=index, columns=CARD_COLUMNS)
         return matches(con, area, Filters(), result, columns=MAP_COLUMNS, limit=MAP_POINTS)["id"].to_numpy()
 
     geo = GeoBaseline(active["id"].to_numpy(), active["lat"].to_numpy(), active["lon"].to_numpy())
@@ -260,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         Method("search(), channels=marche + labels=ab", search_ids(TYPICAL), search_centres),
         Method("search() as the page: index, 20 cards", page_ids, search_centres),
         Method("search(): SQL counts + 20 full rows", search_ids(Filters(), PAGE_ROWS), search_centres),
-        Method("page's map: search() + matches() 20,000", map_ids, search_centres),
+        Method("page's map: map_view (index), first view", map_ids, search_centres),
+        Method("download: search() + matches() 20,000", download_ids, search_centres),
         Method("bbox + haversine SQL alone (ids)", sql_ids(bbox=True), args.centres),
         Method("A: full-scan haversine SQL (ids)", sql_ids(bbox=False), args.centres),
         Method("B: geopandas L93 distance <= r (ids)", geo.query, geo_centres),
@@ -269,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"timing every method at each centre in turn [{name}] …", file=sys.stderr, flush=True)
         time_interleaved(methods, name, areas, warmup)
 
-    plain, _, page, _, _, bbox_sql, full, geo_m = methods
+    plain, _, page, _, _, _, bbox_sql, full, geo_m = methods
     mix_found = [len(ids) for ids in full.found["mix"]]
     ten_found = [len(ids) for ids in full.found["10km"]]
     lines += [
