@@ -143,13 +143,18 @@ else:
         _("Indiquez une commune ou votre position pour voir les lieux les plus proches d'abord."),
         icon=":material/my_location:",
     )
+# Notes that come and go sit in containers that are always there: an element appearing before
+# the columns would move the map, and Streamlit reloads a moved map's frame (a second or more
+# of a blank map, on every search that goes from no result to some).
+advice = st.container()
 if result.total == 0:
-    st.warning(form.widen_advice(widen_hints(result, state.area, state.filters)))
+    advice.warning(form.widen_advice(widen_hints(result, state.area, state.filters)))
 
 map_col, list_col = st.columns([3, 2])
 with map_col:
+    beyond = st.container()  # always there, as ``advice``
     if result.total > MAX_LISTED:
-        st.caption(
+        beyond.caption(
             _(
                 "La liste et les téléchargements donnent les {shown} lieux les plus proches sur "
                 "{total} : réduisez le rayon ou ajoutez un filtre pour voir les autres.",

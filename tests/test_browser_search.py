@@ -490,6 +490,23 @@ def test_map_click_moves_the_centre(app_url: str, page: Page) -> None:
 # ------------------------------------------------------------------ 4. « Ma position »
 
 
+def test_a_search_that_finds_something_again_keeps_the_map_frame(app_url: str, page: Page) -> None:
+    """From no result to some (a word typed, then cleared), the map stays the same frame and only
+    its layer is swapped. The « no result » advice used to appear above the map and move it, and
+    Streamlit reloads a moved frame: a blank map, Leaflet loaded again, at every such search."""
+    open_search(page, app_url, f"{AMBERT_AT}&rayon=30&texte=zzzqqqaucun")
+    expect_count(page, 0, AMBERT, 30)
+    map_frame(page).evaluate("() => { window.__ccSameFrame = true; }")
+    box = page.get_by_role("textbox", name="Nom ou produit")
+    if not box.is_visible():
+        filters_button(page).click()
+    box.fill("")
+    box.press("Enter")
+    found = wait_until(page, lambda: heading_count(page, AMBERT, 30) or None, "results again")
+    map_state(page, found)  # every result on the map, drawn and still
+    assert map_frame(page).evaluate("() => window.__ccSameFrame === true"), "the map's frame was reloaded"
+
+
 def test_my_position(app_url: str, new_page: Callable[..., Page]) -> None:
     page = new_page(geolocation={"latitude": 45.55, "longitude": 3.74}, permissions=["geolocation"])
     open_search(page, app_url)
