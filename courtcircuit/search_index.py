@@ -3,8 +3,8 @@
 A search counts every listing of its circle (the numbers beside the filters). Asked of DuckDB,
 that costs a query reading the circle's rows, most of a page search's time at 10^6 listings
 (bench/search.py). The index holds, for each active listing, what the counting reads: its
-position, its four facet bits and its opening-hours expression as a code. That is 48 bytes
-a listing (48 MB at 10^6), loaded once per file by the server (ui.chrome.per_file).
+position, its four facet bits and its opening-hours expression as a code. That is 44 bytes
+a listing (44 MB at 10^6), loaded once per file by the server (ui.chrome.per_file).
 
 The positions are on a grid (courtcircuit.point_grid), which finds a circle's listings as
 courtcircuit.search_counts.area_sql does, to the last listing.

@@ -5,8 +5,8 @@ band, or the largest delivery radius): about 130,000 of them around a big city a
 listings. Asked of DuckDB, that pass cost more than the full scan the issue compares it with
 (``python -m bench.suppliers``). The index holds what the pass reads, per active producer: the
 position (courtcircuit.point_grid), the product and label bits, what the filters and the
-delivery state test, and the id, name and commune the lists and the map show. About 90 bytes a
-producer (50 MB for the 545,000 producers of 10^6 listings).
+delivery state test, and the id, name and commune the lists and the map show. About 110 bytes a
+producer (60 MB for the 545,000 producers of 10^6 listings).
 
 :meth:`SupplierIndex.scan` gives the table courtcircuit.supplier_pages' SQL scan gives, for the
 same store and filters: the same rows, and distances that compare (with the radii, the bands,
