@@ -86,17 +86,23 @@ def _rows(
     columns: Sequence[str],
     limit: int,
     offset: int,
+    box: tuple[float, float, float, float] | None = None,
 ) -> pd.DataFrame:
     """The matches ranked ``offset`` to ``offset + limit``: nearest first, then by name and id.
+    ``box`` (south, north, west, east): a box known to hold every match ranked before
+    ``offset + limit`` (the index gives it): DuckDB then reads fewer row groups.
 
     With a SQL LIMIT of 50 rows or fewer, DuckDB would fetch the other columns by a row-id join
     that reads the whole table (its "late materialisation": 18 ms at 10^6 listings, for 20
     rows); it is turned off on this cursor, and the top rows are taken inside the circle."""
     # The filters read columns the caller may not want back (the facet bits, the description…).
-    area_sql, area_params = _area_sql(area, list(dict.fromkeys([*columns, *_FILTER_COLUMNS])))
+    read = [*columns, *_FILTER_COLUMNS, *(("lat", "lon") if box is not None else ())]
+    area_sql, area_params = _area_sql(area, list(dict.fromkeys(read)))
     kept = list(conditions.values())
     if open_hours is not None:
         kept.append(("list_contains(?::VARCHAR[], opening_hours)", [list(open_hours)]))
+    if box is not None:
+        kept.append(("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?", list(box)))
     where, params = both(*kept)
     sql = (
         f"SELECT {', '.join(columns)}, distance_km FROM ({area_sql}) WHERE {where} "
@@ -154,6 +160,7 @@ def search(
             columns,
             limit,
             offset,
+            counts.nearest_box,
         )
     finally:
         cur.close()

@@ -83,6 +83,9 @@ class Counts:
     open_now: int  # listings passing every filter but "open now", and open now
     open_hours: list[str]  # the expressions of the circle open at the search's time
     farthest: float | None  # distance of the ``nearest``-th match (None: not asked, or no area)
+    # (south, north, west, east) of the matches within ``farthest`` (a little more), when the
+    # positions were given: the page's rows lie in it.
+    nearest_box: tuple[float, float, float, float] | None = None
 
 
 def bit_counts(bits: np.ndarray, width: int) -> np.ndarray:
@@ -158,10 +161,12 @@ def tally(
     open_now: bool,
     when: datetime,
     nearest: int = 0,
+    positions: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Counts:
     """The counts of a circle's listings, given per listing: its facet bits (facet -> array),
     its opening-hours expression as a code into ``expressions`` (``len(expressions)``: none),
     its distance (None: no area) and whether it passes each active filter (name -> array).
+    ``positions`` (lat, lon per listing): also give the box of the ``nearest`` matches.
 
     Only the expressions that occur among ``codes`` are evaluated at ``when``."""
     occurring = np.flatnonzero(np.bincount(codes, minlength=len(expressions) + 1)[: len(expressions)])
@@ -184,11 +189,16 @@ def tally(
     for facet, (_, _, _, vocab) in FACET_BITS.items():
         found = bit_counts(bits[facet][all_but(facet) & counted], len(vocab.codes()))
         facets[facet] = {code: int(n) for code, n in zip(vocab.codes(), found, strict=True)}
-    farthest = None
+    farthest, box = None, None
     if nearest and distances is not None:
         near = distances[matching & counted]
         farthest = float(np.partition(near, nearest - 1)[nearest - 1] if len(near) > nearest else
                          near.max(initial=0.0))  # fmt: skip
+        # Within rounding of the farthest too: distances compared with SQL's to the last bits.
+        within = matching & counted & (distances <= farthest * (1 + 1e-9))
+        if positions is not None and within.any():
+            lat, lon = positions[0][within], positions[1][within]
+            box = (float(lat.min()), float(lat.max()), float(lon.min()), float(lon.max()))
     return Counts(
         facets,
         in_area=len(codes),
@@ -196,4 +206,5 @@ def tally(
         open_now=int((matching & open_rows).sum()),
         open_hours=open_hours,
         farthest=farthest,
+        nearest_box=box,
     )

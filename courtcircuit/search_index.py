@@ -143,4 +143,5 @@ class SearchIndex:
             open_now=filters.open_now,
             when=when,
             nearest=nearest,
+            positions=(self.grid.lat[rows], self.grid.lon[rows]),
         )
