@@ -49,7 +49,7 @@ ANY = Filters()  # no filter (a module-level default: Filters is frozen)
 
 @dataclass
 class SearchResult:
-    listings: pd.DataFrame  # RESULT_COLUMNS + distance_km: the matches from ``offset``, nearest first
+    listings: pd.DataFrame  # the columns asked + distance_km: matches from ``offset``, nearest first
     facets: dict[str, dict[str, int]]  # facet -> option code -> count with the other filters
     open_now_count: int  # how many would remain with "ouvert maintenant" ticked
     in_area: int  # listings in the circle before any filter
