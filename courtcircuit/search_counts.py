@@ -172,7 +172,9 @@ def tally(
     occurring = np.flatnonzero(np.bincount(codes, minlength=len(expressions) + 1)[: len(expressions)])
     open_hours = open_expressions([expressions[code] for code in occurring], when)
     opened = set(open_hours)
-    is_open = np.array([e in opened for e in expressions] + [False])  # last: no hours
+    # A directory may hold thousands of expressions, a circle a few dozen: only those are looked at.
+    is_open = np.zeros(len(expressions) + 1, dtype=bool)  # last: no hours
+    is_open[[code for code in occurring.tolist() if expressions[code] in opened]] = True
     open_rows = is_open[codes]
     everything = np.ones(len(codes), dtype=bool)
 
