@@ -28,6 +28,7 @@ from ui.map_safety import (
     UnsafeMapText,
     check_map,
     elements,
+    encoded,
     first_pass,
     has_template_syntax,
     js_literal,
@@ -102,6 +103,8 @@ def _app_maps(texts: list[str]) -> dict[str, folium.Map]:
             points.head(1), center=AMBERT, zoom=13, outlines=shapes, communes=towns
         ),
         "fournisseurs": mapview.listings_map(points, center=AMBERT, radius_km=30, outlines=shapes),
+        # As the pages pass them (ui.chrome.outlines): encoded once, shared by every run.
+        "contours encodés une fois": mapview.listings_map(points, outlines=encoded(shapes)),
         "annuaire": mapview.listings_map(points, outlines=shapes),
         "vide": mapview.listings_map(points.head(0)),
     }
