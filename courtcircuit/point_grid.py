@@ -117,6 +117,10 @@ class PointGrid:
         ends = np.searchsorted(self.cells, bands + east_cell, side="right")
         slices = [np.arange(s, e) for s, e in zip(starts.tolist(), ends.tolist(), strict=True) if e > s]
         rows = np.concatenate(slices) if slices else np.zeros(0, dtype=np.int64)
+        return self.within(rows, south, west, north, east)
+
+    def within(self, rows: np.ndarray, south: float, west: float, north: float, east: float) -> np.ndarray:
+        """Those of ``rows`` with ``lat BETWEEN south AND north AND lon BETWEEN west AND east``."""
         lat, lon = self.lat[rows], self.lon[rows]
         return rows[(lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)]
 

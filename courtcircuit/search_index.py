@@ -80,6 +80,16 @@ class SearchIndex:
         """Whether the index can count ``filters``: the text and day/hour filters need SQL."""
         return not filters.text.strip() and filters.day is None and filters.minute is None
 
+    @staticmethod
+    def _passing(bits: dict[str, np.ndarray], filters: Filters) -> dict[str, np.ndarray]:
+        """Per facet asked, which listings hold one of its options: courtcircuit.search_filters'
+        ``(bits & ?) <> 0``."""
+        found = {}
+        for facet, (_, _, _, vocab) in FACET_BITS.items():
+            if asked := filters.facet_values(facet):
+                found[facet] = (bits[facet] & option_bits(vocab, asked)) != 0
+        return found
+
     def matches(
         self,
         cur: duckdb.DuckDBPyConnection,
@@ -94,18 +104,15 @@ class SearchIndex:
         ``open_hours`` when given (« ouvert maintenant »), for filters the index :meth:`answers`."""
         if not self.answers(filters):
             raise ValueError("text and day/hour filters are matched in SQL (courtcircuit.map_grid)")
-        south, west, north, east = box
         if area is None:
-            rows = self.grid.in_box(south, west, north, east)
+            rows = self.grid.in_box(*box)
         else:
-            rows, _ = self.grid.circle(cur, area)
-            lat, lon = self.grid.lat[rows], self.grid.lon[rows]
-            rows = rows[(lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)]
+            rows = self.grid.within(self.grid.circle(cur, area)[0], *box)
         kept = np.ones(len(rows), dtype=bool)
-        for facet, (_, _, _, vocab) in FACET_BITS.items():
-            asked = filters.facet_values(facet)
-            if asked:
-                kept &= (self.bits[facet][rows] & option_bits(vocab, asked)) != 0
+        for passing in self._passing(
+            {facet: values[rows] for facet, values in self.bits.items()}, filters
+        ).values():
+            kept &= passing
         if open_hours is not None:
             opened = set(open_hours)
             kept &= np.array([e in opened for e in self.expressions] + [False])[self.hours[rows]]
@@ -129,17 +136,12 @@ class SearchIndex:
         else:
             rows, distances = self.grid.circle(cur, area)
         bits = {facet: values[rows] for facet, values in self.bits.items()}
-        passing = {}
-        for facet, (_, _, _, vocab) in FACET_BITS.items():
-            asked = filters.facet_values(facet)
-            if asked:
-                passing[facet] = (bits[facet] & option_bits(vocab, asked)) != 0
         return tally(
             bits,
             self.hours[rows],
             self.expressions,
             distances,
-            passing,
+            self._passing(bits, filters),
             open_now=filters.open_now,
             when=when,
             nearest=nearest,
