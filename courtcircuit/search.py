@@ -30,7 +30,8 @@ import pandas as pd
 from courtcircuit.geo import EARTH_RADIUS_KM, Area
 from courtcircuit.messages import Message
 from courtcircuit.schema import FACET_BITS, RESULT_COLUMNS
-from courtcircuit.search_counts import PARIS, area_sql, count_circle, open_expressions
+from courtcircuit.search_cards import SearchCards, as_frame
+from courtcircuit.search_counts import PARIS, Counts, area_sql, count_circle, open_expressions
 from courtcircuit.search_filters import FACETS, Condition, Filters, both, filter_sql, text_terms
 from courtcircuit.search_index import SearchIndex
 
@@ -109,7 +110,7 @@ def _rows(
         "ORDER BY distance_km NULLS LAST, name, id LIMIT ? OFFSET ?"
     )
     cur.execute("SET late_materialization_max_rows = 0")
-    return cur.execute(sql, [*area_params, *params, limit, offset]).df()
+    return as_frame(cur.execute(sql, [*area_params, *params, limit, offset]).to_arrow_table())
 
 
 def search(
@@ -130,7 +131,8 @@ def search(
     farthest of them: ``columns`` of them and distance_km.
 
     ``index``: the directory's SearchIndex (what a server keeps per file); the counts then come
-    from memory, unless a text or day/hour filter needs SQL. The answer is the same either way.
+    from memory, unless a text or day/hour filter needs SQL, and so do the rows of a page of
+    cards around a place (``columns`` among CARD_COLUMNS). The answer is the same either way.
     """
     when = now or datetime.now(PARIS)
     local = when.astimezone(PARIS) if when.tzinfo else when
@@ -145,6 +147,15 @@ def search(
             counts = count_circle(
                 cur, area, conditions, open_now=filters.open_now, when=local, nearest=nearest
             )
+        if (
+            index is not None
+            and area is not None
+            and counts.nearest_rows is not None
+            and SearchCards.shows(columns)
+        ):
+            cards = index.cards(cur)
+            listings = cards.page(cur, area, index.grid, counts.nearest_rows, columns, limit, offset)
+            return _result(listings, counts, local, offset)
         rows_area = area
         if area is not None and counts.farthest is not None:
             # The wanted rows all lie within the wanted-th smallest distance (ties included); a
@@ -164,12 +175,16 @@ def search(
         )
     finally:
         cur.close()
+    return _result(listings, counts, local, offset)
+
+
+def _result(listings: pd.DataFrame, counts: Counts, when: datetime, offset: int) -> SearchResult:
     return SearchResult(
         listings,
         counts.facets,
         counts.open_now,
         counts.in_area,
-        local,
+        when,
         total=counts.total,
         offset=offset,
         open_hours=tuple(counts.open_hours),

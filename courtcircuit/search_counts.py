@@ -86,6 +86,9 @@ class Counts:
     # (south, north, west, east) of the matches within ``farthest`` (a little more), when the
     # positions were given: the page's rows lie in it.
     nearest_box: tuple[float, float, float, float] | None = None
+    # The same matches (those within ``farthest``, ties and rounding included), as the rows the
+    # caller gave: every row the page lists is among them.
+    nearest_rows: np.ndarray | None = None
 
 
 def bit_counts(bits: np.ndarray, width: int) -> np.ndarray:
@@ -162,11 +165,13 @@ def tally(
     when: datetime,
     nearest: int = 0,
     positions: tuple[np.ndarray, np.ndarray] | None = None,
+    rows: np.ndarray | None = None,
 ) -> Counts:
     """The counts of a circle's listings, given per listing: its facet bits (facet -> array),
     its opening-hours expression as a code into ``expressions`` (``len(expressions)``: none),
     its distance (None: no area) and whether it passes each active filter (name -> array).
-    ``positions`` (lat, lon per listing): also give the box of the ``nearest`` matches.
+    ``positions`` (lat, lon per listing): also give the box of the ``nearest`` matches;
+    ``rows`` (an identifier per listing): also give theirs.
 
     Only the expressions that occur among ``codes`` are evaluated at ``when``."""
     occurring = np.flatnonzero(np.bincount(codes, minlength=len(expressions) + 1)[: len(expressions)])
@@ -191,7 +196,7 @@ def tally(
     for facet, (_, _, _, vocab) in FACET_BITS.items():
         found = bit_counts(bits[facet][all_but(facet) & counted], len(vocab.codes()))
         facets[facet] = {code: int(n) for code, n in zip(vocab.codes(), found, strict=True)}
-    farthest, box = None, None
+    farthest, box, nearest_rows = None, None, None
     if nearest and distances is not None:
         near = distances[matching & counted]
         farthest = float(np.partition(near, nearest - 1)[nearest - 1] if len(near) > nearest else
@@ -201,6 +206,8 @@ def tally(
         if positions is not None and within.any():
             lat, lon = positions[0][within], positions[1][within]
             box = (float(lat.min()), float(lat.max()), float(lon.min()), float(lon.max()))
+        if rows is not None:
+            nearest_rows = rows[within]
     return Counts(
         facets,
         in_area=len(codes),
@@ -209,4 +216,5 @@ def tally(
         open_hours=open_hours,
         farthest=farthest,
         nearest_box=box,
+        nearest_rows=nearest_rows,
     )

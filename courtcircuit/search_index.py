@@ -16,8 +16,9 @@ says so, and courtcircuit.search counts those searches in SQL. The search map
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -27,6 +28,7 @@ import pyarrow.compute as pc
 from courtcircuit.geo import Area
 from courtcircuit.point_grid import PointGrid
 from courtcircuit.schema import FACET_BITS
+from courtcircuit.search_cards import SearchCards
 from courtcircuit.search_counts import Counts, tally
 from courtcircuit.search_filters import Filters, option_bits
 
@@ -39,6 +41,9 @@ class SearchIndex:
     bits: dict[str, np.ndarray]  # facet -> int32 bits, as courtcircuit.schema.FACET_BITS writes them
     hours: np.ndarray  # code into ``expressions``; len(expressions): no opening hours
     expressions: tuple[str, ...]
+    # The result cards (courtcircuit.search_cards), read at the first search that lists by distance.
+    _cards: list[SearchCards] = field(default_factory=list, repr=False)
+    _cards_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, cur: duckdb.DuckDBPyConnection) -> SearchIndex:
@@ -74,6 +79,13 @@ class SearchIndex:
     def nbytes(self) -> int:
         """The index's memory (its arrays)."""
         return self.grid.nbytes + self.hours.nbytes + sum(b.nbytes for b in self.bits.values())
+
+    def cards(self, cur: duckdb.DuckDBPyConnection) -> SearchCards:
+        """The result cards of the index's listings (read once: 0.5 s at 10^6 listings)."""
+        with self._cards_lock:  # two first searches at once read them once
+            if not self._cards:
+                self._cards.append(SearchCards.load(cur, self.grid, self.bits))
+            return self._cards[0]
 
     @staticmethod
     def answers(filters: Filters) -> bool:
@@ -146,4 +158,5 @@ class SearchIndex:
             when=when,
             nearest=nearest,
             positions=(self.grid.lat[rows], self.grid.lon[rows]),
+            rows=None if area is None else rows,
         )

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from courtcircuit.geo import Area
-from courtcircuit.point_grid import EDGE, PointGrid, settle, sql_distances
+from courtcircuit.point_grid import EDGE, PointGrid, exact_distances, settle
 from courtcircuit.schema import FACET_BITS
 from courtcircuit.search_filters import option_bits
 from courtcircuit.supplier_pages import STATES, Reach
@@ -207,7 +207,7 @@ def _in_list_order(
     if not len(mixed):
         return order
     redo = where[mixed]
-    distance[redo] = sql_distances(cur, area, lat[redo], lon[redo])
+    distance[redo] = exact_distances(cur, area, lat[redo], lon[redo])
     # DuckDB's distances differ from numpy's by far less than the gaps between runs: only the
     # order inside each run can change.
     order[mixed] = order[mixed[np.lexsort((rank[redo], distance[redo], cluster[mixed]))]]

@@ -3,10 +3,12 @@ pages ask them (search() and prospect_page()): the answers must be the same."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pandas as pd
 
+from courtcircuit.schema import CARD_COLUMNS
 from courtcircuit.search import PARIS, Filters, SearchIndex, SearchResult, search
 from courtcircuit.supplier_index import SupplierIndex
 from courtcircuit.supplier_pages import ProspectPage, prospect_page
@@ -25,11 +27,18 @@ def assert_same_answer(indexed: SearchResult, plain: SearchResult) -> None:
 
 def search_both_ways(con, area, filters: Filters = Filters(), **kwargs) -> SearchResult:  # noqa: B008 - frozen
     """search() without and with the index (loaded afresh: the file may have been edited): the
-    two answers must be the same; the indexed one is returned for the caller's own checks."""
+    two answers must be the same; the indexed one is returned for the caller's own checks.
+    Unless ``columns`` are asked, the page's cards too (from memory around a place): the same
+    rows as the columns they show of the plain answer."""
     kwargs.setdefault("now", datetime.now(PARIS))
     plain = search(con, area, filters, **kwargs)
-    indexed = search(con, area, filters, index=SearchIndex.load(con.cursor()), **kwargs)
+    index = SearchIndex.load(con.cursor())
+    indexed = search(con, area, filters, index=index, **kwargs)
     assert_same_answer(indexed, plain)
+    if "columns" not in kwargs:
+        cards = search(con, area, filters, index=index, columns=CARD_COLUMNS, **kwargs)
+        shown = plain.listings[[*CARD_COLUMNS, "distance_km"]]
+        assert_same_answer(cards, replace(plain, listings=shown))
     return indexed
 
 

@@ -19,7 +19,7 @@ from courtcircuit.db import Snapshots, connect
 from courtcircuit.geo import haversine_sql
 from courtcircuit.map_grid import Box, MapView, extent, map_view
 from courtcircuit.point_grid import distances_km
-from courtcircuit.schema import CARD_COLUMNS
+from courtcircuit.schema import CARD_COLUMNS, RESULT_COLUMNS
 from courtcircuit.search import Area, Filters, SearchIndex, search
 from tests.both_ways import assert_same_answer
 
@@ -32,6 +32,11 @@ FILTERS = [
     Filters(text="ferme"),  # counted in SQL: the index does not hold names
     Filters(day=5, minute=600),
 ]
+
+
+# The page's cards (from memory around a place), a page of every column (the index's counts, the
+# rows from DuckDB), every match (all from DuckDB).
+PAGES = ((20, 0, CARD_COLUMNS), (20, 40, CARD_COLUMNS), (20, 0, RESULT_COLUMNS), (10**6, 0, RESULT_COLUMNS))
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +65,14 @@ def test_the_index_gives_the_sql_answer_at_every_centre(con, index, filters):
     found = []
     for i, (lat, lon) in enumerate(centres(25, seed=5)):
         area = Area(lat, lon, (2.0, 5.0, 10.0, 30.0, 50.0)[i % 5])
-        for limit, offset in ((20, 0), (20, 40), (10**6, 0)):
-            plain = search(con, area, filters, now=SATURDAY_MORNING, limit=limit, offset=offset)
-            indexed = search(
-                con, area, filters, now=SATURDAY_MORNING, limit=limit, offset=offset, index=index
-            )
-            assert_same_answer(indexed, plain)
+        for limit, offset, columns in (
+            (20, 0, CARD_COLUMNS),
+            (20, 40, CARD_COLUMNS),
+            (10**6, 0, RESULT_COLUMNS),
+        ):
+            asked = {"now": SATURDAY_MORNING, "limit": limit, "offset": offset, "columns": columns}
+            plain = search(con, area, filters, **asked)
+            assert_same_answer(search(con, area, filters, index=index, **asked), plain)
         found.append(plain.in_area)
     # Not a comparison of empty answers: the centres are drawn where the listings are.
     assert sum(n > 20 for n in found) >= 15, found
