@@ -9,6 +9,7 @@ on the same database, never from the page itself.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -425,3 +426,22 @@ def test_a_first_visit_says_what_this_is_how_it_works_and_offers_example_searche
     assert any(label == "Œufs bio à moins de 10 km" for label in links)
     # Once a place is chosen the explanation gives way to the results.
     assert not any("tiennent à jour" in m.value for m in at_ambert.markdown)
+
+
+def test_a_listing_without_commune_channels_or_hours_still_has_its_card(small_build, tmp_path, monkeypatch):
+    db = tmp_path / "gaps.duckdb"
+    shutil.copyfile(small_build.db, db)
+    with connect(db, read_only=False) as con:
+        area = Area(*AMBERT, 10)
+        near = search(con, area, Filters(), limit=3)
+        assert len(near.listings) == 3  # the three nearest cards lose a field each
+        first, second, third = near.listings["id"]
+        con.execute("UPDATE listings SET city = NULL WHERE id = ?", [first])
+        con.execute("UPDATE listings SET channels = NULL, opening_hours = NULL WHERE id = ?", [second])
+        con.execute("UPDATE listings SET kind = NULL, geo_precision = NULL WHERE id = ?", [third])
+    at = _run(db, monkeypatch, {"lieu": "Ambert (63600)", "lat": str(AMBERT[0]), "lon": str(AMBERT[1])})
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert not [c for c in captions if "nan" in c.split(" · ")], captions
+    links = [p.proto.query_string for p in at.get("page_link")]
+    assert all(any(listing in link for link in links) for listing in (first, second, third)), links

@@ -32,15 +32,20 @@ def distance_text(km: float | None, precision: str | None = None) -> str:
     return f"{km:.1f} km" if current() == "en" else f"{km:.1f} km".replace(".", ",")
 
 
+def _text(value: object) -> str:
+    """A text cell, or "" where the listing has none (NaN in a text column of a data frame)."""
+    return value if isinstance(value, str) else ""
+
+
 def result_list(listings: pd.DataFrame, now: datetime) -> None:
     local = now.replace(tzinfo=None)
     for row in listings.itertuples(index=False):
         with st.container(border=True):
             st.page_link(
-                LISTING, label=md(row.name), query_params={"id": row.id}, icon=":material/storefront:"
+                LISTING, label=md(_text(row.name)), query_params={"id": row.id}, icon=":material/storefront:"
             )
-            kind = term(KINDS, row.kind)
-            bits = [kind, distance_text(row.distance_km, row.geo_precision), row.city or ""]
+            kind = term(KINDS, _text(row.kind))
+            bits = [kind, distance_text(row.distance_km, _text(row.geo_precision)), _text(row.city)]
             state = open_state(row.opening_hours, local)
             if state.state != "unknown":
                 bits.append(_("🟢 ouvert") if state.state == "open" else _("fermé"))
