@@ -245,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     index = SearchIndex.load(con.cursor())
     index_seconds = time.perf_counter() - index_started
     index_mb = index.nbytes / 1e6
+    cards_started = time.perf_counter()  # read at the first search around a place, then kept
+    cards_mb = index.cards(con.cursor()).nbytes / 1e6
+    cards_seconds = time.perf_counter() - cards_started
 
     def page_ids(area: Area) -> np.ndarray:
         found = search(con, area, Filters(), now=NOW, limit=PAGE_ROWS, index=index, columns=CARD_COLUMNS)
@@ -295,7 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         f"now       {NOW:%A %Y-%m-%d %H:%M} Europe/Paris (for 'open now' counts); typical filter: "
         "Filters(channels=('marche',), labels=('ab',))",
         f"index     the page's SearchIndex (courtcircuit.search_index), loaded once outside the timing as the "
-        f"server does per file: {index_seconds:.2f} s, {index_mb:.0f} MB",
+        f"server does per file: {index_seconds:.2f} s, {index_mb:.0f} MB; its result cards "
+        f"(courtcircuit.search_cards), read at the first search around a place: {cards_seconds:.2f} s, "
+        f"{cards_mb:.0f} MB",
         "geopandas GeoSeries of the active points projected to Lambert-93 (EPSG:2154) once, outside the "
         f"timing ({geo.setup_seconds:.1f} s); per query the centre is projected and distance() <= r computed",
     ]
@@ -358,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                for m in methods},
         "page_vs_geopandas_median": {run: ratio(page, geo_m, run) for run in passes},
         "index": {"seconds": index_seconds, "mb": index_mb},
+        "cards": {"seconds": cards_seconds, "mb": cards_mb},
         "differing_centres": differing,
     }  # fmt: skip
     print(json.dumps(figures))

@@ -104,15 +104,15 @@ class SearchCards:
             )
         if not same:
             raise RuntimeError("the directory's cards are not in its search index's order")
-        table = table.take(order)
         columns = {}
-        for name in CARD_COLUMNS:
+        for name in CARD_COLUMNS:  # coded in the file's order, then put in the grid's (cheaper)
             if name in _OWN_VALUES:
-                columns[name] = _Column(table.column(name).combine_chunks(), None)
-            elif name == "channels":
-                columns[name] = _Column.coded(table.column(name), table.column("channels_key"))
-            else:
-                columns[name] = _Column.coded(table.column(name))
+                columns[name] = _Column(table.column(name).combine_chunks().take(order), None)
+                continue
+            coded = _Column.coded(
+                table.column(name), table.column("channels_key") if name == "channels" else None
+            )
+            columns[name] = _Column(coded.values, coded.codes[order])  # type: ignore[index]
         return cls(columns)
 
     @property
