@@ -147,35 +147,27 @@ def search(
             counts = count_circle(
                 cur, area, conditions, open_now=filters.open_now, when=local, nearest=nearest
             )
-        if (
-            index is not None
-            and area is not None
-            and counts.nearest_rows is not None
-            and SearchCards.shows(columns)
-        ):
-            cards = index.cards(cur)
-            listings = cards.page(cur, area, index.grid, counts.nearest_rows, columns, limit, offset)
-            return _result(listings, counts, local, offset)
-        rows_area = area
-        if area is not None and counts.farthest is not None:
-            # The wanted rows all lie within the wanted-th smallest distance (ties included); a
-            # radius a little larger only adds rows that sort after them. A little larger also
-            # covers the last bit of rounding between numpy's distances (the index) and SQL's.
-            reach = max(counts.farthest * (1 + 1e-9), 1e-6)
-            rows_area = Area(area.lat, area.lon, min(area.radius_km, reach))
-        listings = _rows(
-            cur,
-            rows_area,
-            conditions,
-            counts.open_hours if filters.open_now else None,
-            columns,
-            limit,
-            offset,
-            counts.nearest_box,
-        )
+        listings = None
+        if index is not None and area is not None and SearchCards.shows(columns):
+            listings = index.cards_page(cur, area, counts, columns, limit, offset)
+        if listings is None:
+            listings = _rows(cur, _rows_area(area, counts), conditions,
+                             counts.open_hours if filters.open_now else None,
+                             columns, limit, offset, counts.nearest_box)  # fmt: skip
     finally:
         cur.close()
     return _result(listings, counts, local, offset)
+
+
+def _rows_area(area: Area | None, counts: Counts) -> Area | None:
+    """The circle the page's rows are read from: no wider than the farthest of them."""
+    if area is None or counts.farthest is None:
+        return area
+    # The wanted rows all lie within the wanted-th smallest distance (ties included); a radius a
+    # little larger only adds rows that sort after them. A little larger also covers the last
+    # bit of rounding between numpy's distances (the index) and SQL's.
+    reach = max(counts.farthest * (1 + 1e-9), 1e-6)
+    return Area(area.lat, area.lon, min(area.radius_km, reach))
 
 
 def _result(listings: pd.DataFrame, counts: Counts, when: datetime, offset: int) -> SearchResult:

@@ -2,8 +2,9 @@
 
 With the counts in memory (courtcircuit.search_index), a page search at 10^6 listings spent
 most of its time reading its 20 rows through DuckDB (bench/search.py). These columns
-(courtcircuit.schema.CARD_COLUMNS) are kept beside the search index, in its order: about 60
-bytes a listing, read at the first search that lists rows by distance, not at the home page.
+(courtcircuit.schema.CARD_COLUMNS) are kept beside the search index, in its order: about 70
+bytes a listing (70 MB at 10^6, read in 0.75 s), read at the first search around a place, not
+at the home page.
 
 The rows are those SQL gives (courtcircuit.search._rows): the counting pass gives every match
 within the farthest wanted distance; their distances are DuckDB's own
@@ -28,6 +29,10 @@ from courtcircuit.schema import CARD_COLUMNS, FACET_BITS
 
 # Columns with a value of their own for almost every listing: kept whole, not coded.
 _OWN_VALUES = ("id", "name")
+
+
+class NotTheIndexFile(RuntimeError):
+    """The cards read are not the search index's listings (the file changed between the two)."""
 
 
 def as_frame(table: pa.Table) -> pd.DataFrame:
@@ -84,7 +89,8 @@ class SearchCards:
 
         The index was read by the same SELECT of the same file, which DuckDB returns in the
         table's order (``preserve_insertion_order``): sorted the same way, the rows are the
-        same. That is checked: a position or a facet bit out of place raises."""
+        same. That is checked: a position or a facet bit out of place raises NotTheIndexFile (a
+        cursor on a newer file than the index's, when a rebuild swaps it between the two)."""
         bits_columns = [column for column, *_ in FACET_BITS.values()]
         table = cur.execute(
             f"SELECT lat, lon, {', '.join(bits_columns)}, {', '.join(CARD_COLUMNS)}, "  # noqa: S608 - schema names
@@ -103,7 +109,7 @@ class SearchCards:
                 pc.fill_null(table.column(column), 0).to_numpy()[order], bits[facet]
             )
         if not same:
-            raise RuntimeError("the directory's cards are not in its search index's order")
+            raise NotTheIndexFile("the directory's cards are not its search index's listings")
         columns = {}
         for name in CARD_COLUMNS:  # coded in the file's order, then put in the grid's (cheaper)
             if name in _OWN_VALUES:

@@ -18,7 +18,7 @@ from courtcircuit.db import connect
 from courtcircuit.point_grid import PointGrid
 from courtcircuit.schema import CARD_COLUMNS
 from courtcircuit.search import Area, Filters, SearchIndex, search
-from courtcircuit.search_cards import SearchCards
+from courtcircuit.search_cards import NotTheIndexFile, SearchCards
 from tests.both_ways import assert_same_answer
 
 SATURDAY_MORNING = datetime(2026, 10, 17, 10, 30, tzinfo=ZoneInfo("Europe/Paris"))
@@ -89,11 +89,11 @@ def test_cards_out_of_the_index_order_are_refused(con):
     index = SearchIndex.load(con.cursor())
     shuffled = np.random.default_rng(1).permutation(len(index))
     other = PointGrid(index.grid.lat[shuffled], index.grid.lon[shuffled], index.grid.cells[shuffled])
-    with pytest.raises(RuntimeError):
+    with pytest.raises(NotTheIndexFile):
         SearchCards.load(con.cursor(), other, index.bits)
     bits = {facet: values.copy() for facet, values in index.bits.items()}
     bits["kind"][::7] ^= 1
-    with pytest.raises(RuntimeError):
+    with pytest.raises(NotTheIndexFile):
         SearchCards.load(con.cursor(), index.grid, bits)
     assert len(SearchCards.load(con.cursor(), index.grid, index.bits).columns) == len(CARD_COLUMNS)
 
@@ -101,3 +101,18 @@ def test_cards_out_of_the_index_order_are_refused(con):
 def test_the_cards_are_read_once_per_index(con):
     index = SearchIndex.load(con.cursor())
     assert index.cards(con.cursor()) is index.cards(con.cursor())
+
+
+def test_a_cursor_on_another_file_gets_no_cards_and_the_rows_come_from_sql(con, synthetic_directory):
+    # A rebuild may swap the file between the page's cursor and its index: no card is read from
+    # the wrong file (that run's counts are still the index's), and a later cursor on the
+    # index's file still gets them.
+    index = SearchIndex.load(con.cursor())
+    with connect(synthetic_directory, read_only=True) as other:
+        assert index.cards(other.cursor()) is None
+        area = Area(*PLACE, 3.0)
+        asked = {"now": SATURDAY_MORNING, "limit": 20, "columns": CARD_COLUMNS}
+        rows = search(other, area, Filters(), index=index, **asked).listings  # from SQL, on its file
+        on_file = {i for (i,) in other.execute("SELECT id FROM listings").fetchall()}
+        assert len(rows) and set(rows["id"]) <= on_file
+    assert index.cards(con.cursor()) is not None
