@@ -9,7 +9,6 @@ import streamlit as st
 
 from courtcircuit.directory import directory_summary
 from courtcircuit.export import shortlist_csv, shortlist_xlsx
-from courtcircuit.geo import departements_of
 from courtcircuit.supplier_index import SupplierIndex
 from courtcircuit.supplier_pages import PAGE_ROWS, prospect_page, suppliers_by_id
 from courtcircuit.supplier_state import MAX_PLACE, VIEWS
@@ -17,13 +16,13 @@ from courtcircuit.suppliers import NEAR_PRESETS_KM, StoreOutsideFrance, check_in
 from courtcircuit.vocab import AB_STATUS, LABELS, PRODUCTS, STORE_KINDS
 from ui import prospect_form as form
 from ui import shortlist
-from ui.chrome import communes, credits, cursor, demo_banner, needs_store, outlines, per_file
+from ui.chrome import communes, credits, cursor, demo_banner, needs_store, per_file
 from ui.coverage_view import coverage_view
 from ui.i18n import _, current, term
-from ui.mapview import listings_map, show_map
 from ui.needs_view import need_form, public_needs, published_needs
 from ui.pages import routed
 from ui.place_picker import clicked_place, suggestions
+from ui.supplier_map import supplier_map
 from ui.suppliers_view import (
     current_page,
     offset_of,
@@ -248,18 +247,7 @@ with left:
     # Every producer of the longer list, not only the page's: the map shows where they all are.
     producers = result.points[["id", "name", "lat", "lon"]].assign(kind="producteur")
     points = pd.concat([producers, needs_points])
-    insee = departements_of(result.points["commune_insee"])
-    out = show_map(
-        listings_map(
-            points,
-            center=(store.lat, store.lon),
-            radius_km=float(state.near_km),
-            outlines=outlines(tuple(insee)) if insee else None,
-        ),
-        height=460,
-        returned_objects=["last_clicked"],
-        key="cp_map",
-    )
+    out = supplier_map(points, (store.lat, store.lon), float(state.near_km), key="cp_map", height=460)
     st.caption(_("Un clic sur la carte y déplace votre établissement."))
     if chosen_place := clicked_place((out or {}).get("last_clicked"), "cp_last_click", communes()):
         form.choose_store(chosen_place)

@@ -93,6 +93,40 @@ def test_the_open_tab_stays_when_the_distance_or_a_filter_changes(app, tmp_path)
         assert open_tab(page) == "Où l'offre manque"
 
 
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# How many producers and needs the map holds once its layer is in (static/map/listings.js).
+SHOWN_JS = """() => {
+    const frames = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
+    const map = frames.length === 1 && frames[0].contentWindow && frames[0].contentWindow.map;
+    return map && map._ccShown > 0 ? map._ccShown : null;
+}"""
+
+
+def test_a_filter_swaps_the_maps_points_and_keeps_its_frame(app, tmp_path):
+    """A filter changes the producers on the map, not the map: the frame is not reloaded (its
+    window keeps a mark), only its layer is swapped (ui.supplier_map)."""
+    with chromium_browser(tmp_path) as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        page.set_default_timeout(LONG)
+        page.goto(f"{app}/{AMBERT}&km=80", wait_until="domcontentloaded")
+        page.get_by_text("Établissement : Ambert").wait_for()
+        page.locator(IDLE).wait_for()
+        before = page.wait_for_function(SHOWN_JS).json_value()
+        page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for()
+        page.locator(MAP_FRAME).element_handle().content_frame().evaluate(
+            "() => { window.__ccSameFrame = true; }"
+        )
+
+        rerun(page, page.locator('[data-testid="stSidebar"]').get_by_text("Bio certifié seulement").click)
+        page.wait_for_url("**bio=certifie**")
+        after = page.wait_for_function(
+            f"() => {{ const n = ({SHOWN_JS})(); return n !== null && n !== {before} ? n : null; }}"
+        ).json_value()
+        assert 0 < after < before
+        frame = page.locator(MAP_FRAME).element_handle().content_frame()
+        assert frame.evaluate("() => window.__ccSameFrame === true"), "the map's frame was reloaded"
+
+
 def test_a_buyer_ticks_rows_to_build_the_shortlist(app, tmp_path):
     with chromium_browser(tmp_path) as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")

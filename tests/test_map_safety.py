@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from courtcircuit.db import connect
 from courtcircuit.map_grid import Box, MapView
 from tests.jinja_data import EVALUATED, SENTINEL_VAR, JinjaDirectory, jinja_directory, payloads
-from ui import map_elements, mapview, search_map
+from ui import map_elements, mapview, search_map, supplier_map
 from ui.map_safety import (
     TEMPLATE_MARKERS,
     UnsafeMapText,
@@ -102,7 +102,10 @@ def _app_maps(texts: list[str]) -> dict[str, folium.Map]:
         "fiche": mapview.listings_map(
             points.head(1), center=AMBERT, zoom=13, outlines=shapes, communes=towns
         ),
-        "fournisseurs": mapview.listings_map(points, center=AMBERT, radius_km=30, outlines=shapes),
+        # The supplier page's base, and the layer st_folium swaps into it (ui.supplier_map).
+        "fournisseurs": supplier_map.supplier_base(AMBERT, 30, "fr").add_child(
+            supplier_map.supplier_layer(points, "fr")
+        ),
         # As the pages pass them (ui.chrome.outlines): encoded once, shared by every run.
         "contours encodés une fois": mapview.listings_map(points, outlines=encoded(shapes)),
         "annuaire": mapview.listings_map(points, outlines=shapes),
