@@ -38,7 +38,7 @@ routed()
 con = cursor()
 # Options are labelled in this run's language, bound now: AppTest calls format_func outside the run.
 lang = current()
-summary = directory_summary(con)
+summary = per_file(directory_summary)
 notices = form.sync_from_url()
 form.apply_pending()
 shortlist.take_ticks()  # before any table is drawn: a tick in one table shows in the other
@@ -115,7 +115,7 @@ with st.sidebar:
     st.checkbox(_("Volumes indiqués"), key="cp_volumes")
     st.multiselect(
         _("Fréquence de livraison"),
-        frequencies(con),  # the producers' own words: data, not translated
+        per_file(frequencies),  # the producers' own words: data, not translated
         key=form.FREQUENCIES,
         placeholder=_("Toutes"),
         select_all=False,
