@@ -259,6 +259,15 @@ def listing_layer(
     )
 
 
+def ready_for_layers(base: folium.Map, kinds: list[str], lang: str, static_root: str) -> None:
+    """Make ``base`` the frame of layers st_folium swaps in (``show_map(layer=…)``): the legend
+    of every kind a layer may hold, and the markers' plugin loaded with the base, so that
+    swapping layers never changes the base nor loads a script."""
+    base.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), legend_items(kinds, lang)))
+    base.default_js = [*base.default_js, *asset_links(static_root, CLUSTER_JS)]
+    base.default_css = [*base.default_css, *asset_links(static_root, CLUSTER_CSS)]
+
+
 def base_map(
     location: tuple[float, float],
     zoom: int,

@@ -23,16 +23,15 @@ from courtcircuit.vocab import KINDS
 from ui.i18n import current
 from ui.map_elements import CountCells, MapScript
 from ui.map_safety import Encoded
-from ui.map_style import CLUSTER_CSS, CLUSTER_JS, DEFAULT_CENTER, DEFAULT_ZOOM, FIT_MAX_ZOOM, STATIC_ROOT
+from ui.map_style import DEFAULT_CENTER, DEFAULT_ZOOM, FIT_MAX_ZOOM, STATIC_ROOT
 from ui.mapview import (
     CELL_LABEL,
     COUNTED,
-    LEGEND_TITLE,
-    asset_links,
     base_map,
     legend_items,
     listing_layer,
     marker_rows,
+    ready_for_layers,
     show_map,
     translated,
 )
@@ -192,10 +191,7 @@ def search_map(
         lang=lang,
         static_root=static_root,
     )
-    base.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), legend_items(KINDS.codes(), lang)))
-    # The markers' plugin is loaded with the base, so that swapping layers never loads a script.
-    base.default_js = [*base.default_js, *asset_links(static_root, CLUSTER_JS)]
-    base.default_css = [*base.default_css, *asset_links(static_root, CLUSTER_CSS)]
+    ready_for_layers(base, KINDS.codes(), lang, static_root)
     layer = search_layer(view, lang, static_root)
     # The map reports its box (a rerun per move) only while it lacks something: counts, or
     # markers of part of the search. A frame that has every match needs no rerun when moved; a

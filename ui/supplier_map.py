@@ -18,17 +18,14 @@ import pandas as pd
 from courtcircuit.geo import Area
 from ui.i18n import current
 from ui.map_background import communes_around
-from ui.map_elements import MapScript
-from ui.map_style import CLUSTER_CSS, CLUSTER_JS, STATIC_ROOT
+from ui.map_style import STATIC_ROOT
 from ui.mapview import (
-    LEGEND_TITLE,
-    asset_links,
     base_map,
     legend_items,
     listing_layer,
     marker_rows,
+    ready_for_layers,
     show_map,
-    translated,
 )
 
 # What the map can hold, in its legend whatever the filters (the legend is part of the base).
@@ -52,10 +49,7 @@ def supplier_base(
         static_root=static_root,
     )
     base.fit_bounds(area.bounds(), padding=(10, 10))
-    base.add_child(MapScript("addLegend", translated(LEGEND_TITLE, lang), legend_items(KINDS_SHOWN, lang)))
-    # The markers' plugin is loaded with the base, so that swapping layers never loads a script.
-    base.default_js = [*base.default_js, *asset_links(static_root, CLUSTER_JS)]
-    base.default_css = [*base.default_css, *asset_links(static_root, CLUSTER_CSS)]
+    ready_for_layers(base, KINDS_SHOWN, lang, static_root)
     return base
 
 
