@@ -19,6 +19,8 @@ from collections.abc import Iterable
 
 import duckdb
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from courtcircuit.geo import EARTH_RADIUS_KM, Area, haversine_sql
 
@@ -137,6 +139,15 @@ class PointGrid:
         found = cells(lat, lon)
         order = np.argsort(found, kind="stable")
         return cls(lat[order], lon[order], found[order]), order
+
+    @classmethod
+    def of_table(cls, table: pa.Table) -> tuple[PointGrid, np.ndarray]:
+        """:meth:`sort` of a table's ``lat`` and ``lon`` columns (NULL: no position)."""
+
+        def degrees(name: str) -> np.ndarray:
+            return pc.fill_null(pc.cast(table.column(name), "double"), np.nan).to_numpy()
+
+        return cls.sort(degrees("lat"), degrees("lon"))
 
     @property
     def nbytes(self) -> int:

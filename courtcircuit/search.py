@@ -156,7 +156,16 @@ def search(
                              columns, limit, offset, counts.nearest_box)  # fmt: skip
     finally:
         cur.close()
-    return _result(listings, counts, local, offset)
+    return SearchResult(
+        listings,
+        counts.facets,
+        counts.open_now,
+        counts.in_area,
+        local,
+        total=counts.total,
+        offset=offset,
+        open_hours=tuple(counts.open_hours),
+    )
 
 
 def _rows_area(area: Area | None, counts: Counts) -> Area | None:
@@ -168,19 +177,6 @@ def _rows_area(area: Area | None, counts: Counts) -> Area | None:
     # bit of rounding between numpy's distances (the index) and SQL's.
     reach = max(counts.farthest * (1 + 1e-9), 1e-6)
     return Area(area.lat, area.lon, min(area.radius_km, reach))
-
-
-def _result(listings: pd.DataFrame, counts: Counts, when: datetime, offset: int) -> SearchResult:
-    return SearchResult(
-        listings,
-        counts.facets,
-        counts.open_now,
-        counts.in_area,
-        when,
-        total=counts.total,
-        offset=offset,
-        open_hours=tuple(counts.open_hours),
-    )
 
 
 def matches(

@@ -48,9 +48,9 @@ class _Column:
     codes: np.ndarray | None  # per listing, its value's position in ``values``
 
     @classmethod
-    def coded(cls, column: pa.ChunkedArray, key: pa.ChunkedArray | None = None) -> _Column:
-        """The column as codes into its distinct values. ``key``: a text that tells its values
-        apart, when pyarrow cannot encode them (a list)."""
+    def coded(cls, column: pa.ChunkedArray, order: np.ndarray, key: pa.ChunkedArray | None = None) -> _Column:
+        """The column as codes into its distinct values, the codes taken in ``order``. ``key``:
+        a text that tells its values apart, when pyarrow cannot encode them (a list)."""
         encoded = pc.dictionary_encode(column if key is None else key).combine_chunks()
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         if encoded.null_count:  # a NULL: its own code, after the values
@@ -60,7 +60,7 @@ class _Column:
             values = column.combine_chunks().take(np.unique(codes, return_index=True)[1])
         elif encoded.null_count:
             values = pa.concat_arrays([values, pa.nulls(1, values.type)])
-        return cls(values, codes.astype(np.int32))
+        return cls(values, codes.astype(np.int32)[order])
 
     def take(self, rows: np.ndarray) -> pa.Array:
         return self.values.take(rows if self.codes is None else self.codes[rows])
@@ -97,10 +97,7 @@ class SearchCards:
             "to_json(channels) AS channels_key FROM listings WHERE status = 'active'"
         ).to_arrow_table()
 
-        def floats(name: str) -> np.ndarray:
-            return pc.fill_null(pc.cast(table.column(name), "double"), np.nan).to_numpy()
-
-        mine, order = PointGrid.sort(floats("lat"), floats("lon"))
+        mine, order = PointGrid.of_table(table)
         same = np.array_equal(mine.lat, grid.lat, equal_nan=True) and np.array_equal(
             mine.lon, grid.lon, equal_nan=True
         )
@@ -115,10 +112,8 @@ class SearchCards:
             if name in _OWN_VALUES:
                 columns[name] = _Column(table.column(name).combine_chunks().take(order), None)
                 continue
-            coded = _Column.coded(
-                table.column(name), table.column("channels_key") if name == "channels" else None
-            )
-            columns[name] = _Column(coded.values, coded.codes[order])  # type: ignore[index]
+            key = table.column("channels_key") if name == "channels" else None
+            columns[name] = _Column.coded(table.column(name), order, key)
         return cls(columns)
 
     @property

@@ -57,10 +57,7 @@ class SearchIndex:
         hours = pc.dictionary_encode(table.column("opening_hours")).combine_chunks()
         expressions = tuple(hours.dictionary.to_pylist())
 
-        def floats(name: str) -> np.ndarray:
-            return pc.fill_null(pc.cast(table.column(name), "double"), np.nan).to_numpy()
-
-        grid, order = PointGrid.sort(floats("lat"), floats("lon"))
+        grid, order = PointGrid.of_table(table)
         # A NULL bits value passes no facet filter in SQL, nor does 0 here; it has no bit to count.
         bits = {
             facet: pc.fill_null(table.column(column), 0).to_numpy().astype(np.int32)[order]

@@ -81,7 +81,7 @@ class SupplierIndex:
         def column(name: str, fill: object, dtype: str) -> np.ndarray:
             return pc.fill_null(table.column(name), fill).to_numpy().astype(dtype)
 
-        grid, order = PointGrid.sort(column("lat", np.nan, "float64"), column("lon", np.nan, "float64"))
+        grid, order = PointGrid.of_table(table)
         delivers = pc.if_else(
             pc.is_null(table.column("delivers")), -1, pc.cast(table.column("delivers"), "int8")
         )
