@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.map_browser import ARM_RERUN_JS, app_database
+from bench.map_browser import ARM_RERUN_JS, RESET_PAINT_JS, app_database
 from bench.serving import percentile
 from tests.browser import IDLE, chromium_page, rerun, streamlit_app
 
@@ -62,11 +62,6 @@ MAP_PAINTED_JS = """(markers) => {
         win.requestAnimationFrame(() => win.requestAnimationFrame(() => { win.__ccPainted = true; }));
     }
     return false;
-}"""
-RESET_PAINT_JS = """() => {
-    for (const f of document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')) {
-        if (f.contentWindow) { f.contentWindow.__ccPainted = false; f.contentWindow.__ccPainting = false; }
-    }
 }"""
 
 
